@@ -1,0 +1,33 @@
+"""The checks `dangan check` runs after reading the archive, in order.
+
+Each check is a function of the index yielding `Problem`s; its docstring states the
+rule it protects and the policy key it reads. A new rule is one function in one module
+and one line in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..index import Index
+from ..problems import Problem
+from . import identifiers, numbering, references
+
+Check = Callable[[Index], Iterable[Problem]]
+
+CHECKS: list[Check] = [
+    identifiers.check_identifiers,
+    references.check_references,
+    numbering.check_dossier_numbers,
+    numbering.check_certificate_numbers,
+    numbering.check_contract_numbers,
+]
+
+
+def run(index: Index) -> list[Problem]:
+    """Everything wrong with the archive: reading and schema problems, then every check."""
+    problems = list(index.problems)
+    for check in CHECKS:
+        problems.extend(check(index))
+    problems.sort(key=Problem.sort_key)
+    return problems

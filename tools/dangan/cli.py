@@ -1,0 +1,152 @@
+"""The `dangan` command. It only wires options to the pipeline: files -> index -> checks -> report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import checks, ledger, report
+from .index import Index, build, find_root
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class EnvironmentProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def _root(option: str | None) -> Path:
+    if option:
+        root = Path(option)
+        if not (root / "records" / "policy.yaml").is_file() and not (root / "records").is_dir():
+            raise EnvironmentProblem(f"--root {option}: 这里没有 records/ 目录 (no records/ folder here)")
+        return root.resolve()
+    env = os.environ.get("DANGAN_ROOT")
+    if env:
+        return _root(env)
+    found = find_root(Path.cwd())
+    if found is None:
+        raise EnvironmentProblem("找不到档案库：当前目录及其上级目录中都没有 records/policy.yaml；"
+                                 "请用 --root 指定 (no archive found: use --root or DANGAN_ROOT)")
+    return found
+
+
+def _load(root_option: str | None) -> Index:
+    return build(_root(root_option))
+
+
+root_option = click.option("--root", "root", metavar="DIR", default=None,
+                           help="档案库根目录（默认向上查找 records/policy.yaml；或 DANGAN_ROOT）。")
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="输出语言 / output language.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dangan")
+def cli() -> None:
+    """档案 Dangan —— 以 git 管理的客户档案库。A customer archive kept as YAML files in git."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@root_option
+@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True,
+              help="text 人读；json 程序读；github / gitlab 为 CI 注释。")
+@lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="写入文件而不是标准输出（如 GitLab 的 code-quality 报告）。")
+def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output: str | None) -> None:
+    """检查档案库：YAML、schema、证件号码、引用和编号。Check the archive.
+
+    给出 PATH 时只报告这些文件或目录中的问题（引用等仍按整个档案库核对）。
+    """
+    index = _load(root)
+    problems = checks.run(index)
+    if paths:
+        wanted = [_relative(index.root, p) for p in paths]
+        problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/")
+                                               or w in ("", ".") for w in wanted)]
+    records = len(index)
+    if output:
+        with open(output, "w", encoding="utf-8") as out:
+            report.write(problems, records, fmt, lang, out)
+    else:
+        report.write(problems, records, fmt, lang, sys.stdout)
+    errors, _ = report.counts(problems)
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def _relative(root: Path, path: str) -> str:
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        raise EnvironmentProblem(f"{path}: 不在档案库 {root} 中 (not inside the archive)") from None
+
+
+@cli.command(name="ledger")
+@click.argument("kind")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def ledger_command(kind: str, root: str | None, fmt: str) -> None:
+    """打印台帐。KIND: dossier 档案台帐, certificate 权证台帐, loan 借阅台帐, customer 客户名录,
+    visit 回访记录, complaint 客诉台帐, contract 合同台帐, disposal 销毁清册 …"""
+    index = _load(root)
+    resolved = ledger.resolve_kind(index, kind)
+    if resolved is None:
+        names = ", ".join(k for k in index.schemas.kinds if index.schemas.annotations(k).get("ledger"))
+        raise EnvironmentProblem(f"没有这种台帐：{kind}（可用：{names}）(no such ledger)")
+    cols, data = ledger.rows(index, resolved)
+    title = index.schemas.annotations(resolved).get("ledger_title", resolved)
+    if fmt == "json":
+        keys = [".".join(c.path) for c in cols]
+        json.dump([dict(zip(keys, row, strict=True)) for row in data], sys.stdout,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    shown = [[ledger.display(index, resolved, c, v) for c, v in zip(cols, row, strict=True)]
+             for row in data]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow([c.title for c in cols])
+        writer.writerows(shown)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{title}（{len(shown)}）", show_lines=False)
+    for c in cols:
+        table.add_column(c.title, overflow="fold")
+    for row in shown:
+        table.add_row(*row)
+    Console().print(table)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("已取消 (aborted)", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+        if os.environ.get("DANGAN_DEBUG"):
+            raise
+        click.echo(f"dangan: 内部错误 (internal error): {type(exc).__name__}: {exc}\n"
+                   "请设置 DANGAN_DEBUG=1 重试并报告此问题 (set DANGAN_DEBUG=1 and report it).", err=True)
+        sys.exit(3)

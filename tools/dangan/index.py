@@ -1,0 +1,212 @@
+"""The one in-memory index of the archive: every record, read and validated once.
+
+Files -> index -> checks / ledgers / pages. The kind of a record comes from its
+folder, its id from its file name (which must equal the record's ``id``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import loader
+from .problems import Problem, field_path
+from .schemas import SchemaSet, load_schemas
+from .validation import validate
+
+POLICY_FILE = "records/policy.yaml"
+RECORDS = "records"
+DEFAULT_MAX_BYTES = 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class Record:
+    kind: str
+    id: str
+    file: str  # relative to the archive root
+    data: dict[str, Any]
+    positions: dict[tuple, loader.Position]
+    raw: dict[tuple, str]
+    valid: bool = True  # passed its schema
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.id}"
+
+    def position(self, path: tuple, *, value: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of a field (of its key, or of its value), or of its nearest parent."""
+        path = tuple(path)
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return (pos[2], pos[3]) if value else (pos[0], pos[1])
+            path = path[:-1]
+        return 1, 1
+
+    def problem(self, code: str, path: tuple = (), *, value: bool = False,
+                severity: str = "error", **args) -> Problem:
+        line, col = self.position(path, value=value)
+        return Problem(code, self.file, line, col, record=self.key,
+                       field=field_path(path) or None, args=args, severity=severity)
+
+    def get(self, *path, default=None):
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+                node = node[part]
+            else:
+                return default
+            if node is None:
+                return default
+        return node
+
+
+@dataclass
+class Index:
+    root: Path
+    schemas: SchemaSet
+    policy: Record | None = None
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # from reading and validating
+    files: int = 0
+
+    def of(self, kind: str) -> dict[str, Record]:
+        return self.records.get(kind, {})
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        return self.records.get(kind, {}).get(record_id)
+
+    def __iter__(self) -> Iterator[Record]:
+        for by_id in self.records.values():
+            yield from by_id.values()
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.records.values()) + (self.policy is not None)
+
+    @property
+    def policy_data(self) -> dict[str, Any]:
+        return self.policy.data if self.policy else {}
+
+
+def find_root(start: Path) -> Path | None:
+    """Walk up from `start` to the folder holding records/policy.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / POLICY_FILE).is_file():
+            return folder
+    return None
+
+
+def build(root: Path) -> Index:
+    """Read the whole archive under `root` into an index."""
+    root = root.resolve()
+    schemas = load_schemas(root / "schemas", root)
+    index = Index(root, schemas, problems=list(schemas.problems))
+    policy_path = root / POLICY_FILE
+    if not policy_path.is_file():
+        index.problems.append(Problem("file.policy-missing", POLICY_FILE))
+    else:
+        index.policy = _load(index, policy_path, "policy", None, DEFAULT_MAX_BYTES)
+    limit = (index.policy_data.get("limits") or {}).get("max_file_bytes", DEFAULT_MAX_BYTES)
+    if not isinstance(limit, int):
+        limit = DEFAULT_MAX_BYTES
+    folders = schemas.folders
+    records_dir = root / RECORDS
+    for entry in _scandir(records_dir):
+        rel = f"{RECORDS}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not _inside(Path(entry.path), root):
+            index.problems.append(Problem("file.symlink", rel))
+            continue
+        if entry.is_dir():
+            kind = folders.get(entry.name)
+            if kind is None:
+                index.problems.append(Problem("file.unknown-folder", rel,
+                                              args={"folders": ", ".join(sorted(folders))}))
+                continue
+            index.records.setdefault(kind, {})
+            for sub in _scandir(Path(entry.path)):
+                _load_entry(index, root, sub, kind, limit)
+        elif rel != POLICY_FILE:
+            index.problems.append(Problem("file.stray", rel))
+    return index
+
+
+def _scandir(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _load_entry(index: Index, root: Path, entry: os.DirEntry, kind: str, limit: int) -> None:
+    path = Path(entry.path)
+    rel = path.relative_to(root).as_posix()
+    if entry.name.startswith("."):
+        return
+    if entry.is_symlink() and not _inside(path, root):
+        index.problems.append(Problem("file.symlink", rel))
+        return
+    if entry.is_dir() or not entry.name.endswith(YAML_SUFFIXES):
+        index.problems.append(Problem("file.stray", rel))
+        return
+    _load(index, path, kind, rel, limit)
+
+
+def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> Record | None:
+    root = index.root
+    rel = rel or path.relative_to(root).as_posix()
+    index.files += 1
+    stem = path.name.rsplit(".", 1)[0]
+    problems = index.problems
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.append(Problem("file.too-large", rel, args={"size": size, "limit": limit}))
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
+        return None
+    text = loader.decode(raw, rel, problems)
+    if text is None:
+        return None
+    if "<<<<<<< " in text and "\n=======" in text:
+        line = text[: text.index("<<<<<<< ")].count("\n") + 1
+        problems.append(Problem("file.conflict", rel, line, 1))
+        return None
+    parsed = loader.parse(text, rel, problems)
+    if parsed.data is None:
+        return None
+    record_id = stem if kind != "policy" else "policy"
+    record = Record(kind, record_id, rel, parsed.data, parsed.positions, parsed.raw)
+    if kind != "policy":
+        found = parsed.data.get("id")
+        if found != stem:
+            problems.append(record.problem("id.filename", ("id",), value=True,
+                                           found=found, expected=stem))
+    validator = index.schemas.validators.get(kind)
+    if validator is not None:
+        errors = validate(index.schemas, validator, record)
+        record.valid = not errors
+        problems.extend(errors)
+    if kind == "policy":
+        return record
+    index.records.setdefault(kind, {})[record_id] = record
+    return record

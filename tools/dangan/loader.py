@@ -1,0 +1,259 @@
+"""The strict YAML loader: one record file in, data plus source positions out.
+
+It never raises: every way a file can be wrong becomes a `Problem` with a line and
+column. Parsing uses libyaml (PyYAML's C parser) with a narrowed set of implicit
+types, so that a record means the same thing here as in any YAML 1.2 tool:
+
+* booleans are only ``true``/``false``; ``yes``, ``no``, ``on``, ``off`` stay text;
+* integers have no leading zero (``010020`` stays text), floats need a ``.`` or
+  an exponent; dates stay text and are checked by the schema's ``format: date``;
+* a plain scalar that other YAML tools would read as a number, boolean or null
+  but that we keep as text is reported as ``yaml.needs-quotes``.
+
+Duplicate keys, merge keys, anchors and aliases, custom tags, tab indentation,
+NUL bytes, non-UTF-8 text, empty files and files over the size limit are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Problem, field_path
+
+try:  # the C parser; the pure-Python one is ~7x slower but behaves the same
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - libyaml is part of every wheel we install
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+TAG_STR = "tag:yaml.org,2002:str"
+TAG_INT = "tag:yaml.org,2002:int"
+TAG_FLOAT = "tag:yaml.org,2002:float"
+TAG_BOOL = "tag:yaml.org,2002:bool"
+TAG_NULL = "tag:yaml.org,2002:null"
+TAG_MAP = "tag:yaml.org,2002:map"
+TAG_SEQ = "tag:yaml.org,2002:seq"
+
+
+class RecordLoader(_BaseLoader):
+    """libyaml parser whose implicit typing is narrowed (see module docstring)."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+RecordLoader.add_implicit_resolver(TAG_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
+RecordLoader.add_implicit_resolver(TAG_NULL, re.compile(r"^(?:~|null|)$"), ["~", "n", ""])
+RecordLoader.add_implicit_resolver(TAG_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                   list("-+0123456789"))
+RecordLoader.add_implicit_resolver(
+    TAG_FLOAT,
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
+    list("-+0123456789"),
+)
+
+# Plain scalars that YAML 1.2 (core schema) or YAML 1.1 tools read as something other
+# than text, while we keep them as text: they must be quoted to mean the same everywhere.
+_OTHER_TOOLS_NON_TEXT = re.compile(
+    r"""^(?:
+        [-+]?[0-9][0-9_]*                       # 010020, 0755123456, 1_000
+      | [-+]?0[oO]?[0-7]+ | [-+]?0[xX][0-9a-fA-F]+ | [-+]?0[bB][01]+
+      | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?   # 1:20 (sexagesimal)
+      | [-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?  # 1., .5, 00.5
+      | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+      | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+      | yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N
+      | True|TRUE|False|FALSE|Null|NULL
+    )$""",
+    re.VERBOSE,
+)
+_ALLOWED_TAGS = {TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_MAP, TAG_SEQ}
+
+# A position is (key line, key column, value line, value column), all 1-based.
+Position = tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What the loader made of one file."""
+
+    data: Any = None
+    positions: dict[tuple, Position] = field(default_factory=dict)
+    raw: dict[tuple, str] = field(default_factory=dict)  # text as written, for non-text scalars
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:
+    """Bytes to text: strict UTF-8 (BOM allowed); name the encoding a file seems to have."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        problems.append(Problem("file.encoding", rel, 1, 1, args={"encoding": "UTF-16"}))
+        return None
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        problems.append(Problem("file.nul", rel, line, col))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            guess = "GBK/GB18030"
+        except UnicodeDecodeError:
+            guess = ""
+        problems.append(Problem("file.encoding", rel, line, col, args={"encoding": guess}))
+        return None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    head = raw[:200]
+    return len(head) >= 4 and head.count(b"\x00") * 3 >= len(head)
+
+
+def parse(text: str, rel: str, problems: list[Problem] | None = None) -> Parsed:
+    """Parse one record's text. Problems are appended to `Parsed.problems`."""
+    out = Parsed(problems=problems if problems is not None else [])
+    if "\t" in text and _tab_indentation(text, rel, out.problems):
+        return out
+    if "&" in text or "*" in text:
+        if _anchors(text, rel, out.problems):
+            return out
+    try:
+        loader = RecordLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        code = "yaml.multi-document" if "single document" in str(exc.context or "") else "yaml.syntax"
+        out.problems.append(Problem(code, rel, mark.line + 1 if mark else None,
+                                    mark.column + 1 if mark else None,
+                                    args={"detail": exc.problem or exc.context or ""}))
+        return out
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        mark = getattr(exc, "position", None)
+        out.problems.append(Problem("yaml.syntax", rel, args={"detail": str(exc)},
+                                    line=None if mark is None else text.count("\n", 0, mark) + 1))
+        return out
+    if node is None:
+        out.problems.append(Problem("file.empty", rel, 1, 1))
+        return out
+    if not isinstance(node, MappingNode):
+        out.problems.append(Problem("yaml.not-mapping", rel, node.start_mark.line + 1,
+                                    node.start_mark.column + 1))
+        return out
+    builder = _Builder(rel, out)
+    out.data = builder.build(node, ())
+    return out
+
+
+def _tab_indentation(text: str, rel: str, problems: list[Problem]) -> bool:
+    found = False
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            problems.append(Problem("yaml.tab", rel, number, indent.index("\t") + 1))
+            found = True
+    return found
+
+
+def _anchors(text: str, rel: str, problems: list[Problem]) -> bool:
+    """Report anchors and aliases (no expansion bombs, one meaning per value)."""
+    found = False
+    try:
+        for event in yaml.parse(text, Loader=RecordLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                problems.append(Problem("yaml.alias", rel, mark.line + 1, mark.column + 1,
+                                        args={"anchor": event.anchor}))
+                found = True
+    except yaml.YAMLError:
+        return found  # the main parse reports the syntax error
+    return found
+
+
+class _Builder:
+    """Builds Python data from the node tree, recording positions and problems."""
+
+    def __init__(self, rel: str, out: Parsed):
+        self.rel = rel
+        self.out = out
+
+    def problem(self, code: str, node, path: tuple, **args) -> None:
+        mark = node.start_mark
+        self.out.problems.append(Problem(code, self.rel, mark.line + 1, mark.column + 1,
+                                         field=field_path(path) or None, args=args))
+
+    def build(self, node, path: tuple) -> Any:
+        if node.tag not in _ALLOWED_TAGS:
+            self.problem("yaml.tag", node, path, tag=node.tag)
+            return None
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, child in enumerate(node.value):
+                mark = child.start_mark
+                self.out.positions[(*path, i)] = (mark.line + 1, mark.column + 1,
+                                                  mark.line + 1, mark.column + 1)
+                items.append(self.build(child, (*path, i)))
+            return items
+        return self.scalar(node, path)
+
+    def mapping(self, node: MappingNode, path: tuple) -> dict:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem("yaml.complex-key", key_node, path)
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                self.problem("yaml.merge-key", key_node, path)
+                continue
+            if key in first_line:
+                self.problem("yaml.duplicate-key", key_node, (*path, key), key=key,
+                             first=first_line[key])
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            km, vm = key_node.start_mark, value_node.start_mark
+            self.out.positions[(*path, key)] = (km.line + 1, km.column + 1,
+                                                vm.line + 1, vm.column + 1)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: ScalarNode, path: tuple) -> Any:
+        text, tag = node.value, node.tag
+        plain = node.style is None
+        if tag == TAG_STR:
+            if plain and path and _OTHER_TOOLS_NON_TEXT.match(text):
+                self.problem("yaml.needs-quotes", node, path, text=text)
+            return text
+        try:
+            if tag == TAG_NULL:
+                value: Any = None
+            elif tag == TAG_BOOL:
+                value = {"true": True, "false": False}[text.lower()]
+            elif tag == TAG_INT:
+                value = int(text)
+            else:
+                value = float(text)
+        except (ValueError, KeyError):
+            self.problem("yaml.tag", node, path, tag=tag)
+            return None
+        if plain and text:
+            self.out.raw[path] = text
+        return value

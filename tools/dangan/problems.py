@@ -1,0 +1,40 @@
+"""A problem found in the archive: plain data that carries its source location.
+
+Every check, the loader included, reports `Problem`s; only the reporter turns them
+into words (see `messages.py`), so a code means the same thing in every output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(slots=True)
+class Problem:
+    code: str
+    file: str  # path relative to the archive root, with forward slashes
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    record: str | None = None  # "kind/id"
+    field: str | None = None  # dotted path inside the record, e.g. "contacts[0].mobile"
+    args: dict[str, Any] = _field(default_factory=dict)  # values for the message template
+    severity: str = ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or 0, self.code, self.field or "")
+
+
+def field_path(path: tuple | list) -> str:
+    """Render a data path as users write it: `contacts[0].mobile`."""
+    out = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(("." if out else "") + str(part))
+    return "".join(out)
