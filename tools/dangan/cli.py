@@ -125,7 +125,8 @@ def ledger_command(kind: str, root: str | None, fmt: str) -> None:
         table.add_column(c.title, overflow="fold")
     for row in shown:
         table.add_row(*row)
-    Console().print(table)
+    console = Console() if sys.stdout.isatty() else Console(width=400)
+    console.print(table)
 
 
 def main() -> None:

@@ -221,7 +221,7 @@ class _Builder:
                 self.problem("yaml.complex-key", key_node, path)
                 continue
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 self.problem("yaml.merge-key", key_node, path)
                 continue
             if key in first_line:
@@ -237,7 +237,7 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, path: tuple) -> Any:
         text, tag = node.value, node.tag
-        plain = node.style is None
+        plain = not node.style  # libyaml gives "" for plain scalars, PyYAML None
         if tag == TAG_STR:
             if plain and path and _OTHER_TOOLS_NON_TEXT.match(text):
                 self.problem("yaml.needs-quotes", node, path, text=text)

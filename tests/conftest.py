@@ -1,0 +1,114 @@
+"""Test helpers: a small, valid archive in a temporary folder, built record by record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from dangan.cli import cli
+from dangan.identifiers import make_credit_code, make_id_number
+
+REPO = Path(__file__).resolve().parents[1]
+FOLDERS = {"staff": "staff", "customer": "customers", "dossier": "dossiers", "certificate": "certificates",
+           "loan": "loans", "visit": "visits", "complaint": "complaints", "contract": "contracts",
+           "survey": "surveys", "disposal": "disposals", "review": "reviews"}
+
+
+def staff(sid: str, name: str, roles: list[str], department: str, **extra) -> dict:
+    return {"id": sid, "name": name, "roles": roles, "department": department,
+            "emails": [f"{sid.lower()}@hongyuan.example"], "joined_on": "2020-01-06", **extra}
+
+
+def customer(cid: str = "KH0001", **extra) -> dict:
+    import datetime as dt
+    data = {"id": cid, "type": "individual", "name": "王小明",
+            "individual": {"id_number": make_id_number("150102", dt.date(1985, 4, 12), 13),
+                           "gender": "male", "birth_date": "1985-04-12"},
+            "contacts": [{"name": "王小明", "mobile": "13904710001"}],
+            "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
+            "created": {"by": "S004", "on": "2024-03-04"}}
+    data.update(extra)
+    return data
+
+
+def enterprise(cid: str = "KH0002", **extra) -> dict:
+    data = {"id": cid, "type": "enterprise", "name": "呼和浩特市青城商贸有限公司",
+            "enterprise": {"credit_code": make_credit_code("91", "150100", "MA0Q7K3B5")},
+            "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
+            "created": {"by": "S004", "on": "2024-03-04"}}
+    data.update(extra)
+    return data
+
+
+def dossier(did: str = "2024鸿借字第001号", **extra) -> dict:
+    data = {"id": did, "customer": "KH0001", "business_type": "loan", "project": "王小明经营性贷款",
+            "project_end": "2024-03-12", "manager_a": "S004", "manager_b": "S003",
+            "inventory": [{"part": "approval", "items": [{"title": "借款申请书", "pages": 2, "form": "original"}]},
+                          {"part": "contracts", "items": [{"title": "借款合同", "pages": 6, "form": "original"}]}],
+            "total_pages": 8, "status": "archived"}
+    data.update(extra)
+    return data
+
+
+class Archive:
+    """A temporary archive: the repo's schemas and policy, the staff the policy names."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(REPO / "schemas", root / "schemas")
+        (root / "records").mkdir()
+        shutil.copy(REPO / "records" / "policy.yaml", root / "records" / "policy.yaml")
+        for record in (staff("S001", "赵志远", ["chairman"], "ld"),
+                       staff("S002", "钱立群", ["gm"], "ld"),
+                       staff("S003", "孙建国", ["department_head", "project_manager"], "yw1"),
+                       staff("S004", "李娜", ["project_manager", "sales_rep"], "yw1", superior="S003"),
+                       staff("S007", "周海涛", ["department_head", "project_manager"], "yw2"),
+                       staff("S011", "吴敏", ["department_head", "cs_supervisor"], "kf"),
+                       staff("S013", "郑红", ["department_head"], "zh"),
+                       staff("S014", "冯晓燕", ["archivist", "certificate_keeper"], "zh")):
+            self.add("staff", record)
+
+    def path(self, kind: str, rid: str) -> Path:
+        return self.root / "records" / FOLDERS[kind] / f"{rid}.yaml"
+
+    def add(self, kind: str, data: dict) -> Path:
+        path = self.path(kind, data["id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return path
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def edit_policy(self, change) -> None:
+        path = self.root / "records" / "policy.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def run(self, *args: str):
+        return CliRunner().invoke(cli, [*args, "--root", str(self.root)], catch_exceptions=False)
+
+    def check(self, *args: str) -> tuple[int, list[dict]]:
+        result = self.run("check", "--format", "json", *args)
+        return result.exit_code, json.loads(result.output)["problems"]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive")
+
+
+def codes(problems: list[dict]) -> list[str]:
+    return [p["code"] for p in problems]
