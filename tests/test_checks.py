@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import codes, customer, dossier, enterprise
 
+from conftest import codes, customer, dossier, enterprise
 from dangan import identifiers as ids
 
 
@@ -144,7 +144,7 @@ def test_dossier_numbers_are_unique_and_gapless(archive):
     archive.add("dossier", dossier("2024鸿借字第001号"))
     archive.add("dossier", dossier("2024鸿借字第0001号"))
     archive.add("dossier", dossier("2024鸿借字第004号"))
-    code, problems = archive.check()
+    _, problems = archive.check()
     assert problem(problems, "number.duplicate")["record"] == "dossier/2024鸿借字第001号"
     gap = problem(problems, "number.gap")
     assert gap["severity"] == "warning" and "2, 3" in gap["message"]
@@ -170,8 +170,9 @@ def test_changing_the_pattern_changes_the_verdict(archive):
 def test_certificate_carries_its_dossier_number(archive):
     archive.add("customer", customer())
     archive.add("dossier", dossier())
-    base = {"dossier": "2024鸿借字第001号", "kind": "other_rights", "title": "他项权证", "number": "蒙(2024)呼市不动产证明第0012345号",
-            "holder": "鸿远小额贷款有限公司", "quantity": 1, "status": "in_safe"}
+    base = {"dossier": "2024鸿借字第001号", "kind": "other_rights", "title": "他项权证",
+            "number": "蒙(2024)呼市不动产证明第0012345号", "holder": "鸿远小额贷款有限公司",
+            "quantity": 1, "status": "in_safe"}
     archive.add("certificate", {"id": "2024鸿借字第001号-01", **base})
     archive.add("certificate", {"id": "2024鸿借字第002号-01", **base})
     _, problems = archive.check()

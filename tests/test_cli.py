@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from conftest import customer, dossier
 
 DANGAN = shutil.which("dangan")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import codes, customer, dossier
 
+from conftest import codes, customer, dossier
 from dangan import loader
 
 CUSTOMER_FILE = "records/customers/KH0001.yaml"
@@ -44,7 +44,7 @@ def test_malformed_yaml(archive, text, code, line, column):
     archive.write(CUSTOMER_FILE, text)
     exit_code, problems = archive.check()
     assert exit_code == 1
-    problem = [p for p in problems if p["code"] == code][0]
+    problem = next(p for p in problems if p["code"] == code)
     assert (problem["file"], problem["line"], problem["column"]) == (CUSTOMER_FILE, line, column)
     assert problem["message"] and problem["severity"] == "error"
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from jsonschema import Draft202012Validator
 
+from conftest import REPO
 from dangan.schemas import load_schemas
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -42,7 +42,7 @@ TAG_SEQ = "tag:yaml.org,2002:seq"
 class RecordLoader(_BaseLoader):
     """libyaml parser whose implicit typing is narrowed (see module docstring)."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: ClassVar[dict] = {}
 
 
 RecordLoader.add_implicit_resolver(TAG_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
@@ -127,9 +127,8 @@ def parse(text: str, rel: str, problems: list[Problem] | None = None) -> Parsed:
     out = Parsed(problems=problems if problems is not None else [])
     if "\t" in text and _tab_indentation(text, rel, out.problems):
         return out
-    if "&" in text or "*" in text:
-        if _anchors(text, rel, out.problems):
-            return out
+    if ("&" in text or "*" in text) and _anchors(text, rel, out.problems):
+        return out
     try:
         loader = RecordLoader(text)
         try:
