@@ -50,7 +50,12 @@ def dossier(did: str = "2024鸿借字第001号", **extra) -> dict:
             "project_end": "2024-03-12", "manager_a": "S004", "manager_b": "S003",
             "inventory": [{"part": "approval", "items": [{"title": "借款申请书", "pages": 2, "form": "original"}]},
                           {"part": "contracts", "items": [{"title": "借款合同", "pages": 6, "form": "original"}]}],
-            "total_pages": 8, "status": "archived"}
+            "total_pages": 8,
+            "handover": [{"step": "a", "from": "S004", "to": "S003", "handed_on": "2024-03-13",
+                          "received_on": "2024-03-13", "inventory_checked": True},
+                         {"step": "b", "from": "S003", "to": "S014", "handed_on": "2024-03-14",
+                          "received_on": "2024-03-14", "inventory_checked": True}],
+            "location": "A柜-01层-01格", "status": "archived"}
     data.update(extra)
     return data
 

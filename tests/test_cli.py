@@ -128,7 +128,7 @@ def test_ledger_table_csv_json(archive):
     rows = json.loads(run("ledger", "dossier", "--root", str(archive.root), "--format", "json").stdout)
     assert rows == [{"id": "2024鸿借字第001号", "customer": "KH0001", "project": "王小明经营性贷款",
                      "business_type": "loan", "total_pages": 8, "project_end": "2024-03-12",
-                     "manager_a": "S004", "manager_b": "S003", "location": None, "status": "archived"}]
+                     "manager_a": "S004", "manager_b": "S003", "location": "A柜-01层-01格", "status": "archived"}]
 
 
 def test_unknown_ledger(archive):

@@ -123,6 +123,55 @@ CATALOGUE: dict[str, Message] = {
                                   "权证档案编号与档号一致，例如 {dossier}-01。", "e.g. {dossier}-01"),
     "number.contract": Message("合同号“{value_}”不符合编号规则 {pattern}", "contract number '{value_}' does not follow {pattern}",
                                "按 policy.yaml 的 numbering.contract 编号，例如 {example}。", "e.g. {example}"),
+    # rules: handover
+    "handover.step-unknown": Message("移交步骤“{value_}”不在该业务类型的移交链中（可用：{known}）", "handover step '{value_}' is not in this type's chain ({known})"),
+    "handover.incomplete": Message("档案已归档，但移交链未走完：缺少“{step}”", "the dossier is archived but the chain is incomplete: '{step}' is missing",
+                                   "补记该步移交，或更正档案状态。", "record the step or correct the status"),
+    "handover.chain": Message("“{step}”的移交人应为上一步的接收人 {expected}，实际为 {found}", "'{step}' must be handed over by the previous receiver {expected}, not {found}"),
+    "handover.role": Message("“{step}”中的 {staff} 不具有{role}岗位", "in '{step}', {staff} does not hold the role {role}"),
+    "handover.late": Message("“{step}”逾期：应在 {start} 后 {period}内（即 {deadline} 前）移交，实际 {handed}", "'{step}' is late: due within {period} of {start} (by {deadline}), handed over {handed}",
+                             "如有特殊情况，须在 extensions 中记录经批准的延期。", "a late step needs an approved extension"),
+    "handover.dates": Message("“{step}”的接收日期早于移交日期", "'{step}' was received before it was handed over"),
+    "handover.unchecked": Message("“{step}”已接收，但未记录按清单核对（inventory_checked: true）", "'{step}' was received without recording the inventory check",
+                                  "接收人逐项核对清单后填写 inventory_checked: true；缺少的资料开补充资料清单。", "check the inventory, then set inventory_checked: true"),
+    "handover.order": Message("移交步骤“{step}”顺序不对", "handover step '{step}' is out of order"),
+    "supplement.closed-by": Message("补充资料清单应由开具人 {sender} 确认关闭，不能由 {staff} 关闭", "the supplement request must be closed by its sender {sender}, not {staff}"),
+    "supplement.dates": Message("补充资料清单的关闭日期早于开具日期", "the supplement request was closed before it was opened"),
+    "supplement.open": Message("档案已归档，但补充资料清单仍未关闭：{items}", "the dossier is archived with an open supplement request: {items}"),
+    "dossier.pages": Message("总页数 {total} 与清单各项页数之和 {counted} 不符", "total pages {total} differ from the inventory's sum {counted}",
+                             "逐项核对页数后更正。", "recount and correct"),
+    "approval.role": Message("审批人 {staff} 无权批准：须由{roles}批准", "{staff} may not approve this: it needs one of {roles}"),
+    # rules: certificates
+    "certificate.keeper": Message("权证应由{role}接收，{staff} 不是", "certificates are received by the {role}; {staff} is not one"),
+    "certificate.location": Message("权证在柜，但未记录保险柜位置", "the certificate is in the safe but no location is recorded"),
+    "certificate.unreceived": Message("权证未记录权证管理员的接收", "the certificate has no receipt by the keeper"),
+    "certificate.status": Message("权证状态“{status}”与借阅记录不符{loan_note}", "certificate status '{status}' disagrees with the loans{loan_note_en}"),
+    # rules: loans
+    "loan.unapproved": Message("借阅人 {staff} 须经{roles}批准（出借单缺少批准）", "{staff} needs an approval by one of {roles}"),
+    "loan.approved-late": Message("批准日期晚于出借日期", "approved after the files were lent"),
+    "loan.dates": Message("日期顺序不对：应还或归还日期早于出借日期", "due or return date is before the lending date"),
+    "loan.clerk": Message("出借应由档案管理员或权证管理员办理，{staff} 不是", "lending is done by the archivist or certificate keeper; {staff} is not one"),
+    "loan.sealed": Message("“{item}”已封存或已销毁，借阅须经{roles}批准", "'{item}' is sealed or destroyed: lending needs {roles}'s approval"),
+    "loan.return-checker": Message("归还应由档案管理员核对，{staff} 不是", "returns are checked by the archivist; {staff} is not one"),
+    "loan.missing-unlisted": Message("归还不完整，但未列出缺少的资料", "the return is incomplete but lists nothing missing",
+                                     "在 missing 中逐项列出缺少的资料。", "list the missing items"),
+    "loan.missing-contradiction": Message("归还标为完整，却列出了缺少的资料", "the return is marked complete yet lists missing items"),
+    "loan.double": Message("“{item}”在借阅单 {other} 归还前又被借出", "'{item}' was lent again before loan {other} returned it"),
+    "dossier.on-loan": Message("档案被借阅单 {loan} 借出，状态却是“{status}”", "loan {loan} has the dossier out, yet its status is '{status}'",
+                               "借出期间状态为 on_loan。", "set status on_loan while lent"),
+    "dossier.not-on-loan": Message("档案状态为借出，但没有未归还的借阅单", "the dossier is marked on loan but no open loan names it"),
+    # rules: disposal
+    "disposal.supervisors": Message("监销人只有 {count} 人，至少需要 {minimum} 人", "{count} supervisors; at least {minimum} are required"),
+    "disposal.retention": Message("档案 {dossier} 的保管期（{years} 年）到 {expiry} 才届满，不能提前销毁", "dossier {dossier} must be kept {years} years, until {expiry}"),
+    "disposal.status": Message("已列入销毁清册 {disposal}，档案须标为 destroyed 并注明 disposal: {disposal}", "listed by disposal {disposal}: mark it destroyed with disposal: {disposal}"),
+    "disposal.certificate": Message("档案 {dossier} 销毁前，其权证须先退还（销毁清册 {disposal}）", "the certificates of {dossier} must be released before disposal {disposal}"),
+    "disposal.unlisted": Message("档案标为已销毁，但没有列入它所注明的销毁清册", "marked destroyed but not listed by the disposal it names"),
+    # rules: staff
+    "staff.left-loan": Message("{staff} 已于 {left} 离职，仍有未归还（或离职后才归还）的借阅", "{staff} left on {left} but holds a loan"),
+    "staff.left-step": Message("{staff} 已于 {left} 离职，却仍是该档案移交链中待办的人", "{staff} left on {left} but holds an open handover step",
+                               "用 dangan reassign 把其档案和待办移交给他人。", "reassign the step to someone else"),
+    "calendar.unknown-year": Message("{year} 年的法定节假日未知，该年的工作日按周一至周五计算", "holidays of {year} are unknown: working days counted Monday–Friday",
+                                     "在 policy.yaml 的 calendar 中补充该年的放假和调休日期。", "add that year's holidays and make-up days to the policy's calendar"),
 }
 
 
@@ -132,9 +181,12 @@ def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
     if entry is None:
         return problem.code, ""
     args = _Args(problem.args)
+    key = problem.args.get("policy_key")
     if lang == "en":
-        return entry.en.format_map(args), entry.hint_en.format_map(args)
-    return entry.zh.format_map(args), entry.hint_zh.format_map(args)
+        cite = f" (policy: {key})" if key else ""
+        return entry.en.format_map(args) + cite, entry.hint_en.format_map(args)
+    cite = f"（依据 policy.yaml 的 {key}）" if key else ""
+    return entry.zh.format_map(args) + cite, entry.hint_zh.format_map(args)
 
 
 class _Args(dict):
@@ -144,6 +196,10 @@ class _Args(dict):
         if key == "encoding_zh":
             enc = self.get("encoding")
             return f"（看起来是 {enc} 编码）" if enc else ""
+        if key == "loan_note":
+            return f"（借阅单 {self['loan']} 未归还）" if self.get("loan") else "（没有未归还的借阅单）"
+        if key == "loan_note_en":
+            return f" (loan {self['loan']} is open)" if self.get("loan") else " (no open loan)"
         if key == "encoding_en":
             enc = self.get("encoding")
             return f" (it looks like {enc})" if enc else ""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..index import Index
 from ..problems import Problem
-from . import identifiers, numbering, references
+from . import calendar, certificates, disposal, handover, identifiers, loans, numbering, references, staff
 
 Check = Callable[[Index], Iterable[Problem]]
 
@@ -21,6 +21,18 @@ CHECKS: list[Check] = [
     numbering.check_dossier_numbers,
     numbering.check_certificate_numbers,
     numbering.check_contract_numbers,
+    handover.check_handover,
+    handover.check_extensions,
+    handover.check_supplements,
+    handover.check_pages,
+    certificates.check_certificates,
+    loans.check_loans,
+    loans.check_double_lending,
+    loans.check_dossier_status,
+    disposal.check_disposals,
+    disposal.check_destroyed_dossiers,
+    staff.check_departed_staff,
+    calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
 

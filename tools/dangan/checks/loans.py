@@ -1,0 +1,99 @@
+"""Loans (seed 000 §六, 003): approved by a role in `approvals.loan` unless the borrower
+holds a role in `approvals.loan_exempt`; nothing lent twice at once; destroyed or sealed
+files only with `approvals.sealed_access`; returns checked by the archivist, listing
+what is missing when incomplete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import pairwise
+
+from ..facts import date, facts, is_open, loan_items
+from ..index import Index
+from ..problems import Problem
+
+ARCHIVIST = "archivist"
+
+
+def check_loans(index: Index) -> Iterator[Problem]:
+    f = facts(index)
+    for loan in index.of("loan").values():
+        borrower = loan.get("borrower")
+        approved = loan.get("approved") if isinstance(loan.get("approved"), dict) else None
+        if not f.has_role(borrower, f.approvers("loan_exempt")):
+            if approved is None:
+                yield loan.problem("loan.unapproved", ("borrower",), value=True, staff=borrower,
+                                   roles=f.role_names(f.approvers("loan")), policy_key="approvals.loan")
+            elif not f.has_role(approved.get("by"), f.approvers("loan")):
+                yield loan.problem("approval.role", ("approved", "by"), value=True, staff=approved.get("by"),
+                                   roles=f.role_names(f.approvers("loan")), policy_key="approvals.loan")
+        lent_on = date((loan.get("lent") or {}).get("on"))
+        if approved and lent_on and date(approved.get("on")) and date(approved.get("on")) > lent_on:
+            yield loan.problem("loan.approved-late", ("approved", "on"), value=True)
+        due = date(loan.get("due_on"))
+        if lent_on and due and due < lent_on:
+            yield loan.problem("loan.dates", ("due_on",), value=True)
+        lent_by = (loan.get("lent") or {}).get("by")
+        if lent_by is not None and not f.has_role(lent_by, [ARCHIVIST, "certificate_keeper"]):
+            yield loan.problem("loan.clerk", ("lent", "by"), value=True, staff=lent_by)
+        yield from _sealed(f, loan, approved)
+        yield from _return(f, loan, lent_on)
+
+
+def _sealed(f, loan, approved) -> Iterator[Problem]:
+    allowed = f.approvers("sealed_access")
+    for kind, item in loan_items(loan):
+        record = f.index.get(kind, item)
+        if record is None:
+            continue
+        sealed = record.get("confidentiality") == "sealed" or record.get("status") == "destroyed"
+        if sealed and not (approved and f.has_role(approved.get("by"), allowed)):
+            yield loan.problem("loan.sealed", ("approved",), item=item, roles=f.role_names(allowed),
+                               policy_key="approvals.sealed_access")
+
+
+def _return(f, loan, lent_on) -> Iterator[Problem]:
+    returned = loan.get("returned")
+    if not isinstance(returned, dict):
+        return
+    if not f.has_role(returned.get("checked_by"), [ARCHIVIST, "certificate_keeper"]):
+        yield loan.problem("loan.return-checker", ("returned", "checked_by"), value=True,
+                           staff=returned.get("checked_by"))
+    missing = returned.get("missing") or []
+    if returned.get("complete") is False and not missing:
+        yield loan.problem("loan.missing-unlisted", ("returned", "complete"), value=True)
+    if returned.get("complete") is True and missing:
+        yield loan.problem("loan.missing-contradiction", ("returned", "missing"))
+    back = date(returned.get("on"))
+    if back and lent_on and back < lent_on:
+        yield loan.problem("loan.dates", ("returned", "on"), value=True)
+
+
+def check_double_lending(index: Index) -> Iterator[Problem]:
+    """Nothing is lent twice at once: the periods of two loans of one item do not overlap."""
+    f = facts(index)
+    for (_, item), loans in f.loans_by_item.items():
+        periods = []
+        for loan in loans:
+            start = date((loan.get("lent") or {}).get("on"))
+            if start is None:
+                continue
+            end = date((loan.get("returned") or {}).get("on")) if not is_open(loan) else dt.date.max
+            periods.append((start, end or dt.date.max, loan))
+        periods.sort(key=lambda p: (p[0], p[2].id))
+        for (_, end, first), (start, _, second) in pairwise(periods):
+            if start < end:
+                yield second.problem("loan.double", ("lent", "on"), value=True, item=item, other=first.id)
+
+
+def check_dossier_status(index: Index) -> Iterator[Problem]:
+    """A dossier is `on_loan` exactly while an open loan names it."""
+    f = facts(index)
+    for dossier in index.of("dossier").values():
+        loans = f.open_loans("dossier", dossier.id)
+        status = dossier.get("status")
+        if loans and status not in ("on_loan", "destroyed"):
+            yield dossier.problem("dossier.on-loan", ("status",), value=True, status=status, loan=loans[0].id)
+        elif status == "on_loan" and not loans:
+            yield dossier.problem("dossier.not-on-loan", ("status",), value=True)

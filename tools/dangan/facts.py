@@ -1,0 +1,188 @@
+"""Facts derived from the index that both the rules and `dangan due` need.
+
+Nothing here reads a file: everything comes from the index and its policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from .index import Index, Record
+from .workdays import WorkCalendar, add_months
+
+
+def date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def act_date(record: Record, *path) -> dt.date | None:
+    return date(record.get(*path, "on"))
+
+
+class Facts:
+    """Derived views over one index, computed once each."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.policy = index.policy_data
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar.from_policy(self.policy)
+
+    # --- people ---------------------------------------------------------------------------
+    def roles(self, staff_id: Any) -> set[str]:
+        person = self.index.get("staff", staff_id) if isinstance(staff_id, str) else None
+        roles = person.get("roles") if person else None
+        return set(roles) if isinstance(roles, list) else set()
+
+    def has_role(self, staff_id: Any, roles) -> bool:
+        return bool(self.roles(staff_id) & set(roles or ()))
+
+    def approvers(self, what: str) -> list[str]:
+        value = (self.policy.get("approvals") or {}).get(what)
+        return value if isinstance(value, list) else []
+
+    def left_on(self, staff_id: Any) -> dt.date | None:
+        person = self.index.get("staff", staff_id) if isinstance(staff_id, str) else None
+        return date(person.get("left_on")) if person else None
+
+    def role_names(self, roles) -> str:
+        defined = self.policy.get("roles") or {}
+        return "、".join((defined.get(r) or {}).get("name", r) for r in roles)
+
+    def staff_with_role(self, role: str) -> list[str]:
+        return sorted(r.id for r in self.index.of("staff").values()
+                      if role in (r.get("roles") or []) and not r.get("left_on"))
+
+    # --- dossiers and their handover chains -------------------------------------------------
+    def dossier_type(self, dossier: Record) -> dict:
+        types = self.policy.get("dossier_types") or {}
+        found = types.get(dossier.get("business_type")) if isinstance(types, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def chain(self, dossier: Record) -> list[dict]:
+        steps = self.dossier_type(dossier).get("handover")
+        return [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+
+    def chain_key(self, dossier: Record, position: int) -> str:
+        return f"dossier_types.{dossier.get('business_type')}.handover[{position}].deadline"
+
+    def steps(self, dossier: Record) -> Iterator[Step]:
+        """Each step of the dossier's chain with its start, deadline and what was recorded."""
+        recorded = {s.get("step"): (i, s) for i, s in enumerate(dossier.get("handover") or [])
+                    if isinstance(s, dict)}
+        extensions = {e.get("step"): e for e in dossier.get("extensions") or [] if isinstance(e, dict)}
+        start = date(dossier.get("project_end"))
+        for position, definition in enumerate(self.chain(dossier)):
+            index_done = recorded.get(definition.get("id"))
+            done = index_done[1] if index_done else None
+            period = definition.get("deadline") if isinstance(definition.get("deadline"), dict) else {}
+            deadline = self.calendar.deadline(start, period) if start and period else None
+            extension = extensions.get(definition.get("id"))
+            yield Step(position, definition, start, deadline, done, index_done[0] if index_done else None,
+                       extension)
+            if done is None:
+                return
+            start = date(done.get("received_on")) or date(done.get("handed_on"))
+
+    def archived_on(self, dossier: Record) -> dt.date | None:
+        """The day the archive received the dossier: the last step's receipt."""
+        steps = list(self.steps(dossier))
+        if not steps or steps[-1].done is None or len(steps) < len(self.chain(dossier)):
+            return None
+        last = steps[-1].done
+        return date(last.get("received_on")) or date(last.get("handed_on"))
+
+    def retention_years(self, dossier: Record) -> int | None:
+        years = dossier.get("retention_years") or self.dossier_type(dossier).get("retention_years")
+        return years if isinstance(years, int) else None
+
+    def retention_expiry(self, dossier: Record) -> dt.date | None:
+        start = self.archived_on(dossier) or date(dossier.get("project_end"))
+        years = self.retention_years(dossier)
+        return add_months(start, 12 * years) if start and years else None
+
+    # --- loans -----------------------------------------------------------------------------
+    @cached_property
+    def loans_by_item(self) -> dict[tuple[str, str], list[Record]]:
+        """(kind, id) of a lent dossier, certificate or customer -> the loans that name it."""
+        out: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        for loan in self.index.of("loan").values():
+            for kind, item in loan_items(loan):
+                out[(kind, item)].append(loan)
+        return out
+
+    def open_loans(self, kind: str, item: str) -> list[Record]:
+        return [loan for loan in self.loans_by_item.get((kind, item), []) if is_open(loan)]
+
+    @cached_property
+    def certificates_by_dossier(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for cert in self.index.of("certificate").values():
+            if isinstance(cert.get("dossier"), str):
+                out[cert.get("dossier")].append(cert)
+        return out
+
+
+@dataclass
+class Step:
+    position: int
+    definition: dict
+    start: dt.date | None  # project end, or the previous step's receipt
+    deadline: dt.date | None
+    done: dict | None  # the recorded step, if any
+    recorded_at: int | None  # its index in the dossier's handover list
+    extension: dict | None
+
+    @property
+    def id(self) -> str:
+        return str(self.definition.get("id"))
+
+    @property
+    def name(self) -> str:
+        return str(self.definition.get("name", self.id))
+
+    @property
+    def extended_until(self) -> dt.date | None:
+        return date(self.extension.get("until")) if self.extension else None
+
+    @property
+    def effective_deadline(self) -> dt.date | None:
+        until = self.extended_until
+        if until and self.deadline and until > self.deadline:
+            return until
+        return self.deadline
+
+
+LOAN_ITEMS = (("dossiers", "dossier"), ("certificates", "certificate"), ("customers", "customer"))
+
+
+def loan_items(loan: Record) -> Iterator[tuple[str, str]]:
+    for field, kind in LOAN_ITEMS:
+        for item in loan.get(field) or []:
+            if isinstance(item, str):
+                yield kind, item
+
+
+def is_open(loan: Record) -> bool:
+    return not isinstance(loan.get("returned"), dict)
+
+
+def facts(index: Index) -> Facts:
+    """The index's facts, computed once per index."""
+    found = getattr(index, "_facts", None)
+    if found is None:
+        found = Facts(index)
+        index._facts = found  # type: ignore[attr-defined]
+    return found
