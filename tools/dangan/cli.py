@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import checks, ledger, report
+from . import checks, due, due_report, ledger, policy_text, report
 from .index import Index, build, find_root
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -127,6 +128,45 @@ def ledger_command(kind: str, root: str | None, fmt: str) -> None:
         table.add_row(*row)
     console = Console() if sys.stdout.isatty() else Console(width=400)
     console.print(table)
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EnvironmentProblem(f"--as-of {value}: 日期应写作 YYYY-MM-DD (date expected)") from None
+
+
+@cli.command(name="due")
+@root_option
+@click.option("--as-of", "as_of", metavar="DATE", default=None, help="截至哪天（默认今天），YYYY-MM-DD。")
+@click.option("--within", default=7, show_default=True, type=click.IntRange(0, 3660),
+              help="包括今后多少天内到期的事项。")
+@click.option("--staff", metavar="ID", default=None, help="只列出这名员工的待办。")
+@click.option("--format", "fmt", type=click.Choice(due_report.FORMATS), default="text", show_default=True)
+@click.option("--fail-on-overdue", is_flag=True, help="有逾期事项时以 1 退出（用于 CI）。")
+def due_command(root: str | None, as_of: str | None, within: int, staff: str | None, fmt: str,
+                fail_on_overdue: bool) -> None:
+    """列出到期和逾期事项：移交、补充资料、延期、借阅和权证归还、保管期满……"""
+    index = _load(root)
+    day = _date(as_of)
+    if staff and index.get("staff", staff) is None:
+        raise EnvironmentProblem(f"--staff {staff}: 没有这名员工 (no such staff member)")
+    items = due.collect(index, day, within, staff)
+    due_report.write(items, index, day, fmt, sys.stdout)
+    if fail_on_overdue and any(item.overdue_days(day) for item in items):
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command(name="policy")
+@root_option
+@lang_option
+def policy_command(root: str | None, lang: str) -> None:
+    """以中文（或英文）列出现行制度。Print the rules in force."""
+    index = _load(root)
+    click.echo("\n".join(policy_text.policy_lines(index, lang)))
 
 
 def main() -> None:

@@ -1,0 +1,120 @@
+"""`dangan due`: what is due or overdue on a date, and whose it is.
+
+Each source is a function of the facts yielding `DueItem`s; the customer side adds
+its sources to `SOURCES` the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .facts import Facts, date, facts, is_open, loan_items
+from .index import Index
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    kind: str  # handover, supplement, extension, loan, certificate, retention, …
+    record: str  # "kind/id"
+    what: str
+    due: dt.date
+    owner: str | None  # staff id
+    rule: str  # the policy key (or rule) that sets the date
+
+    def overdue_days(self, as_of: dt.date) -> int:
+        return max(0, (as_of - self.due).days)
+
+    def as_dict(self, as_of: dt.date) -> dict:
+        return {"kind": self.kind, "record": self.record, "what": self.what, "due": self.due.isoformat(),
+                "owner": self.owner, "overdue_days": self.overdue_days(as_of), "rule": self.rule}
+
+
+Source = Callable[[Facts, dt.date], Iterator[DueItem]]
+_OPEN_DOSSIER = ("preparing", "with_b")
+
+
+def handover_steps(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+    """The next handover step of every dossier still on its way to the archive."""
+    for dossier in f.index.of("dossier").values():
+        if dossier.get("status") not in _OPEN_DOSSIER:
+            continue
+        holder = dossier.get("manager_a")
+        for step in f.steps(dossier):
+            if step.done is None:
+                if step.effective_deadline:
+                    yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', '')}",
+                                  step.effective_deadline, holder, f.chain_key(dossier, step.position))
+                break
+            holder = step.done.get("to")
+
+
+def supplements(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+    """Open supplement requests: the sender of the step must bring the missing items."""
+    period = (f.policy.get("supplements") or {}).get("within") or {"days": 0, "unit": "calendar_days"}
+    for dossier in f.index.of("dossier").values():
+        senders = {s.get("step"): s.get("from") for s in dossier.get("handover") or [] if isinstance(s, dict)}
+        for request in dossier.get("supplements") or []:
+            if not isinstance(request, dict) or isinstance(request.get("closed"), dict):
+                continue
+            opened = date((request.get("requested") or {}).get("on"))
+            if opened:
+                items = "、".join(map(str, request.get("items") or []))
+                yield DueItem("supplement", dossier.key, f"补齐资料：{items}", f.calendar.deadline(opened, period),
+                              senders.get(request.get("step"), dossier.get("manager_a")), "supplements.within")
+
+
+def extensions(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+    """Extensions running out while their step is still open."""
+    for dossier in f.index.of("dossier").values():
+        if dossier.get("status") not in _OPEN_DOSSIER:
+            continue
+        holder = dossier.get("manager_a")
+        for step in f.steps(dossier):
+            if step.done is None:
+                if step.extended_until:
+                    yield DueItem("extension", dossier.key, f"延期到期：{step.name}", step.extended_until, holder,
+                                  "approvals.extension")
+                break
+            holder = step.done.get("to")
+
+
+def loan_returns(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+    """Open loans, due back on their slip's date; certificates listed one by one."""
+    for loan in f.index.of("loan").values():
+        due = date(loan.get("due_on"))
+        if not is_open(loan) or due is None:
+            continue
+        items = list(loan_items(loan))
+        names = "、".join(item for _, item in items)
+        yield DueItem("loan", loan.key, f"归还：{names}", due, loan.get("borrower"), "loans.default_days")
+        for kind, item in items:
+            if kind == "certificate":
+                yield DueItem("certificate", f"certificate/{item}", f"权证归还（借阅单 {loan.id}）", due,
+                              loan.get("borrower"), "approvals.certificate_release")
+
+
+def retention_expiries(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+    """Archived dossiers whose retention period expires: they may be destroyed."""
+    for dossier in f.index.of("dossier").values():
+        if dossier.get("status") not in ("archived", "on_loan"):
+            continue
+        expiry = f.retention_expiry(dossier)
+        if expiry:
+            steps = [s for s in dossier.get("handover") or [] if isinstance(s, dict)]
+            keeper = steps[-1].get("to") if steps else None
+            yield DueItem("retention", dossier.key, f"保管期满（{f.retention_years(dossier)} 年），可申请销毁",
+                          expiry, keeper, f"dossier_types.{dossier.get('business_type')}.retention_years")
+
+
+SOURCES: list[Source] = [handover_steps, supplements, extensions, loan_returns, retention_expiries]
+
+
+def collect(index: Index, as_of: dt.date, within: int, staff: str | None = None) -> list[DueItem]:
+    """Everything due on or before `as_of + within` days (overdue included), earliest first."""
+    f = facts(index)
+    horizon = as_of + dt.timedelta(days=within)
+    items = [item for source in SOURCES for item in source(f, as_of)
+             if item.due <= horizon and (staff is None or item.owner == staff)]
+    return sorted(items, key=lambda i: (i.due, i.kind, i.record))
