@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import customer, dossier, staff
 
 
@@ -21,10 +22,11 @@ def busy(archive):
         supplements=[{"step": "a", "requested": {"by": "S003", "on": "2024-09-27"}, "items": ["抵押物照片"]}],
         extensions=[{"step": "b", "reason": "等待补充资料", "until": "2024-10-15",
                      "approved": {"by": "S002", "on": "2024-09-29"}}]))
-    archive.add("certificate", {"id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights",
-                                "title": "他项权证", "number": "蒙(2024)不动产证明第0012345号", "holder": "鸿远小额贷款有限公司",
-                                "quantity": 1, "received": {"by": "S014", "on": "2024-03-13"}, "location": "保险柜1-01",
-                                "status": "lent"})
+    archive.add("certificate", {
+        "id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights",
+        "title": "他项权证", "number": "蒙(2024)不动产证明第0012345号",
+        "holder": "鸿远小额贷款有限公司", "quantity": 1,
+        "received": {"by": "S014", "on": "2024-03-13"}, "location": "保险柜1-01", "status": "lent"})
     archive.add("loan", {"id": "JY2024-001", "certificates": ["2024鸿借字第001号-01"], "borrower": "S004",
                          "purpose": "办理抵押登记变更", "approved": {"by": "S002", "on": "2024-09-20"},
                          "lent": {"by": "S014", "on": "2024-09-20"}, "due_on": "2024-10-08"})
