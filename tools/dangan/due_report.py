@@ -12,10 +12,10 @@ from .due import DueItem
 from .index import Index
 
 FORMATS = ("text", "json", "csv", "ics")
-KIND_NAMES = {"handover": "档案移交", "supplement": "补充资料", "extension": "延期到期", "loan": "借阅归还",
-              "certificate": "权证归还", "retention": "保管期满", "visit": "回访", "greeting": "节前问候",
-              "complaint": "客诉答复", "contract": "合同归档", "statistics": "合同统计", "survey": "满意度调查",
-              "profile": "客户档案", "review": "阶段评审"}
+KIND_NAMES = {"handover": "档案移交", "supplement": "补齐资料", "extension": "延期到期", "loan": "借阅归还",
+              "certificate": "权证归还", "retention": "保管期满", "visit": "待回访", "greeting": "节前问候",
+              "complaint": "客诉答复", "contract": "合同归档", "statistics": "合同统计", "survey": "年度满意度调查",
+              "profile": "客户档案更新", "review": "阶段评审到期"}
 COLUMNS = ("kind", "record", "what", "due", "owner", "overdue_days", "rule")
 
 

@@ -1,4 +1,4 @@
-"""Certificates (seed 000 §五): received by the certificate keeper, kept in the safe,
+"""Certificates (seed 000 §五): received by a role in `approvals.certificate_receipt`, kept in the safe,
 lent or released only with an approval by a role in `approvals.certificate_release`."""
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from ..facts import facts
 from ..index import Index
 from ..problems import Problem
 
-KEEPER = "certificate_keeper"
-
 
 def check_certificates(index: Index) -> Iterator[Problem]:
     """Keeper's receipt, a place in the safe, approved release, status agreeing with loans."""
@@ -18,9 +16,10 @@ def check_certificates(index: Index) -> Iterator[Problem]:
     allowed = f.approvers("certificate_release")
     for cert in index.of("certificate").values():
         received = cert.get("received")
-        if isinstance(received, dict) and not f.has_role(received.get("by"), [KEEPER]):
+        keepers = f.approvers("certificate_receipt")
+        if isinstance(received, dict) and not f.has_role(received.get("by"), keepers):
             yield cert.problem("certificate.keeper", ("received", "by"), value=True, staff=received.get("by"),
-                               role=f.role_names([KEEPER]))
+                               role=f.role_names(keepers), policy_key="approvals.certificate_receipt")
         status = cert.get("status")
         if status == "in_safe" and not cert.get("location"):
             yield cert.problem("certificate.location", ("status",), value=True)

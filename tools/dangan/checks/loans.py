@@ -1,6 +1,7 @@
 """Loans (seed 000 §六, 003): approved by a role in `approvals.loan` unless the borrower
 holds a role in `approvals.loan_exempt`; nothing lent twice at once; destroyed or sealed
-files only with `approvals.sealed_access`; returns checked by the archivist, listing
+files only with `approvals.sealed_access`; lent and checked back by the roles in
+`approvals.lending` and `approvals.return_check`, listing
 what is missing when incomplete."""
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from itertools import pairwise
 from ..facts import date, facts, is_open, loan_items
 from ..index import Index
 from ..problems import Problem
-
-ARCHIVIST = "archivist"
 
 
 def check_loans(index: Index) -> Iterator[Problem]:
@@ -35,8 +34,9 @@ def check_loans(index: Index) -> Iterator[Problem]:
         if lent_on and due and due < lent_on:
             yield loan.problem("loan.dates", ("due_on",), value=True)
         lent_by = (loan.get("lent") or {}).get("by")
-        if lent_by is not None and not f.has_role(lent_by, [ARCHIVIST, "certificate_keeper"]):
-            yield loan.problem("loan.clerk", ("lent", "by"), value=True, staff=lent_by)
+        if lent_by is not None and not f.has_role(lent_by, f.approvers("lending")):
+            yield loan.problem("loan.clerk", ("lent", "by"), value=True, staff=lent_by,
+                               roles=f.role_names(f.approvers("lending")), policy_key="approvals.lending")
         yield from _sealed(f, loan, approved)
         yield from _return(f, loan, lent_on)
 
@@ -57,9 +57,10 @@ def _return(f, loan, lent_on) -> Iterator[Problem]:
     returned = loan.get("returned")
     if not isinstance(returned, dict):
         return
-    if not f.has_role(returned.get("checked_by"), [ARCHIVIST, "certificate_keeper"]):
+    if not f.has_role(returned.get("checked_by"), f.approvers("return_check")):
         yield loan.problem("loan.return-checker", ("returned", "checked_by"), value=True,
-                           staff=returned.get("checked_by"))
+                           staff=returned.get("checked_by"), roles=f.role_names(f.approvers("return_check")),
+                           policy_key="approvals.return_check")
     missing = returned.get("missing") or []
     if returned.get("complete") is False and not missing:
         yield loan.problem("loan.missing-unlisted", ("returned", "complete"), value=True)
