@@ -79,6 +79,8 @@ def test_no_label_is_repeated_in_python():
                 if CHINESE.search(title) and len(title) >= 2:
                     titles.add(title)
     for source in (REPO / "tools" / "dangan").rglob("*.py"):
+        if "demo" in source.parts:  # the demo's data may say 法定代表人 as a contact's title
+            continue
         text = source.read_text(encoding="utf-8")
         for title in titles:
             assert f'"{title}"' not in text, f"{source.name} repeats the label {title}"
