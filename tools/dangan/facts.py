@@ -57,6 +57,17 @@ class Facts:
         person = self.index.get("staff", staff_id) if isinstance(staff_id, str) else None
         return date(person.get("left_on")) if person else None
 
+    def superiors(self, staff_id: Any) -> set[str]:
+        """Who may review this person's work: their superior and their department's head."""
+        person = self.index.get("staff", staff_id) if isinstance(staff_id, str) else None
+        if person is None:
+            return set()
+        out = {person.get("superior")} if isinstance(person.get("superior"), str) else set()
+        head = ((self.policy.get("departments") or {}).get(person.get("department")) or {}).get("head")
+        if isinstance(head, str) and head != staff_id:
+            out.add(head)
+        return out
+
     def role_names(self, roles) -> str:
         defined = self.policy.get("roles") or {}
         return "、".join((defined.get(r) or {}).get("name", r) for r in roles)

@@ -79,7 +79,10 @@ class Index:
     def of(self, kind: str) -> dict[str, Record]:
         return self.records.get(kind, {})
 
-    def get(self, kind: str, record_id: str) -> Record | None:
+    def get(self, kind: str, record_id: object) -> Record | None:
+        """The record of a kind with an id; None for a missing record or a value that is not an id."""
+        if not isinstance(record_id, str):
+            return None
         return self.records.get(kind, {}).get(record_id)
 
     def __iter__(self) -> Iterator[Record]:

@@ -11,7 +11,22 @@ from collections.abc import Callable, Iterable
 
 from ..index import Index
 from ..problems import Problem
-from . import calendar, certificates, disposal, handover, identifiers, loans, numbering, references, staff
+from . import (
+    calendar,
+    certificates,
+    complaints,
+    contracts,
+    customers,
+    disposal,
+    handover,
+    identifiers,
+    loans,
+    numbering,
+    references,
+    staff,
+    tiers,
+    visits,
+)
 
 Check = Callable[[Index], Iterable[Problem]]
 
@@ -32,6 +47,18 @@ CHECKS: list[Check] = [
     disposal.check_disposals,
     disposal.check_destroyed_dossiers,
     staff.check_departed_staff,
+    customers.check_admission,
+    customers.check_profiles,
+    customers.check_blacklist,
+    customers.check_departed_owners,
+    tiers.check_reviews,
+    complaints.check_complaints,
+    visits.check_late_visits,
+    visits.check_visit_reports,
+    visits.check_survey_follow_up,
+    contracts.check_contract_filing,
+    contracts.check_payments,
+    contracts.check_attribution,
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 

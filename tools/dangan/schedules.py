@@ -1,0 +1,193 @@
+"""Visit schedules (seed 003, 000, 004): computed from the policy, never typed.
+
+`visits.schedules` in the policy lists, per trigger and role, when visits are due:
+after a purchase (a contract), for a prospect who did not buy, after a complaint, and
+periodically for key customers; `visits.festivals` adds greetings before festivals
+whose dates come from the lunar calendar. `expected(f)` yields every visit the
+schedules call for; `fulfil` pairs them with the visits on record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lunardate import LunarDate
+
+from .facts import Facts, date
+from .index import Record
+from .workdays import add_months
+
+FESTIVALS = {
+    "spring_festival": lambda year: LunarDate(year, 1, 1).to_solar_date(),
+    "mid_autumn": lambda year: LunarDate(year, 8, 15).to_solar_date(),
+    "national_day": lambda year: dt.date(year, 10, 1),
+    "new_year": lambda year: dt.date(year, 1, 1),
+    "labour_day": lambda year: dt.date(year, 5, 1),
+}
+TRIGGER_KIND = {"purchase": "purchase", "non_purchase": "non_purchase", "complaint": "complaint",
+                "key_customer": "key_customer", "festival": "festival"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    schedule: str  # schedule id (or "festival")
+    name: str
+    customer: str
+    role: str | None
+    staff: str | None  # a named person when the schedule names one (the rep, the department head)
+    trigger: dt.date
+    due: dt.date
+    basis: str  # what started it: a contract, a complaint, a month, a festival
+    kind: str  # the visit kind that fulfils it
+    opens: dt.date  # visits before this day do not count
+
+    @property
+    def key(self) -> str:
+        return f"{self.schedule}|{self.customer}|{self.basis}|{self.due}"
+
+
+def effective_from(f: Facts) -> dt.date:
+    return date((f.policy.get("visits") or {}).get("effective_from")) or dt.date.min
+
+
+def _schedules(f: Facts) -> list[dict]:
+    found = (f.policy.get("visits") or {}).get("schedules")
+    return [s for s in found if isinstance(s, dict)] if isinstance(found, list) else []
+
+
+def _active(customer: Record) -> bool:
+    return customer.get("status") in ("active", "prospect", "dormant")
+
+
+def expected(f: Facts, until: dt.date) -> Iterator[Expected]:
+    """Every visit the schedules call for with a trigger on or before `until`."""
+    start = effective_from(f)
+    for schedule in _schedules(f):
+        for customer, when, basis, staff in _triggers(f, schedule, start, until):
+            yield from _offsets(f, schedule, customer, when, basis, staff, until)
+    yield from _festivals(f, start, until)
+
+
+def _triggers(f: Facts, schedule: dict, start: dt.date, until: dt.date):
+    trigger, role = schedule.get("trigger"), schedule.get("role")
+    if trigger == "purchase":
+        types = schedule.get("contract_types")
+        for contract in f.index.of("contract").values():
+            signed = date(contract.get("signed_on"))
+            if signed and start <= signed <= until and (not types or contract.get("type") in types):
+                staff = contract.get("handled_by") if f.has_role(contract.get("handled_by"), [role]) else None
+                yield contract.get("customer"), signed, contract.id, staff
+    elif trigger == "non_purchase":
+        for customer in f.index.of("customer").values():
+            created = date((customer.get("created") or {}).get("on"))
+            if customer.get("status") == "prospect" and created and start <= created <= until:
+                staff = customer.get("owner") if f.has_role(customer.get("owner"), [role]) else None
+                yield customer.id, created, customer.id, staff
+    elif trigger == "complaint":
+        for complaint in f.index.of("complaint").values():
+            received = date((complaint.get("received") or {}).get("on"))
+            if received and start <= received <= until:
+                yield complaint.get("customer"), received, complaint.id, None
+    elif trigger == "key_customer":
+        for customer in f.index.of("customer").values():
+            if customer.get("key_customer") is True and customer.get("status") == "active":
+                staff = _periodic_staff(f, customer, role)
+                yield customer.id, None, customer.id, staff
+
+
+def _periodic_staff(f: Facts, customer: Record, role: str | None) -> str | None:
+    if role == "department_head":
+        head = ((f.policy.get("departments") or {}).get(customer.get("department")) or {}).get("head")
+        return head if isinstance(head, str) else None
+    owner = customer.get("owner")
+    return owner if f.has_role(owner, [role]) else None
+
+
+def _offsets(f, schedule, customer, when, basis, staff, until) -> Iterator[Expected]:
+    sid, name, role = str(schedule.get("id")), str(schedule.get("name", "")), schedule.get("role")
+    kind = TRIGGER_KIND.get(schedule.get("trigger"), "routine")
+    if not isinstance(customer, str):
+        return
+    if when is None:  # periodic: one visit per period, due at the period's end
+        months = schedule.get("every_months") or 1
+        first = max(effective_from(f), dt.date(2000, 1, 1))
+        period_start = dt.date(first.year, 1 + (first.month - 1) // months * months, 1)
+        while period_start <= until:
+            period_end = add_months(period_start, months) - dt.timedelta(days=1)
+            yield Expected(sid, name, customer, role, staff, period_start, period_end,
+                           f"{period_start:%Y-%m}", kind, period_start)
+            period_start = add_months(period_start, months)
+        return
+    if schedule.get("hours"):
+        due = when + dt.timedelta(days=-(-int(schedule["hours"]) // 24))
+        yield Expected(sid, name, customer, role, staff, when, due, basis, kind, when)
+        return
+    for days in schedule.get("days") or []:
+        if isinstance(days, int):
+            yield Expected(sid, name, customer, role, staff, when, when + dt.timedelta(days=days),
+                           f"{basis}+{days}", kind, when)
+
+
+def _festivals(f: Facts, start: dt.date, until: dt.date) -> Iterator[Expected]:
+    visits = f.policy.get("visits") or {}
+    before = visits.get("greeting_days_before", 7)
+    keys = [c for c in f.index.of("customer").values() if c.get("key_customer") is True and c.get("status") == "active"]
+    for festival in visits.get("festivals") or []:
+        make = FESTIVALS.get(festival)
+        if make is None:
+            continue
+        for year in range(max(start.year, 2000), until.year + 2):
+            day = make(year)
+            opens = day - dt.timedelta(days=before)
+            if day < start or opens > until:
+                continue
+            for customer in keys:
+                yield Expected("festival", festival, customer.id, None, customer.get("owner"), opens,
+                               day - dt.timedelta(days=1), f"{festival}-{year}", "festival", opens)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    expected: Expected
+    visit: Record | None
+
+    @property
+    def late(self) -> bool:
+        return self.visit is not None and (date(self.visit.get("date")) or dt.date.max) > self.expected.due
+
+
+def fulfil(f: Facts, until: dt.date) -> list[Outcome]:
+    """Pair each expected visit with a recorded one: same customer and kind, by the named
+    person or someone holding the role, on or after the window opens, each visit used once."""
+    by_customer: dict[str, list[Record]] = defaultdict(list)
+    for visit in f.index.of("visit").values():
+        if date(visit.get("date")) and isinstance(visit.get("customer"), str):
+            by_customer[visit.get("customer")].append(visit)
+    for visits in by_customer.values():
+        visits.sort(key=lambda v: (v.get("date"), v.id))
+    used: set[str] = set()
+    outcomes = []
+    for exp in sorted(expected(f, until), key=lambda e: (e.due, e.key)):
+        found = None
+        for visit in by_customer.get(exp.customer, []):
+            if visit.id in used or visit.get("kind") != exp.kind:
+                continue
+            when = date(visit.get("date"))
+            if when < exp.opens:
+                continue
+            who = visit.get("staff")
+            if exp.staff and who != exp.staff and not (exp.role and f.has_role(who, [exp.role])):
+                continue
+            if not exp.staff and exp.role and not f.has_role(who, [exp.role]):
+                continue
+            if exp.schedule != "festival" and exp.kind == "complaint" and visit.get("basis") not in (None, exp.basis):
+                continue
+            found = visit
+            break
+        if found is not None:
+            used.add(found.id)
+        outcomes.append(Outcome(exp, found))
+    return outcomes
