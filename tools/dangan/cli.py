@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import checks, due, due_report, ledger, policy_text, report
+from . import attribution, checks, contract_stats, due, due_report, ledger, policy_text, report
+from .facts import facts
 from .index import Index, build, find_root
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -167,6 +168,65 @@ def policy_command(root: str | None, lang: str) -> None:
     """以中文（或英文）列出现行制度。Print the rules in force."""
     index = _load(root)
     click.echo("\n".join(policy_text.policy_lines(index, lang)))
+
+
+@cli.command(name="attribution")
+@click.argument("contract")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def attribution_command(contract: str, root: str | None, fmt: str) -> None:
+    """说明一份合同的业绩归属及其依据。Explain who is credited with a contract, and why."""
+    index = _load(root)
+    record = index.get("contract", contract)
+    if record is None:
+        raise EnvironmentProblem(f"没有这份合同：{contract} (no such contract)")
+    verdict = attribution.decide(facts(index), record)
+    if fmt == "json":
+        click.echo(json.dumps({"contract": contract, "handled_by": record.get("handled_by"),
+                               "shares": verdict.shares, "credited": verdict.credited,
+                               "reasons": verdict.reasons, "records": verdict.used}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"合同 {contract}（经办人 {record.get('handled_by')}）")
+    for staff, share in sorted(verdict.shares.items()):
+        person = index.get("staff", staff)
+        click.echo(f"  业绩：{person.get('name') if person else staff}（{staff}）{share:.0%}")
+    for reason in verdict.reasons:
+        click.echo(f"  - {reason}")
+    if verdict.used:
+        click.echo("  依据记录：" + "、".join(verdict.used))
+
+
+@cli.group(name="report")
+def report_group() -> None:
+    """统计报表。Reports."""
+
+
+@report_group.command(name="contracts")
+@click.option("--half", required=True, metavar="YYYYH1|YYYYH2", help="半年度，如 2025H2。")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+def report_contracts(half: str, root: str | None, fmt: str) -> None:
+    """半年度合同统计报表（每年 1 月 10 日、7 月 10 日前报送）。"""
+    if contract_stats.half_bounds(half) is None:
+        raise EnvironmentProblem(f"--half {half}: 应写作 2025H1 或 2025H2 (expected 2025H1 or 2025H2)")
+    index = _load(root)
+    rows = contract_stats.statistics(index, half)
+    header = ["部门", "签订份数", "签订金额（元）", "本期回款（元）", "期末未收（元）"]
+    data = [[r.name, r.signed, round(r.amount, 2), round(r.received, 2), round(r.outstanding, 2)] for r in rows]
+    if fmt == "json":
+        click.echo(json.dumps({"half": half, "rows": [dict(zip(["department", "signed", "amount", "received",
+                                                                 "outstanding"], [r.department, *d[1:]], strict=True))
+                                                       for r, d in zip(rows, data, strict=True)]},
+                              ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(data)
+        return
+    click.echo(f"合同统计报表 {half}")
+    for row in [header, *data]:
+        click.echo("  " + "\t".join(str(v) for v in row))
 
 
 def main() -> None:

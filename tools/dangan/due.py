@@ -1,7 +1,7 @@
 """`dangan due`: what is due or overdue on a date, and whose it is.
 
-Each source is a function of the facts yielding `DueItem`s; the customer side adds
-its sources to `SOURCES` the same way.
+Each source is a function of the facts, the day and the horizon yielding `DueItem`s;
+the archive's sources are here, the customer side's in `due_customers`.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ class DueItem:
                 "owner": self.owner, "overdue_days": self.overdue_days(as_of), "rule": self.rule}
 
 
-Source = Callable[[Facts, dt.date], Iterator[DueItem]]
+Source = Callable[[Facts, dt.date, dt.date], Iterator[DueItem]]  # (facts, as of, horizon)
 _OPEN_DOSSIER = ("preparing", "with_b")
 
 
-def handover_steps(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """The next handover step of every dossier still on its way to the archive."""
     for dossier in f.index.of("dossier").values():
         if dossier.get("status") not in _OPEN_DOSSIER:
@@ -50,7 +50,7 @@ def handover_steps(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
             holder = step.done.get("to")
 
 
-def supplements(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """Open supplement requests: the sender of the step must bring the missing items."""
     period = (f.policy.get("supplements") or {}).get("within") or {"days": 0, "unit": "calendar_days"}
     for dossier in f.index.of("dossier").values():
@@ -65,7 +65,7 @@ def supplements(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
                               senders.get(request.get("step"), dossier.get("manager_a")), "supplements.within")
 
 
-def extensions(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+def extensions(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """Extensions running out while their step is still open."""
     for dossier in f.index.of("dossier").values():
         if dossier.get("status") not in _OPEN_DOSSIER:
@@ -80,7 +80,7 @@ def extensions(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
             holder = step.done.get("to")
 
 
-def loan_returns(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+def loan_returns(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """Open loans, due back on their slip's date; certificates listed one by one."""
     for loan in f.index.of("loan").values():
         due = date(loan.get("due_on"))
@@ -95,7 +95,7 @@ def loan_returns(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
                               loan.get("borrower"), "approvals.certificate_release")
 
 
-def retention_expiries(f: Facts, as_of: dt.date) -> Iterator[DueItem]:
+def retention_expiries(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """Archived dossiers whose retention period expires: they may be destroyed."""
     for dossier in f.index.of("dossier").values():
         if dossier.get("status") not in ("archived", "on_loan"):
@@ -113,8 +113,10 @@ SOURCES: list[Source] = [handover_steps, supplements, extensions, loan_returns, 
 
 def collect(index: Index, as_of: dt.date, within: int, staff: str | None = None) -> list[DueItem]:
     """Everything due on or before `as_of + within` days (overdue included), earliest first."""
+    from .due_customers import SOURCES as CUSTOMER_SOURCES
+
     f = facts(index)
     horizon = as_of + dt.timedelta(days=within)
-    items = [item for source in SOURCES for item in source(f, as_of)
+    items = [item for source in (*SOURCES, *CUSTOMER_SOURCES) for item in source(f, as_of, horizon)
              if item.due <= horizon and (staff is None or item.owner == staff)]
     return sorted(items, key=lambda i: (i.due, i.kind, i.record))

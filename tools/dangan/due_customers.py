@@ -1,0 +1,164 @@
+"""`dangan due`, the customer side: visits and greetings, complaint replies, contract
+filings and statistics, surveys, profile reviews and quarterly updates, tier reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .checks.complaints import reply_deadline
+from .checks.contracts import filing_deadlines
+from .checks.visits import low_scores
+from .due import DueItem, Source
+from .facts import Facts, date
+from .schedules import fulfil
+from .workdays import add_months
+
+_LIVE = ("active", "prospect", "dormant")
+
+
+def _someone(f: Facts, role: str | None, department: str | None = None) -> str | None:
+    """A current holder of a role, preferring the department's."""
+    if not role:
+        return None
+    holders = f.staff_with_role(role)
+    local = [s for s in holders if (f.index.get("staff", s) or {}).get("department") == department] \
+        if department else []
+    return (local or holders or [None])[0]
+
+
+def visits(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
+    """Scheduled visits and festival greetings not yet done."""
+    for outcome in fulfil(f, horizon):
+        exp = outcome.expected
+        if outcome.visit is not None or exp.due > horizon:
+            continue
+        customer = f.index.get("customer", exp.customer)
+        department = customer.get("department") if customer else None
+        owner = exp.staff or _someone(f, exp.role, department)
+        kind = "greeting" if exp.schedule == "festival" else "visit"
+        rule = "visits.festivals" if kind == "greeting" else f"visits.schedules[{exp.schedule}]"
+        yield DueItem(kind, f"customer/{exp.customer}", f"{exp.name}（{exp.basis}）", exp.due, owner, rule)
+
+
+def complaint_replies(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    for complaint in f.index.of("complaint").values():
+        if isinstance(complaint.get("reply"), dict):
+            continue
+        deadline, key, _ = reply_deadline(f, complaint)
+        if deadline:
+            label = "紧急客诉答复" if complaint.get("urgent") is True else "客诉答复"
+            what = f"{label}：{complaint.get('customer')}"
+            yield DueItem("complaint", complaint.key, what, deadline, (complaint.get("received") or {}).get("by"),
+                          f"complaints.{key}")
+
+
+def contract_filings(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    for contract in f.index.of("contract").values():
+        admin_deadline, archive_deadline = filing_deadlines(f, contract)
+        if not isinstance(contract.get("to_admin"), dict) and admin_deadline:
+            yield DueItem("contract", contract.key, f"合同资料交合同管理员：{contract.get('number')}", admin_deadline,
+                          contract.get("handled_by"), "contracts.to_admin_within_months")
+        elif not isinstance(contract.get("archived"), dict) and archive_deadline:
+            yield DueItem("contract", contract.key, f"合同资料移交档案室：{contract.get('number')}", archive_deadline,
+                          (contract.get("to_admin") or {}).get("by"), "contracts.to_archive_within_months")
+
+
+def contract_statistics(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """The half-year statistics, due on each `contracts.statistics_due` day."""
+    admin = _someone(f, (f.approvers("contract_receipt") or [None])[0])
+    for year in range(as_of.year, horizon.year + 1):
+        for md in (f.policy.get("contracts") or {}).get("statistics_due") or []:
+            try:
+                day = dt.date.fromisoformat(f"{year}-{md}")
+            except ValueError:
+                continue
+            if as_of <= day <= horizon:
+                half = f"{year - 1}H2" if day.month <= 6 else f"{year}H1"
+                what = f"合同统计报表 {half}（dangan report contracts --half {half}）"
+                yield DueItem("statistics", "policy/policy", what, day, admin, "contracts.statistics_due")
+
+
+def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """A satisfaction survey every year for every active customer; low scores followed up."""
+    per_year = (f.policy.get("surveys") or {}).get("per_year", 1)
+    follow_up = (f.policy.get("surveys") or {}).get("follow_up_within")
+    last: dict[str, dt.date] = {}
+    for survey in f.index.of("survey").values():
+        when, customer = date(survey.get("date")), survey.get("customer")
+        if when and isinstance(customer, str):
+            last[customer] = max(last.get(customer, when), when)
+            if low_scores(f, survey) and not (survey.get("follow_up") or {}).get("visit") and follow_up:
+                record = f.index.get("customer", customer)
+                owner = record.get("owner") if record else None
+                yield DueItem("visit", survey.key, f"低分跟进回访：{'、'.join(low_scores(f, survey))}",
+                              f.calendar.deadline(when, follow_up), owner, "surveys.follow_up_within")
+    if not isinstance(per_year, int) or per_year < 1:
+        return
+    months = 12 // per_year
+    for customer in f.index.of("customer").values():
+        if customer.get("status") != "active":
+            continue
+        start = last.get(customer.id) or date((customer.get("admission") or {}).get("approved", {}).get("on")) \
+            or date(customer.get("first_contact_on"))
+        if start:
+            yield DueItem("survey", customer.key, "年度满意度调查", add_months(start, months), customer.get("owner"),
+                          "surveys.per_year")
+
+
+def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Profile reviews by the superior, and quarterly updates of long-term customers."""
+    section = f.policy.get("customers") or {}
+    review_within, every = section.get("profile_review_within"), section.get("update_every_months")
+    for customer in f.index.of("customer").values():
+        if customer.get("status") not in _LIVE:
+            continue
+        created = customer.get("created") or {}
+        made = date(created.get("on"))
+        if made and not isinstance(customer.get("profile_review"), dict) and isinstance(review_within, dict):
+            reviewer = sorted(f.superiors(created.get("by")))
+            yield DueItem("profile", customer.key, "客户档案审核", f.calendar.deadline(made, review_within),
+                          reviewer[0] if reviewer else None, "customers.profile_review_within")
+        if customer.get("long_term") is True and isinstance(every, int):
+            updated = date(customer.get("updated_on")) or made
+            if updated:
+                yield DueItem("profile", customer.key, "长期客户档案季度更新", add_months(updated, every),
+                              customer.get("owner"), "customers.update_every_months")
+
+
+def tier_reviews(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Each department's half-year review, due at the end of the half after its last one."""
+    every = (f.policy.get("customers") or {}).get("review_every_months", 6)
+    done: dict[str, str] = {}
+    for review in f.index.of("review").values():
+        department, period = review.get("department"), review.get("period")
+        if isinstance(department, str) and isinstance(period, str):
+            done[department] = max(done.get(department, period), period)
+    departments = {c.get("department") for c in f.index.of("customer").values() if c.get("status") in _LIVE}
+    for department in sorted(d for d in departments if isinstance(d, str)):
+        last = done.get(department)
+        if last:
+            year, half = int(last[:4]), int(last[-1])
+            start = dt.date(year, 1 if half == 1 else 7, 1)
+            end = add_months(start, 2 * every) - dt.timedelta(days=1)
+        else:
+            end = dt.date(as_of.year, 6, 30) if as_of.month <= 6 else dt.date(as_of.year, 12, 31)
+        period = f"{end.year}H{1 if end.month <= 6 else 2}"
+        head = ((f.policy.get("departments") or {}).get(department) or {}).get("head")
+        yield DueItem("review", f"review/{department}", f"阶段评审 {period}：{department}", end, head,
+                      "customers.review_every_months")
+
+
+def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    within = (f.policy.get("visits") or {}).get("report_review_within")
+    for visit in f.index.of("visit").values():
+        report = visit.get("report")
+        written = date((report or {}).get("written_on")) if isinstance(report, dict) else None
+        if written and not isinstance(report.get("reviewed"), dict) and isinstance(within, dict):
+            reviewer = sorted(f.superiors(visit.get("staff")))
+            yield DueItem("visit", visit.key, "回访报告审阅", f.calendar.deadline(written, within),
+                          reviewer[0] if reviewer else None, "visits.report_review_within")
+
+
+SOURCES: list[Source] = [visits, complaint_replies, contract_filings, contract_statistics, surveys, profiles,
+                         tier_reviews, visit_reports]
