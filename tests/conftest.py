@@ -24,7 +24,8 @@ def staff(sid: str, name: str, roles: list[str], department: str, **extra) -> di
             "emails": [f"{sid.lower()}@hongyuan.example"], "joined_on": "2020-01-06", **extra}
 
 
-ADMITTED = {"checked": ["licence", "no_illegal_record", "signed_contract"], "approved": {"by": "S003", "on": "2024-03-05"}}
+ADMITTED = {"checked": ["licence", "no_illegal_record", "signed_contract"],
+            "approved": {"by": "S003", "on": "2024-03-05"}}
 
 
 def customer(cid: str = "KH0001", **extra) -> dict:

@@ -12,7 +12,7 @@ from conftest import customer, dossier, staff
 @pytest.fixture
 def busy(archive):
     archive.add("staff", staff("S005", "张伟", ["project_manager", "sales_rep"], "yw1"))
-    archive.add("customer", customer())
+    archive.add("customer", customer(profile_review={"by": "S003", "on": "2024-03-05"}))
     archive.add("dossier", dossier())  # archived 2024-03-14: retention expires 2034-03-14
     archive.add("dossier", dossier("2024鸿借字第002号", project_end="2024-09-30", status="preparing", handover=[],
                                    manager_a="S005"))

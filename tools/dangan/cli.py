@@ -211,7 +211,8 @@ def report_contracts(half: str, root: str | None, fmt: str) -> None:
         raise EnvironmentProblem(f"--half {half}: 应写作 2025H1 或 2025H2 (expected 2025H1 or 2025H2)")
     index = _load(root)
     rows = contract_stats.statistics(index, half)
-    header = ["部门", "签订份数", "签订金额（元）", "本期回款（元）", "期末未收（元）"]
+    header = [index.schemas.label("contract", ("department",)), "签订份数", "签订金额（元）", "本期回款（元）",
+              "期末未收（元）"]
     data = [[r.name, r.signed, round(r.amount, 2), round(r.received, 2), round(r.outstanding, 2)] for r in rows]
     if fmt == "json":
         click.echo(json.dumps({"half": half, "rows": [dict(zip(["department", "signed", "amount", "received",

@@ -44,7 +44,7 @@ def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueIt
         for step in f.steps(dossier):
             if step.done is None:
                 if step.effective_deadline:
-                    yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', '')}",
+                    yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', default='')}",
                                   step.effective_deadline, holder, f.chain_key(dossier, step.position))
                 break
             holder = step.done.get("to")

@@ -156,7 +156,7 @@ def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
         written = date((report or {}).get("written_on")) if isinstance(report, dict) else None
         if written and not isinstance(report.get("reviewed"), dict) and isinstance(within, dict):
             reviewer = sorted(f.superiors(visit.get("staff")))
-            yield DueItem("visit", visit.key, "回访报告审阅", f.calendar.deadline(written, within),
+            yield DueItem("visit", visit.key, "审阅回访报告", f.calendar.deadline(written, within),
                           reviewer[0] if reviewer else None, "visits.report_review_within")
 
 

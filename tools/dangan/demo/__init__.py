@@ -1,0 +1,1 @@
+"""The demo archive: a fictional small-loan and guarantee company's records, generated deterministically."""

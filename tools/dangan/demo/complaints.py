@@ -1,0 +1,61 @@
+"""Complaints (客诉): received by customer service, answered within 15 days (an urgent one within
+3 working days), the customer's feedback recorded, then closed; the latest one is still open."""
+
+from __future__ import annotations
+
+from .dates import DAY, d, iso, next_workday, workday_from
+from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE
+from .world import World
+
+# customer, received on, channel, category, urgent, description, investigation, resolution,
+# (satisfaction, feedback) or None while open
+COMPLAINTS = [
+    ("KH0010", "2024-04-16", "phone", "process", False, "续贷资料提交两周仍未收到审批结果，也无人告知进度。",
+     "审批表在贷审会排期中积压，客户经理未及时告知客户办理进度。",
+     "加开贷审会完成审批；要求客户经理每周主动告知办理进度。", (4, "处理及时，希望以后主动通知进度。")),
+    ("KH0015", "2024-07-09", "onsite", "service", False, "咨询提前还款手续时客户经理态度生硬，未解释清楚。",
+     "经核实，客户经理当日接待多位客户，解释过于简略。",
+     "部门负责人向客户致歉，并由客户经理上门讲解提前还款流程。", (4, "道歉诚恳，手续已经清楚。")),
+    ("KH0026", "2024-11-19", "wechat", "billing", False, "认为借款合同中的服务费事先未说明。",
+     "服务费已在借款合同第 6 条载明，但签约时客户经理未逐条讲解。",
+     "向客户出具收费明细并当面解释；组织客户经理学习收费告知要求。", (3, "费用清楚了，但签约时应讲明白。")),
+    ("KH0008", "2025-02-18", "phone", "process", True, "放款账户登记错误，贷款未按约定日期到账，影响春耕饲草采购。",
+     "放款通知书中收款账号一位数字录入错误，复核环节未发现。",
+     "当日更正账户并重新放款，次日到账；放款复核改为双人核对。", (5, "当天就解决了，很满意。")),
+    ("KH0029", "2025-04-22", "email", "process", False, "解除动产抵押需往返多次补交材料，流程繁琐。",
+     "登记机关要求的材料未一次性告知客户。",
+     "编制抵押解除材料一次性告知清单，由客户经理代为预约登记。", (4, "清单很有用。")),
+    ("KH0033", "2025-06-10", "phone", "staff", False, "客户经理两次更改上门时间且未提前通知。",
+     "客户经理临时出差，未安排同事告知客户。",
+     "部门负责人约谈客户经理，调整回访安排，由客户服务专员跟进。", (3, "希望以后按约定时间上门。")),
+    ("KH0039", "2025-09-16", "web", "billing", False, "提前还款后被多扣一个月利息。",
+     "系统按整月计息，与合同约定的按日计息不符。",
+     "退还多收利息 1,236.50 元，并修正计息设置。", (5, "退款已收到。")),
+    ("KH0041", "2025-12-22", "phone", "delivery", False, "申请的贷款结清证明十天仍未寄出。",
+     "正在核查结清证明的出具和寄送情况。", None, None),
+]
+
+
+def build_complaints(world: World) -> None:
+    counters: dict[int, int] = {}
+    for cid, received, channel, category, urgent, text, investigation, resolution, feedback in COMPLAINTS:
+        day = d(received)
+        counters[day.year] = counters.get(day.year, 0) + 1
+        customer = world.get("customer", cid)
+        data = {"id": f"KS{day.year}-{counters[day.year]:03d}", "customer": cid,
+                "received": {"by": CUSTOMER_SERVICE, "on": received}, "channel": channel, "category": category,
+                "urgent": urgent, "description": text, "department": customer["department"],
+                "investigation": investigation}
+        if feedback:
+            _answered(world, data, day, urgent, resolution, feedback)
+        world.add("complaint", data)
+
+
+def _answered(world: World, data: dict, received, urgent: bool, resolution: str, feedback: tuple) -> None:
+    """Urgent: answered within two working days; otherwise within six to eleven calendar days."""
+    reply = next_workday(received, 2) if urgent else workday_from(received + world.rng.randint(6, 11) * DAY)
+    recorded = next_workday(reply, world.rng.randint(2, 4))
+    satisfaction, text = feedback
+    data.update({"resolution": resolution, "reply": {"by": CS_SUPERVISOR, "on": iso(reply)},
+                 "feedback": {"text": text, "satisfaction": satisfaction, "recorded_on": iso(recorded)},
+                 "closed": {"by": CS_SUPERVISOR, "on": iso(recorded)}})

@@ -1,0 +1,54 @@
+"""Write the demo archive: `python -m dangan.demo.write [ROOT]` regenerates ROOT/records/ (default: the
+repository holding this package). records/policy.yaml is never touched."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .records import REPO, demo_records, folders
+
+
+def yaml() -> YAML:
+    """The round-trip dumper configured as the archive's editors use it (keeps files byte-stable)."""
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.allow_unicode = True
+    return y
+
+
+def clear_records(root: Path) -> None:
+    """Delete the *.yaml files in every record kind's folder (the policy file is not in one)."""
+    for folder in folders().values():
+        for path in sorted((root / "records" / folder).glob("*.yaml")):
+            path.unlink()
+
+
+def write_records(root: Path, records: Iterable[tuple[str, str, dict]]) -> int:
+    """Write each record to root/records/<folder>/<id>.yaml; return how many were written."""
+    y, where, count = yaml(), folders(), 0
+    for kind, rid, data in records:
+        path = root / "records" / where[kind] / f"{rid}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            y.dump(data, out)
+        count += 1
+    return count
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else REPO
+    records = demo_records()
+    clear_records(root)
+    count = write_records(root, records)
+    print(f"wrote {count} records under {root / 'records'}")
+
+
+if __name__ == "__main__":
+    main()
