@@ -37,6 +37,16 @@ class Facts:
         self.policy = index.policy_data
 
     @cached_property
+    def history(self):
+        """The repository's history of records/, or None outside a git repository."""
+        from . import history, signers
+
+        if not history.is_repository(self.index.root):
+            return None
+        path, digest = signers.write_allowed_signers(self.index)
+        return history.load(self.index.root, path, digest)
+
+    @cached_property
     def calendar(self) -> WorkCalendar:
         return WorkCalendar.from_policy(self.policy)
 

@@ -197,6 +197,25 @@ CATALOGUE: dict[str, Message] = {
     "contract.overpaid": Message("回款合计 {paid} 元，超过合同金额 {amount} 元", "payments total {paid}, more than the amount {amount}"),
     "attribution.credit": Message("业绩归属与成单规则不符：按记录应归 {credited}，合同写的是 {staff}", "the credited rep contradicts the rules: the records credit {credited}, not {staff}",
                                   "运行 dangan attribution {contract} 查看依据。", "run dangan attribution {contract} for the reasons"),
+    # history and signatures
+    "sig.forged": Message("签名不符：提交 {commit}（{date}）的作者是 {author}，而该动作的经手人是 {signer}", "forged: commit {commit} ({date}) is by {author}, but the act names {signer}",
+                          "经手人须用自己的 git 账号提交自己的动作。", "each person commits their own acts"),
+    "sig.unsigned": Message("提交 {commit}（{date}）没有 SSH 签名；本档案库要求经手人签名（{signer}）", "commit {commit} ({date}) is not signed; {signer} must sign it",
+                            "配置 git 的 SSH 签名（gpg.format ssh、user.signingkey）后用 git commit -S 提交。", "configure SSH signing and commit with -S"),
+    "sig.bad-key": Message("提交 {commit}（{date}）的签名无效或不是 {signer} 的密钥（git：{verdict}，签名人 {principal}）", "commit {commit} ({date}) is not signed by a key of {signer} (git: {verdict}, principal {principal})",
+                           "在员工记录的 ssh_keys 中登记本人公钥，并运行 dangan keys。", "register your key in your staff record"),
+    "sig.reused": Message("提交 {commit} 同时记录了 {first} 和 {signer} 的动作；不同人的动作须分别提交", "commit {commit} records acts of {first} and {signer}: separate commits are required"),
+    "sig.after-leave": Message("{signer} 已于 {left} 离职，却在 {date} 签署（提交 {commit}）", "{signer} left on {left} but signed on {date} (commit {commit})"),
+    "history.deleted": Message("档案文件在提交 {commit}（{date}，{author}）中被删除；档案只能标记销毁，不能删除", "the record file was deleted in commit {commit} ({date}, {author}); records are marked destroyed, never deleted",
+                               "用 git 恢复该文件（git checkout {commit}^ -- 该文件）。", "restore it from git"),
+    "history.renamed": Message("档案编号被修改：由 {old} 改名而来（提交 {commit}）；编号一经确定不得更改", "the record's id changed: renamed from {old} (commit {commit})"),
+    "history.archived-changed": Message("档案归档后，{fields} 在提交 {commit}（{date}，{author}）中被修改，却没有经批准的更正记录", "after archiving, {fields} changed in commit {commit} ({date}, {author}) without an approved amendment",
+                                        "在 amendments 中记录更正原因并经有权审批人批准。", "record an approved amendment"),
+    "history.rewritten": Message("受信任的标记 {tag} 已不在当前历史中：历史被改写", "the trusted tag {tag} is no longer in the history: it was rewritten"),
+    "attachment.missing": Message("扫描件 {file} 不存在", "scanned file {file} is missing"),
+    "attachment.hash": Message("扫描件 {file} 的 SHA-256 与记录不符：文件已被改动", "scanned file {file} does not match its SHA-256: it was altered"),
+    "attachment.outside": Message("扫描件路径 {file} 不在 attachments/ 中", "scanned file {file} is outside attachments/"),
+    "attachment.unreferenced": Message("attachments/ 中的文件没有任何档案引用", "no record references this file in attachments/"),
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from ..index import Index
 from ..problems import Problem
 from . import (
+    attachments,
     calendar,
     certificates,
     complaints,
@@ -20,9 +21,11 @@ from . import (
     disposal,
     handover,
     identifiers,
+    integrity,
     loans,
     numbering,
     references,
+    signatures,
     staff,
     tiers,
     visits,
@@ -59,6 +62,9 @@ CHECKS: list[Check] = [
     contracts.check_contract_filing,
     contracts.check_payments,
     contracts.check_attribution,
+    attachments.check_attachments,
+    signatures.check_signatures,
+    integrity.check_history,
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 

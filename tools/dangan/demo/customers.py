@@ -1,4 +1,4 @@
-"""Customers: 25 enterprises and 20 individuals of two business departments, built in two passes —
+"""Customers: 25 enterprises and 21 individuals of two business departments, built in two passes —
 the profile first, then admission, tiers and credit once their dossiers and contracts exist."""
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ INDIVIDUALS = {
     "高桂芳": ("hs_sh", False, "1971-01-29", None),
     "林德胜": ("bt_dh", True, "1964-08-16", None),
     "巴特尔": ("ee_ds", True, "1976-11-11", None),
+    "罗建国": ("hs_hm", True, "1978-06-20", None),
 }
 # id, name, department, owner, first contact, status, tier now (None: never graded), flags
 CUSTOMERS = [
@@ -113,7 +114,12 @@ CUSTOMERS = [
     ("KH0043", "高桂芳", "yw1", "S005", "2025-09-08", "prospect", None, ""),
     ("KH0044", "林德胜", "yw2", "S009", "2025-10-20", "prospect", None, ""),
     ("KH0045", "巴特尔", "yw2", "S008", "2025-11-17", "prospect", None, ""),
+    ("KH0046", "罗建国", "yw1", "S006", "2025-12-26", "prospect", None, "unreviewed"),
 ]
+# the newest profile, made on the next working day after the first contact and not yet reviewed
+UNREVIEWED_CREATED = "2025-12-29"
+# the long-term customer whose quarterly profile update falls due in January 2026
+UPDATED = {"KH0002": "2025-10-10"}
 # customer -> blacklist entry; {dossier} is the number of the dossier (year, type) that went wrong
 BLACKLIST = {
     "KH0013": ((2023, "loan"), {"scope": "company", "on": "2024-06-18", "by": GM,
@@ -152,14 +158,15 @@ def build_customers(world: World) -> None:
         data = {"id": cid, "type": "enterprise" if name in ENTERPRISES else "individual", "name": name}
         district = _profile(world, data)
         first_day = workday_from(d(first))
-        created = _within_week(world, first_day)
+        marks = set(marks.split())
+        created = d(UNREVIEWED_CREATED) if "unreviewed" in marks else _within_week(world, first_day)
         data.update({"region": district.region, "source": world.rng.choice(SOURCES), "owner": owner,
                      "department": dept, "first_contact_on": iso(first_day),
-                     "created": {"by": owner, "on": iso(created)},
-                     "profile_review": {"by": superior(world, owner),
-                                        "on": iso(next_workday(created, world.rng.randint(1, 3)))},
-                     "status": status})
-        marks = set(marks.split())
+                     "created": {"by": owner, "on": iso(created)}})
+        if "unreviewed" not in marks:
+            data["profile_review"] = {"by": superior(world, owner),
+                                      "on": iso(next_workday(created, world.rng.randint(1, 3)))}
+        data["status"] = status
         if "long" in marks:
             data["long_term"] = True
         if "key" in marks:
@@ -260,7 +267,7 @@ def finish_customers(world: World, first_business: dict[str, dt.date], decisions
         if data["type"] == "enterprise":
             _credit(world, data, admitted)
         if data.get("long_term"):
-            data["updated_on"] = iso(random_workday(world.rng, d("2025-10-09"), d("2025-12-19")))
+            data["updated_on"] = UPDATED.get(cid) or iso(random_workday(world.rng, d("2025-10-20"), d("2025-12-19")))
         if data["status"] == "dormant":
             data["note"] = "贷款已于到期日结清，此后无新业务，转为休眠客户。"
 

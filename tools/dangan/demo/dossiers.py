@@ -13,12 +13,17 @@ from .world import World
 ORG = "鸿"
 CODES = {"loan": "借", "guarantee": "保"}
 DISPOSAL = "XH2025-001"
-CABINETS = {2014: "D", 2023: "A", 2024: "B", 2025: "C"}
-FIXED_END = {"preparing": "2025-12-30", "with_b": "2025-12-29"}
+CABINETS = {2014: "D", 2016: "E", 2023: "A", 2024: "B", 2025: "C"}
+# marks whose project ends on a fixed day: one with B held up by a year-end trip (an extension), the 2016
+# loan the archive received on 2016-01-07 (its ten years run out on 2026-01-07), one still being prepared
+# and one with B
+FIXED_END = {"held": "2025-12-26", "expiring": "2016-01-05", "preparing": "2025-12-30", "with_b": "2025-12-29"}
+EXTENSION_UNTIL, EXTENSION_APPROVED = "2026-01-16", "2025-12-31"
 
 # year, business type, customer (None: a voided number), month of the project's end, marks
 DOSSIERS = [
     (2014, "loan", "KH0001", 5, "old"), (2014, "loan", "KH0002", 8, "old"), (2014, "loan", "KH0003", 11, "old"),
+    (2016, "loan", "KH0002", 1, "expiring"),
     (2023, "loan", "KH0004", 2, ""), (2023, "loan", "KH0013", 3, "a=S016"), (2023, "loan", "KH0008", 4, ""),
     (2023, "loan", "KH0010", 6, ""), (2023, "loan", "KH0006", 7, ""), (2023, "loan", "KH0024", 9, "confidential"),
     (2023, "loan", "KH0009", 10, ""),
@@ -33,10 +38,10 @@ DOSSIERS = [
     (2025, "loan", "KH0032", 1, ""), (2025, "loan", "KH0008", 3, "on_loan"), (2025, "loan", "KH0033", 3, ""),
     (2025, "loan", "KH0036", 4, ""), (2025, "loan", "KH0039", 5, ""), (2025, "loan", "KH0014", 6, "extension"),
     (2025, "loan", "KH0024", 8, "confidential"), (2025, "loan", "KH0035", 9, ""), (2025, "loan", "KH0041", 10, ""),
-    (2025, "loan", "KH0042", 12, "preparing"),
+    (2025, "loan", "KH0027", 12, "with_b held"), (2025, "loan", "KH0042", 12, "preparing"),
     (2025, "guarantee", "KH0023", 2, ""), (2025, "guarantee", "KH0038", 6, ""), (2025, "guarantee", "KH0022", 7, ""),
     (2025, "guarantee", "KH0040", 9, ""), (2025, "guarantee", "KH0034", 10, ""), (2025, "guarantee", "KH0030", 11, ""),
-    (2025, "guarantee", "KH0017", 12, "with_b"),
+    (2025, "guarantee", "KH0017", 12, "with_b open_supplement"),
 ]
 
 # part -> catalogue of (title, form, (min pages, max pages)); the first item of a part is always there
@@ -195,8 +200,18 @@ def _handover(world: World, data: dict, end: dt.date, marks: set[str]) -> None:
     if "preparing" in marks:
         return
     a, b = data["manager_a"], data["manager_b"]
-    handed_a = end + (1 if marks & {"supplement", "extension", "with_b"} else world.rng.randint(1, 2)) * DAY
+    if "held" in marks:
+        handed_a = next_workday(end)
+    else:
+        quick = marks & {"supplement", "extension", "with_b", "expiring"}
+        handed_a = end + (1 if quick else world.rng.randint(1, 2)) * DAY
     steps = [_step("a", a, b, handed_a)]
+    if "open_supplement" in marks:
+        data["supplements"] = [{"step": "a", "requested": {"by": b, "on": iso(handed_a)},
+                                "items": _missing_signatures(data["inventory"])}]
+    if "held" in marks:
+        data["extensions"] = [{"step": "b", "reason": _year_end_reason(world, b), "until": EXTENSION_UNTIL,
+                               "approved": {"by": GM, "on": EXTENSION_APPROVED}}]
     if "supplement" in marks:
         data["supplements"] = [{"step": "a", "requested": {"by": b, "on": iso(handed_a)},
                                 "items": _missing_signatures(data["inventory"]),
@@ -225,6 +240,11 @@ def _step(step: str, sender: str, receiver: str, day: dt.date) -> dict:
 
 def _extension_reason(world: World, manager_b: str) -> str:
     return f"B角{world.get('staff', manager_b)['name']}赴鄂尔多斯开展贷后检查一周，无法按期移交档案室。"
+
+
+def _year_end_reason(world: World, manager_b: str) -> str:
+    return (f"B角{world.get('staff', manager_b)['name']}年底赴包头、鄂尔多斯开展年度贷后检查，"
+            "元旦假期后返回，无法按期移交档案室。")
 
 
 def _status(data: dict, marks: set[str]) -> None:

@@ -1,4 +1,8 @@
-"""Satisfaction surveys (满意度调查), one score per policy aspect; a low score opens a follow-up visit."""
+"""Satisfaction surveys (满意度调查), one score per policy aspect; a low score opens a follow-up visit.
+
+Every active customer is surveyed once a year (policy `surveys.per_year`): in 2025 each customer admitted
+by the end of October is surveyed at least four weeks after admission; two were surveyed in the first
+weeks of January 2025, so their next survey falls due in January 2026."""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE
 from .world import World
 
 ASPECTS = ("attitude", "response", "quality", "process")  # policy surveys.aspects
-SAMPLE = 14
+FIRST, LAST = d("2025-03-03"), d("2025-12-19")  # the year's survey season
+ADMITTED_BY = d("2025-10-31")  # customers admitted later are surveyed next year
+EARLY = {"KH0006": "2025-01-08", "KH0009": "2025-01-14"}  # surveyed last January: due again January 2026
 LOW = ("KH0033", "2025-07-15", "phone", {"attitude": 5, "response": 4, "quality": 7, "process": 6},
        "客户经理更改上门时间不提前告知；对贷款产品本身满意。")
 LOW_ACTION = "客户服务主管约谈客户经理，要求按约定时间上门；客户服务专员两天内电话回访。"
@@ -21,19 +27,20 @@ CHANNELS = ("phone", "paper", "wechat", "online", "onsite")
 
 def plan_surveys(world: World) -> tuple[list[dict], list[dict]]:
     """Survey drafts, and the visit the low score needs (numbered together with the other visits)."""
-    eligible = sorted(cid for cid, c in world.of("customer").items()
-                      if c["status"] == "active" and c["admission"]["approved"]["on"] <= "2025-09-30"
-                      and cid != LOW[0])
     drafts = []
-    for cid in world.rng.sample(eligible, SAMPLE):
-        admitted = d(world.get("customer", cid)["admission"]["approved"]["on"])
-        day = random_workday(world.rng, max(d("2025-03-03"), admitted + 7 * DAY), d("2025-11-28"))
+    for cid, customer in sorted(world.of("customer").items()):
+        admitted = customer.get("admission", {}).get("approved", {}).get("on")
+        if customer["status"] != "active" or admitted is None or d(admitted) > ADMITTED_BY:
+            continue
+        if cid == LOW[0]:
+            _, day, channel, scores, comment = LOW
+            drafts.append(_survey(cid, day, channel, CUSTOMER_SERVICE, scores, comment))
+            continue
+        day = d(EARLY[cid]) if cid in EARLY else random_workday(world.rng, max(FIRST, d(admitted) + 28 * DAY), LAST)
         scores = {aspect: world.rng.randint(7, 10) for aspect in ASPECTS}
         staff = CUSTOMER_SERVICE if world.rng.random() < 0.8 else CS_SUPERVISOR
         drafts.append(_survey(cid, iso(day), world.rng.choice(CHANNELS), staff, scores,
                               world.rng.choice(COMMENTS)))
-    cid, day, channel, scores, comment = LOW
-    drafts.append(_survey(cid, day, channel, CUSTOMER_SERVICE, scores, comment))
     return drafts, [dict(LOW_VISIT)]
 
 
