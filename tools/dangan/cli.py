@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import attribution, checks, contract_stats, due, due_report, ledger, policy_text, report
+from . import attribution, checks, contract_stats, due, due_report, ledger, policy_text, report, signers, verify
 from .facts import facts
 from .index import Index, build, find_root
 
@@ -62,13 +62,19 @@ def cli() -> None:
 @lang_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="写入文件而不是标准输出（如 GitLab 的 code-quality 报告）。")
-def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output: str | None) -> None:
-    """检查档案库：YAML、schema、证件号码、引用和编号。Check the archive.
+@click.option("--since", metavar="REV", default=None,
+              help="只报告 REV 之后的提交（及未提交的修改）改动过的文件中的问题，用于 CI。")
+def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output: str | None,
+          since: str | None) -> None:
+    """检查档案库：YAML、schema、证件号码、引用、编号、制度规则和 git 历史。Check the archive.
 
     给出 PATH 时只报告这些文件或目录中的问题（引用等仍按整个档案库核对）。
     """
     index = _load(root)
     problems = checks.run(index)
+    if since:
+        changed = _changed_since(index.root, since)
+        problems = [p for p in problems if p.file in changed]
     if paths:
         wanted = [_relative(index.root, p) for p in paths]
         problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/")
@@ -81,6 +87,18 @@ def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output:
         report.write(problems, records, fmt, lang, sys.stdout)
     errors, _ = report.counts(problems)
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def _changed_since(root: Path, rev: str) -> set[str]:
+    import subprocess
+
+    result = subprocess.run(["git", "-C", str(root), "diff", "--name-only", "--no-renames", rev],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise EnvironmentProblem(f"--since {rev}: {result.stderr.strip() or 'not a git revision'}")
+    untracked = subprocess.run(["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
+                               capture_output=True, text=True, check=False).stdout
+    return set(result.stdout.split("\n")) | set(untracked.split("\n")) | {"records", "records/policy.yaml"}
 
 
 def _relative(root: Path, path: str) -> str:
@@ -228,6 +246,104 @@ def report_contracts(half: str, root: str | None, fmt: str) -> None:
     click.echo(f"合同统计报表 {half}")
     for row in [header, *data]:
         click.echo("  " + "\t".join(str(v) for v in row))
+
+
+@cli.command(name="keys")
+@root_option
+@click.option("--install", is_flag=True, help="写入 .git/allowed_signers 并配置 gpg.ssh.allowedSignersFile。")
+def keys_command(root: str | None, install: bool) -> None:
+    """由员工记录生成 git 的 allowed_signers（供 git verify-commit、git log --show-signature 使用）。"""
+    index = _load(root)
+    text = signers.allowed_signers(index)
+    if not install:
+        click.echo(text, nl=False)
+        return
+    import subprocess
+
+    git_dir = subprocess.run(["git", "-C", str(index.root), "rev-parse", "--absolute-git-dir"], capture_output=True,
+                             text=True, check=False)
+    if git_dir.returncode != 0:
+        raise EnvironmentProblem("不是 git 仓库 (not a git repository)")
+    target = Path(git_dir.stdout.strip()) / "allowed_signers"
+    target.write_text(text, encoding="utf-8")
+    subprocess.run(["git", "-C", str(index.root), "config", "gpg.ssh.allowedSignersFile", str(target)], check=True)
+    click.echo(f"已写入 {target}（{len(text.splitlines())} 把公钥），并已配置 gpg.ssh.allowedSignersFile。")
+
+
+def _find_record(index: Index, ident: str):
+    if "/" in ident:
+        kind, _, rid = ident.partition("/")
+        return index.get(kind, rid)
+    found = [r for r in index if r.id == ident]
+    return found[0] if found else None
+
+
+_VERDICTS = {"G": "签名有效", "U": "签名人未登记", "N": "未签名", "B": "签名无效", "X": "签名过期", "Y": "密钥过期",
+             "R": "密钥已吊销", "E": "无法验证", "?": "未验证"}
+
+
+@cli.command(name="history")
+@click.argument("ident", metavar="ID")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history_command(ident: str, root: str | None, fmt: str) -> None:
+    """一条记录的历史：谁、何时、是否签名、哪些字段由什么改成什么。"""
+    index = _load(root)
+    record = _find_record(index, ident)
+    path = record.file if record else None
+    hist = facts(index).history
+    if hist is None:
+        raise EnvironmentProblem("档案库不是 git 仓库，没有历史 (not a git repository)")
+    if path is None:
+        matches = [p for p in hist.changes if p.rsplit("/", 1)[-1].rsplit(".", 1)[0] == ident.split("/")[-1]]
+        if not matches:
+            raise EnvironmentProblem(f"没有这条记录：{ident} (no such record)")
+        path = matches[0]
+    people = signers.email_to_staff(index)
+    entries = []
+    for change in hist.of(path):
+        commit = hist.commits[change.commit]
+        entries.append({"commit": commit.id, "date": commit.authored, "author": commit.author, "email": commit.email,
+                        "staff": people.get(commit.email), "signature": commit.signature, "signer": commit.signer,
+                        "subject": commit.subject, "trailers": commit.trailers, "status": change.status,
+                        "fields": [{"field": f, "old": o, "new": n} for f, o, n in change.fields]})
+    if fmt == "json":
+        click.echo(json.dumps({"file": path, "history": entries}, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"{path}：{len(entries)} 次提交")
+    for e in entries:
+        who = f"{e['author']}（{e['staff'] or '非员工'}）"
+        click.echo(f"  {e['date'][:19]}  {e['commit'][:10]}  {who}  {_VERDICTS.get(e['signature'], e['signature'])}"
+                   f"  {e['subject']}")
+        for f in e["fields"][:50]:
+            click.echo(f"      {f['field']}: {_short(f['old'])} → {_short(f['new'])}")
+
+
+def _short(value) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@cli.command(name="verify")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify_command(root: str | None, fmt: str) -> None:
+    """四性检测（DA/T 70）：真实性、完整性、可用性、安全性。"""
+    index = _load(root)
+    problems = checks.run(index)
+    items = verify.assess(index, problems, verify.secrets(index))
+    if fmt == "json":
+        click.echo(json.dumps([{"property": i.property, "item": i.name, "passed": i.passed, "applicable": i.applicable,
+                                "problems": report.as_dicts(i.problems, "zh")} for i in items],
+                              ensure_ascii=False, indent=2))
+    else:
+        for prop in dict.fromkeys(i.property for i in items):
+            click.echo(prop)
+            for item in (i for i in items if i.property == prop):
+                mark = ("通过" if item.passed else "未通过") if item.applicable else "不适用"
+                extra = f"（{len(item.problems)} 个问题）" if item.problems else ""
+                click.echo(f"  [{mark}] {item.name}{extra}")
+    sys.exit(EXIT_OK if all(i.passed for i in items) else EXIT_PROBLEMS)
 
 
 def main() -> None:
