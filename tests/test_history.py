@@ -1,0 +1,222 @@
+"""Commits as signatures (issue 5), in real git repositories with real ssh-keygen keys."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+import yaml
+
+from conftest import codes, customer, dossier
+from gitarchive import GitArchive
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitArchive:
+    archive = GitArchive(tmp_path / "archive", tmp_path / "keys")
+    checked = {"checked": ["licence", "no_illegal_record", "signed_contract"]}
+    archive.add("customer", customer(status="prospect", admission=checked))
+    archive.commit("S004", "新建客户 KH0001", date="2024-03-04")
+    archive.add("customer", customer(admission={**checked, "approved": {"by": "S003", "on": "2024-03-05"}}))
+    archive.commit("S003", "准入批准 KH0001", date="2024-03-05")
+    return archive
+
+
+def honest_handover(repo: GitArchive) -> None:
+    """A hands over, B receives and hands on, the archivist receives: four signed commits."""
+    record = dossier(status="preparing")
+    full = record["handover"]
+    record["handover"] = [{k: v for k, v in full[0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S004", "A角移交B角", date="2024-03-13")
+    record["handover"][0].update(received_on="2024-03-13", inventory_checked=True)
+    record["status"] = "with_b"
+    repo.add("dossier", record)
+    repo.commit("S003", "B角接收并核对清单", date="2024-03-13")
+    record["handover"].append({k: v for k, v in full[1].items() if k in ("step", "from", "to", "handed_on")})
+    repo.add("dossier", record)
+    repo.commit("S003", "B角移交档案室", date="2024-03-14")
+    record["handover"][1].update(received_on="2024-03-14", inventory_checked=True)
+    record["status"] = "archived"
+    repo.add("dossier", record)
+    repo.commit("S014", "档案室接收归档", date="2024-03-14")
+
+
+def test_honest_three_party_handover_passes(repo):
+    honest_handover(repo)
+    assert repo.check() == (0, [])
+    # plain git agrees once dangan keys wrote the allowed signers
+    assert repo.run("keys", "--install").exit_code == 0
+    for rev in ("HEAD", "HEAD~1", "HEAD~2"):
+        assert repo.git("verify-commit", rev, check=False).returncode == 0
+    log = repo.git("log", "--format=%G? %GS", "-4").stdout.split("\n")
+    assert log[:4] == ["G s014@hongyuan.example", "G s003@hongyuan.example", "G s003@hongyuan.example",
+                       "G s004@hongyuan.example"]
+
+
+def test_forged_receipt(repo):
+    honest_handover(repo)
+    record = dossier("2024鸿借字第002号", status="with_b")
+    record["handover"] = [dict(record["handover"][0])]
+    repo.add("dossier", record)
+    repo.commit("S004", "A 自己写了 B 的接收", date="2024-03-13")  # A writes B's receipt
+    found = [p for p in repo.problems() if p["code"] == "sig.forged"]
+    assert [p["field"] for p in found] == ["handover[0].received_on"]
+    assert "S003" in found[0]["message"] and found[0]["severity"] == "error"
+    assert "sig.reused" in codes(repo.problems())  # two people's acts in one commit
+
+
+def test_unsigned_commit_under_required(repo):
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S004", "A角移交（未签名）", sign=False)
+    assert codes(repo.problems()) == ["sig.unsigned"]
+    assert repo.git("verify-commit", "HEAD", check=False).returncode != 0
+
+
+def test_signed_with_someone_elses_key(repo):
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S004", "A角移交，用了 B 的密钥", key="S003")
+    found = [p for p in repo.problems() if p["code"] == "sig.bad-key"]
+    assert len(found) == 1 and "s003@hongyuan.example" in found[0]["message"]
+
+
+def test_unknown_key_is_not_good(repo, tmp_path):
+    import subprocess
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(repo.keys / "stranger")], check=True)
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S004", "A角移交，未登记的密钥", key="stranger")
+    found = [p for p in repo.problems() if p["code"] == "sig.bad-key"]
+    assert len(found) == 1
+
+
+def test_warn_mode_and_imported_acts(repo):
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S014", "从纸质档案导入", date="2024-03-13", sign=False)
+    assert set(codes(repo.problems())) == {"sig.forged", "sig.unsigned"}
+    repo.edit_policy(lambda p: p["signatures"].update(mode="warn"))
+    exit_code, problems = repo.check()
+    assert exit_code == 0 and {p["severity"] for p in problems} == {"warning"}
+    repo.edit_policy(lambda p: p["signatures"].update(mode="required", since="2024-06-01"))
+    assert repo.check() == (0, [])  # imported from paper before the policy's date
+
+
+def test_uncommitted_acts_are_unsigned_yet(repo):
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    assert repo.check() == (0, [])
+
+
+def test_signing_after_leaving(repo):
+    honest_handover(repo)
+    staff_file = repo.path("staff", "S003")
+    data = yaml.safe_load(staff_file.read_text(encoding="utf-8"))
+    data["left_on"] = "2024-03-13"
+    repo.add("staff", data)
+    repo.commit("S002", "S003 离职", date="2024-03-20")
+    found = [p for p in repo.problems() if p["code"] == "sig.after-leave"]
+    assert [p["field"] for p in found] == ["handover[1].handed_on"]  # handed on the 14th, a day after leaving
+
+
+def test_deleted_record(repo):
+    honest_handover(repo)
+    repo.path("dossier", "2024鸿借字第001号").unlink()
+    repo.commit("S014", "删除档案", date="2024-04-01")
+    found = [p for p in repo.problems() if p["code"] == "history.deleted"]
+    assert [p["file"] for p in found] == ["records/dossiers/2024鸿借字第001号.yaml"]
+
+
+def test_archived_inventory_changes_only_by_amendment(repo):
+    honest_handover(repo)
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["inventory"][0]["items"][0]["pages"] = 3
+    data["total_pages"] = 9
+    repo.add("dossier", data)
+    repo.commit("S014", "改了清单页数", date="2024-04-01")
+    assert codes(repo.problems()) == ["history.archived-changed"]
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    data["amendments"] = [{"on": "2024-04-01", "reason": "借款申请书漏计一页", "fields": ["inventory", "total_pages"],
+                           "approved": {"by": "S002", "on": "2024-04-01"}}]
+    repo.add("dossier", data)
+    repo.commit("S002", "经批准更正清单页数", date="2024-04-01")
+    assert repo.check() == (0, [])
+
+
+def test_rewritten_history_below_a_trusted_tag(repo):
+    honest_handover(repo)
+    repo.git("tag", "dangan-trusted-2024")
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    repo.commit("S004", "另起炉灶", date="2024-03-15")
+    assert "history.rewritten" in codes(repo.problems())
+
+
+def test_tampered_attachment(repo):
+    scan = repo.root / "attachments" / "2024鸿借字第001号" / "借款合同.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF-1.4 scanned contract")
+    digest = hashlib.sha256(scan.read_bytes()).hexdigest()
+    honest_handover(repo)
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["inventory"][1]["items"][0]["files"] = [{"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest, "pages": 6}]
+    data["amendments"] = [{"on": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
+                           "approved": {"by": "S002", "on": "2024-04-01"}}]
+    repo.add("dossier", data)
+    repo.commit("S002", "补充扫描件", date="2024-04-01")
+    assert repo.check() == (0, [])
+    scan.write_bytes(b"%PDF-1.4 altered")
+    assert codes(repo.problems()) == ["attachment.hash"]
+    scan.unlink()
+    (repo.root / "attachments" / "stray.pdf").write_bytes(b"x")
+    assert sorted(codes(repo.problems())) == ["attachment.missing", "attachment.unreferenced"]
+
+
+def test_history_command_and_cache(repo):
+    honest_handover(repo)
+    result = repo.run("history", "2024鸿借字第001号", "--format", "json")
+    entries = json.loads(result.output)["history"]
+    assert [e["staff"] for e in entries] == ["S004", "S003", "S003", "S014"]
+    assert all(e["signature"] == "G" for e in entries)
+    assert {"field": "handover[0].received_on", "old": None, "new": "2024-03-13"} in entries[1]["fields"]
+    assert (repo.root / ".dangan-cache" / "history-v1.pickle").is_file()
+    text = repo.run("history", "dossier/2024鸿借字第001号").output
+    assert "签名有效" in text and "handover[1].received_on: — → 2024-03-14" in text
+    repo.add("customer", customer(note="补充备注"))
+    repo.commit("S004", "补充备注", date="2024-04-02")
+    entries = json.loads(repo.run("history", "KH0001", "--format", "json").output)["history"]
+    assert entries[-1]["fields"] == [{"field": "note", "old": None, "new": "补充备注"}]
+
+
+def test_verify_reports_the_four_properties(repo):
+    honest_handover(repo)
+    result = repo.run("verify")
+    assert result.exit_code == 0 and "真实性" in result.output and "[通过]" in result.output
+    record = dossier("2024鸿借字第002号", status="with_b")
+    record["handover"] = [dict(record["handover"][0])]
+    repo.add("dossier", record)
+    repo.commit("S004", "伪造", date="2024-03-13")
+    result = repo.run("verify", "--format", "json")
+    items = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [i["item"] for i in items if not i["passed"]] == ["签名：每个经手、审批动作由本人提交并签名"]
+
+
+def test_check_since_limits_to_changed_files(repo):
+    honest_handover(repo)
+    base = repo.git("rev-parse", "HEAD").stdout.strip()
+    repo.add("customer", customer("KH0002", owner="S999"))
+    repo.commit("S004", "新客户", date="2024-04-02")
+    result = repo.run("check", "--since", base, "--format", "json")
+    files = {p["file"] for p in json.loads(result.output)["problems"]}
+    assert files == {"records/customers/KH0002.yaml"}
+    assert repo.run("check", "--since", "no-such-rev").exit_code == 2
