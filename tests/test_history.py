@@ -168,7 +168,8 @@ def test_tampered_attachment(repo):
     honest_handover(repo)
     path = repo.path("dossier", "2024鸿借字第001号")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["inventory"][1]["items"][0]["files"] = [{"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest, "pages": 6}]
+    scanned = {"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest, "pages": 6}
+    data["inventory"][1]["items"][0]["files"] = [scanned]
     data["amendments"] = [{"on": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
                            "approved": {"by": "S002", "on": "2024-04-01"}}]
     repo.add("dossier", data)
