@@ -3,6 +3,7 @@ independent JSON Schema validator, and showing every case the demo is there to s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -15,7 +16,10 @@ from dangan.cli import cli
 from dangan.demo.dates import TODAY
 from dangan.demo.records import demo_records, folders
 from dangan.demo.write import main, write_records
+from dangan.facts import date, facts
 from dangan.index import build
+from dangan.schedules import fulfil
+from dangan.workdays import add_months
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
@@ -106,6 +110,114 @@ def test_tier_quotas_hold_in_each_department(demo):
                   if r.get("department") == dept and r.get("status") == "active"]
         assert sum(r.get("tier") == "vip" for r in active) <= 0.15 * len(active)
         assert sum(r.get("tier") == "preferred" for r in active) <= 0.30 * len(active)
+
+
+def due_items(*args: str) -> list[dict]:
+    """`dangan due … --format json` on the committed demo."""
+    result = CliRunner().invoke(cli, ["due", "--root", str(REPO), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["items"]
+
+
+DUE_KINDS = ("handover", "supplement", "extension", "loan", "certificate", "retention", "visit", "greeting",
+             "complaint", "contract", "statistics", "survey", "profile", "review")
+AFTER_NEW_YEAR = ("--as-of", "2026-01-05", "--within", "45")
+
+
+def test_nothing_scheduled_was_missed_by_the_demo_day():
+    """By 2025-12-31 every scheduled visit and greeting is done, every report reviewed in time, and at
+    most one yearly survey is due."""
+    items = due_items("--as-of", TODAY.isoformat(), "--within", "0")
+    assert not [i for i in items if i["kind"] in ("visit", "greeting")]
+    assert sum(i["kind"] == "survey" for i in items) <= 1
+
+
+def test_scheduled_visits_are_all_on_time(demo):
+    f = facts(demo)
+    outcomes = [o for o in fulfil(f, TODAY) if o.expected.due <= TODAY]
+    assert len(outcomes) >= 100
+    assert not [o.expected.key for o in outcomes if o.visit is None or o.late]
+
+
+def test_visits_are_numbered_by_date_and_reported(demo):
+    f = facts(demo)
+    visits = sorted(demo.of("visit").values(), key=lambda v: v.id)
+    assert 150 <= len(visits) <= 250
+    for year in ("2024", "2025"):
+        dates = [v.get("date") for v in visits if v.id.startswith(f"HF{year}-")]
+        assert dates == sorted(dates) and all(day.startswith(year) for day in dates)
+    waiting = []
+    for visit in visits:
+        day, report = date(visit.get("date")), visit.get("report")
+        written = date(report["written_on"])
+        assert day <= written <= day + dt.timedelta(days=1) and written <= TODAY, visit.id
+        reviewed = report.get("reviewed")
+        if reviewed is None:
+            waiting.append(visit)
+            continue
+        on = date(reviewed["on"])
+        assert written <= on <= min(TODAY, f.calendar.deadline(written, {"days": 2, "unit": "working_days"}))
+        assert reviewed["by"] == "S011" or reviewed["by"] in f.superiors(visit.get("staff")), visit.id
+    assert [v.get("date") for v in waiting] == ["2025-12-30"]
+
+
+def test_every_active_customer_is_surveyed_yearly(demo):
+    """Surveyed within a year of the demo day, or admitted less than a year ago; two surveys fall due
+    again in January 2026."""
+    last: dict[str, str] = {}
+    for survey in demo.of("survey").values():
+        last[survey.get("customer")] = max(last.get(survey.get("customer"), ""), survey.get("date"))
+    due = []
+    for customer in demo.of("customer").values():
+        if customer.get("status") != "active":
+            continue
+        start = date(last.get(customer.id) or customer.get("admission", "approved", "on"))
+        assert add_months(start, 12) > TODAY, customer.id
+        if add_months(start, 12) < dt.date(2026, 2, 1):
+            due.append(customer.id)
+    assert 1 <= len(due) <= 2
+
+
+def test_after_new_year_something_of_every_kind_is_due():
+    items = due_items(*AFTER_NEW_YEAR)
+    assert sorted({i["kind"] for i in items}) == sorted(DUE_KINDS)
+    found = {(i["kind"], i["record"]): i for i in items}
+    assert found[("retention", "dossier/2016鸿借字第001号")]["due"] == "2026-01-07"
+    extension = next(i for i in items if i["kind"] == "extension")
+    assert extension["due"] == "2026-01-16"
+    certificate = next(i for i in items if i["kind"] == "certificate")
+    assert certificate["due"] == "2026-01-15"
+    assert any(i["kind"] == "greeting" and i["due"] == "2026-02-16" for i in items)
+    assert any(i["kind"] == "contract" and i["rule"] == "contracts.to_admin_within_months" for i in items)
+
+
+@pytest.mark.parametrize("staff", ["S004", "S012", "S014"])
+def test_staff_see_their_own_items(staff):
+    items = due_items(*AFTER_NEW_YEAR, "--staff", staff)
+    assert items
+    assert {i["owner"] for i in items} == {staff}
+
+
+def test_open_cases_are_consistent(demo):
+    """The open supplement is on a dossier still with B; the extension was approved by the GM for B's
+    step; the lent certificate's loan is open, approved and lent by the right people."""
+    open_requests = [(d, s) for d in demo.of("dossier").values() for s in d.get("supplements") or []
+                     if "closed" not in s]
+    assert len(open_requests) == 1
+    dossier, request = open_requests[0]
+    step_a = dossier.get("handover")[0]
+    assert dossier.get("status") == "with_b" and request["requested"] == {"by": step_a["to"], "on": "2025-12-30"}
+    assert step_a["handed_on"] == "2025-12-30" and step_a["inventory_checked"] is True
+    extended = [d for d in demo.of("dossier").values() if d.get("status") == "with_b" and d.get("extensions")]
+    assert len(extended) == 1
+    extension = extended[0].get("extensions", 0)
+    assert (extension["step"], extension["until"]) == ("b", "2026-01-16")
+    assert extension["approved"] == {"by": "S002", "on": "2025-12-31"}
+    lent = [c for c in demo.of("certificate").values() if c.get("status") == "lent"]
+    assert len(lent) == 1
+    loan = next(r for r in demo.of("loan").values() if lent[0].id in (r.get("certificates") or []))
+    assert "returned" not in loan.data and loan.get("due_on") == "2026-01-15"
+    assert loan.get("approved", "by") == "S002" and loan.get("lent", "by") == "S014"
 
 
 def _kinds() -> list[tuple[str, str]]:

@@ -346,6 +346,19 @@ def verify_command(root: str | None, fmt: str) -> None:
     sys.exit(EXIT_OK if all(i.passed for i in items) else EXIT_PROBLEMS)
 
 
+@cli.command(name="demo")
+@click.argument("directory", type=click.Path(file_okay=False))
+def demo_command(directory: str) -> None:
+    """在 DIR 建立示例档案库：每个经手动作由本人按日期顺序提交并以 SSH 签名。"""
+    from .demo import repo
+
+    try:
+        commits = repo.build(Path(directory))
+    except repo.DemoError as exc:
+        raise EnvironmentProblem(str(exc)) from None
+    click.echo(f"已在 {directory} 建立示例档案库：{commits} 个签名提交。试试：dangan check --root {directory}")
+
+
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
     try:

@@ -1,29 +1,45 @@
 """Visits (回访) on the policy's schedules (`visits.schedules`, `visits.festivals`, from
-`visits.effective_from`), each on or before its day: after a purchase (the rep by day 3, customer
-service by day 15), after a first contact that did not lead to business (days 3 and 15), after a
-complaint (within 72 hours), key customers every month by their rep and every quarter by the
-department head, festival greetings in the week before; each report reviewed the next working day."""
+`visits.effective_from`), every one done on or before its day: after a purchase the rep by days 3, 30
+and 60 and customer service by days 15, 30 and 60; after a first contact that did not lead to
+business by days 3 and 15; after a complaint within 72 hours; key customers every month by their rep
+and every quarter by the department head; festival greetings in the week before. Visits due after the
+demo's today are not done yet. Each report is written the same or the next day and reviewed within
+two working days, except the last one of 2025-12-30, still waiting for its review."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .dates import DAY, TODAY, add_months, d, iso, next_workday, random_workday, workday_by
-from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE, HEADS, LEFT
+from .dates import DAY, TODAY, add_months, d, is_workday, iso, next_workday, previous_workday, random_workday
+from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE, HEADS, superior
 from .world import World
 
+# policy visits.schedules: (trigger, who) -> days after the trigger
+REP_DAYS = (3, 30, 60)  # purchase_rep
+SERVICE_DAYS = (15, 30, 60)  # purchase_service
+NON_PURCHASE_DAYS = (3, 15)  # non_purchase_rep
+COMPLAINT_DAYS = 3  # complaint_follow_up: 72 hours
+PURCHASE_TYPES = ("loan", "guarantee", "sales", "service")  # contract_types
+FIRST_MONTH = d("2025-01-01")  # policy visits.effective_from
+UNREVIEWED_ON = "2025-12-30"  # the report still waiting for its review
+
 PURPOSES = {
-    "purchase": "放款后回访：了解资金使用情况和对服务的评价。",
+    ("purchase", 3): "成交后首次回访：了解资金到位情况和使用安排。",
+    ("purchase", 15): "成交后客户服务回访：了解客户对办理过程和客户经理服务的评价。",
+    ("purchase", 30): "成交后 30 天回访：核实资金用途，了解经营情况和客户意见。",
+    ("purchase", 60): "成交后 60 天回访：了解经营和资金周转情况，提示合同约定的付款安排。",
     "non_purchase": "未成交客户回访：了解融资需求和顾虑。",
     "complaint": "客诉跟进：告知处理进度，听取客户意见。",
     "key_customer": "大客户月度回访：了解经营和资金需求。",
+    "key_customer_head": "大客户季度回访（部门负责人）：听取客户对合作的意见。",
     "festival": "节日问候。",
 }
 OUTCOMES = {
     "purchase": ("资金已按合同约定用途使用，经营正常。", "客户对办理效率满意，建议简化续贷资料。",
-                 "已核实借款用途与合同约定一致，客户无其他意见。"),
+                 "已核实借款用途与合同约定一致，客户无其他意见。", "客户经营正常，近期回款情况良好。",
+                 "客户表示将按合同约定按期付款，暂无新的融资需求。"),
     "purchase_service": ("客户对客户经理的服务评价良好。", "客户询问提前还款规定，已当场解答。",
-                         "客户对放款速度满意，无其他意见。"),
+                         "客户对放款速度满意，无其他意见。", "客户建议增加线上查询渠道，已记录并反馈。"),
     "non_purchase": ("客户仍在比较其他机构的利率，约定两周后再联系。", "客户暂无资金需求，已留存联系方式。",
                      "客户对抵押要求有顾虑，已说明可用保证方式。"),
     "complaint": ("已向客户说明处理进度，客户表示理解。", "客户确认问题正在处理，同意等待书面答复。"),
@@ -35,79 +51,112 @@ OUTCOMES = {
 # festival (spring festival 01-29, national day 10-01, mid-autumn 10-06), the national day's first
 FESTIVALS = [("2025年春节", "2025-01-22", "2025-01-27"), ("2025年国庆节", "2025-09-24", "2025-09-26"),
              ("2025年中秋节", "2025-09-29", "2025-09-30")]
-FIRST_MONTH = d("2025-01-01")  # policy visits.effective_from
 OTHERS = [
-    {"customer": "KH0027", "staff": LEFT, "date": "2024-06-27", "method": "phone", "kind": "follow_up",
+    {"customer": "KH0027", "staff": "S016", "date": "2024-06-27", "method": "phone", "kind": "follow_up",
      "purpose": "跟进还款计划安排。", "outcome": "客户确认按季付息，已发送还款计划表。"},
     {"customer": "KH0044", "staff": "S009", "date": "2025-11-10", "method": "phone", "kind": "appointment",
      "purpose": "预约到公司洽谈经营贷款方案。", "outcome": "约定 11 月 12 日上午到公司面谈。"},
 ]
-PURCHASE_VISITS = 7
-LAST_VISIT = TODAY - 5 * DAY
 
 
 def build_visits(world: World, extra: list[dict]) -> dict[str, str]:
-    """Number the planned visits by date (HF2025-0001 …); return the ids of tagged plans."""
+    """Number the visits done by today by date (HF2025-0001 …); return the ids of tagged plans."""
     plans = [*_purchase(world), *_complaints(world), *_non_purchase(world), *_key_customers(world),
              *_festivals(world), *(dict(p) for p in OTHERS), *extra]
-    plans = [p for p in plans if p["date"] <= iso(LAST_VISIT)]
-    plans.sort(key=lambda p: (p["date"], p["customer"], p["staff"]))
+    plans = [p for p in plans if p["date"] <= iso(TODAY)]
+    plans.sort(key=lambda p: (p["date"], p["customer"], p["staff"], p["kind"], p.get("basis", "")))
+    waiting = max(i for i, p in enumerate(plans) if p["date"] == UNREVIEWED_ON)
     counters: dict[str, int] = {}
     tagged = {}
-    for plan in plans:
+    for n, plan in enumerate(plans):
         year = plan["date"][:4]
         counters[year] = counters.get(year, 0) + 1
         vid = f"HF{year}-{counters[year]:04d}"
         if "tag" in plan:
             tagged[plan.pop("tag")] = vid
-        written = d(plan["date"])
-        plan["report"] = {"written_on": iso(written),
-                          "reviewed": {"by": CS_SUPERVISOR, "on": iso(next_workday(written))}}
+        plan["report"] = _report(world, plan, reviewed=n != waiting)
         world.add("visit", {"id": vid, **plan})
     return tagged
 
 
+def _report(world: World, plan: dict, reviewed: bool) -> dict:
+    """Written the same day (now and then the next working day); reviewed the next working day by the
+    customer service supervisor or the visitor's superior, the same day when that would be after today."""
+    day = d(plan["date"])
+    written = day
+    if world.rng.random() < 0.25 and is_workday(day + DAY) and day + DAY <= TODAY:
+        written = day + DAY
+    report = {"written_on": iso(written)}
+    if reviewed:
+        staff = world.get("staff", plan["staff"])
+        by = superior(world, plan["staff"]) if "sales_rep" in staff["roles"] else CS_SUPERVISOR
+        on = next_workday(written)
+        report["reviewed"] = {"by": by, "on": iso(on if on <= TODAY else written)}
+    return report
+
+
+def _within(world: World, opens: dt.date, due: dt.date, earliest: dt.date | None = None) -> dt.date:
+    """A working day between `opens` and `due`; when none is, the last working day before them not
+    before `earliest` (a holiday week), else any day of them."""
+    days = [opens + i * DAY for i in range((due - opens).days + 1)]
+    workdays = [day for day in days if is_workday(day)]
+    if workdays:
+        return world.rng.choice(workdays)
+    before = previous_workday(opens)
+    return before if earliest and before >= earliest else world.rng.choice(days)
+
+
 def _visit(world: World, customer: str, staff: str, day: dt.date, method: str, kind: str, *,
-           basis: str | None = None, outcome_key: str | None = None) -> dict:
+           basis: str | None = None, purpose: str | None = None, outcome_key: str | None = None) -> dict:
     plan = {"customer": customer, "staff": staff, "date": iso(day), "method": method, "kind": kind}
     if basis:
         plan["basis"] = basis
-    plan["purpose"] = PURPOSES[kind]
+    plan["purpose"] = purpose or PURPOSES[kind]
     plan["outcome"] = world.rng.choice(OUTCOMES[outcome_key or kind])
     return plan
 
 
 def _purchase(world: World) -> list[dict]:
-    contracts = sorted(cid for cid, c in world.of("contract").items()
-                       if c["signed_on"] >= iso(FIRST_MONTH) and c["type"] in ("loan", "guarantee"))
+    """The rep within three days and then in the week before days 30 and 60; customer service in
+    the days before days 15, 30 and 60."""
     plans = []
-    for cid in sorted(world.rng.sample(contracts, PURCHASE_VISITS)):
-        contract = world.get("contract", cid)
-        owner = world.get("customer", contract["customer"])["owner"]
-        signed = d(contract["signed_on"])
-        plans.append(_visit(world, contract["customer"], owner, workday_by(signed + 3 * DAY, signed),
-                            world.rng.choice(("onsite", "phone")), "purchase", basis=cid))
-        plans.append(_visit(world, contract["customer"], CUSTOMER_SERVICE, workday_by(signed + 15 * DAY, signed),
-                            "phone", "purchase", basis=cid, outcome_key="purchase_service"))
+    for cid, contract in sorted(world.of("contract").items()):
+        if contract["signed_on"] < iso(FIRST_MONTH) or contract["type"] not in PURCHASE_TYPES:
+            continue
+        signed, customer = d(contract["signed_on"]), contract["customer"]
+        for staff, schedule, lead in ((contract["handled_by"], REP_DAYS, 6), (CUSTOMER_SERVICE, SERVICE_DAYS, 4)):
+            rep = staff != CUSTOMER_SERVICE
+            for days in schedule:
+                due = signed + days * DAY
+                day = _within(world, max(signed + DAY, due - lead * DAY), due, signed + DAY)
+                method = world.rng.choice(("onsite", "phone")) if rep else "phone"
+                plans.append(_visit(world, customer, staff, day, method, "purchase", basis=cid,
+                                    purpose=PURPOSES[("purchase", days)],
+                                    outcome_key="purchase" if rep else "purchase_service"))
     return plans
 
 
 def _complaints(world: World) -> list[dict]:
-    """Customer service calls back the next working day, well within 72 hours."""
-    return [_visit(world, c["customer"], CUSTOMER_SERVICE, next_workday(d(c["received"]["on"])), "phone",
-                   "complaint", basis=kid) for kid, c in sorted(world.of("complaint").items())]
+    """Customer service calls back the next working day, within 72 hours."""
+    plans = []
+    for kid, complaint in sorted(world.of("complaint").items()):
+        received = d(complaint["received"]["on"])
+        day = min(next_workday(received), received + COMPLAINT_DAYS * DAY)
+        plans.append(_visit(world, complaint["customer"], CUSTOMER_SERVICE, day, "phone", "complaint", basis=kid))
+    return plans
 
 
 def _non_purchase(world: World) -> list[dict]:
-    """Counted from the day the profile was made."""
+    """Counted from the day the profile was made: the next working day (by day 3), and in the week
+    before day 15."""
     plans = []
     for cid, customer in sorted(world.of("customer").items()):
         if customer["status"] != "prospect":
             continue
         created = d(customer["created"]["on"])
-        for days in (3, 15):
-            plans.append(_visit(world, cid, customer["owner"], workday_by(created + days * DAY, created), "phone",
-                                "non_purchase"))
+        first, second = (created + days * DAY for days in NON_PURCHASE_DAYS)
+        for day in (min(next_workday(created), first), _within(world, second - 5 * DAY, second)):
+            plans.append(_visit(world, cid, customer["owner"], day, "phone", "non_purchase"))
     return plans
 
 
@@ -120,13 +169,11 @@ def _key_customers(world: World) -> list[dict]:
         head = HEADS[customer["department"]]
         for months, staff in ((1, customer["owner"]), (3, head)):
             start = FIRST_MONTH
-            while start <= LAST_VISIT:
-                end = min(add_months(start, months) - DAY, LAST_VISIT)
-                plan = _visit(world, cid, staff, random_workday(world.rng, start, end - 3 * DAY), "onsite",
-                              "key_customer")
-                if staff == head:
-                    plan["purpose"] = "大客户季度回访（部门负责人）：听取客户对合作的意见。"
-                plans.append(plan)
+            while start <= TODAY:
+                end = add_months(start, months) - DAY
+                purpose = PURPOSES["key_customer_head" if staff == head else "key_customer"]
+                plans.append(_visit(world, cid, staff, random_workday(world.rng, start, end - 3 * DAY), "onsite",
+                                    "key_customer", purpose=purpose))
                 start = add_months(start, months)
     return plans
 

@@ -1,0 +1,224 @@
+"""`dangan demo DIR`: the demo archive as a git repository with an honest, signed history.
+
+Every act of every record (the fields the schema marks ``x-signed-by``) is replayed in
+date order as a commit by the staff member who performed it, signed with that person's
+own SSH key (made here with ssh-keygen and registered in their staff record), with
+`signatures.mode: required` in the policy. Acts of one person on one day share a
+commit; different people never do.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from ..acts import Act, acts
+from ..index import Index, Record
+from ..schemas import load_schemas
+from .records import REPO, demo_records, folders
+from .write import yaml
+
+# who opens a record, and on which day, by kind (before any of its acts)
+CREATOR = {"customer": ("created", "by"), "dossier": ("manager_a",), "certificate": ("listed_by",),
+           "loan": ("borrower",), "visit": ("staff",), "complaint": ("received", "by"), "contract": ("handled_by",),
+           "survey": ("staff",), "disposal": ("executed_by",), "review": ("reviewed", "by")}
+OPENED = {"customer": ("created", "on"), "dossier": ("project_end",), "certificate": ("received", "on"),
+          "loan": ("lent", "on"), "visit": ("date",), "complaint": ("received", "on"), "contract": ("signed_on",),
+          "survey": ("date",), "disposal": ("approved", "on"), "review": ("reviewed", "on")}
+FOUNDER = "S002"  # the general manager sets the archive up
+
+
+@dataclass
+class Event:
+    date: str
+    signer: str
+    record: Record
+    acts: list[Act] = field(default_factory=list)  # empty: the record is opened
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def _git(root: Path, *args: str, env: dict | None = None) -> str:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
+    if result.returncode != 0:
+        raise DemoError(result.stderr.strip())
+    return result.stdout
+
+
+def _remove(data: Any, path: tuple) -> None:
+    node = data
+    for part in path[:-1]:
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
+            node = node[part]
+        else:
+            return
+    last = path[-1]
+    if isinstance(node, dict):
+        node.pop(last, None)
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node.pop(last)
+
+
+def state(record: Record, pending: list[Act]) -> dict:
+    """The record as it stood with the `pending` acts not yet done."""
+    data = copy.deepcopy(record.data)
+    for path in sorted({p for act in pending for p in act.fields}, key=_sort_key, reverse=True):
+        _remove(data, path)
+    if record.kind == "dossier" and any(a.path[0] == "handover" for a in pending):
+        received = [s for s in data.get("handover") or [] if s.get("received_on")]
+        data["status"] = "with_b" if received else "preparing"
+        data.pop("location", None)
+    for key in [k for k, v in data.items() if v in ({}, [])]:
+        del data[key]
+    return data
+
+
+def _sort_key(path: tuple) -> tuple:
+    return tuple((0, p) if isinstance(p, int) else (1, str(p)) for p in path)
+
+
+def signed_acts(index: Index) -> dict[str, list[Act]]:
+    """Every record's acts that name a person and a day."""
+    return {r.key: [a for a in acts(index, r) if a.signer and a.date] for r in index}
+
+
+def events(index: Index, record_acts: dict[str, list[Act]]) -> list[Event]:
+    out: list[Event] = []
+    for record in index:
+        if record.kind == "staff":
+            continue
+        done = record_acts[record.key]
+        creator = record.get(*CREATOR.get(record.kind, ("-",))) or (done[0].signer if done else FOUNDER)
+        opened = record.get(*OPENED.get(record.kind, ("-",)))
+        first = min([a.date for a in done], default=opened or "2014-01-01")
+        opened = min(opened, first) if isinstance(opened, str) else first
+        out.append(Event(opened, creator, record))
+        grouped: dict[tuple[str, str], list[Act]] = defaultdict(list)
+        for act in done:
+            grouped[(act.date, act.signer)].append(act)
+        for (date, signer), group in grouped.items():
+            out.append(Event(date, signer, record, group))
+    # a day's work: records opened first, then acts in the order of their place in the record
+    # (so that list items, e.g. supervisors, keep their index), then by person
+    return sorted(out, key=lambda e: (e.date, bool(e.acts), min((_sort_key(a.path) for a in e.acts), default=()),
+                                      e.signer, e.record.key))
+
+
+def _keys(root: Path, keydir: Path, index: Index) -> dict[str, Path]:
+    keydir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for person in index.of("staff").values():
+        key = keydir / person.id
+        if not key.exists():
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", person.id, "-f", str(key)],
+                           check=True)
+        out[person.id] = key
+    return out
+
+
+def build(target: Path) -> int:
+    """Build the demo repository at `target` (which must not exist or be empty); return the commit count."""
+    if target.exists() and any(target.iterdir()):
+        raise DemoError(f"{target} 不是空目录 (not empty)")
+    target.mkdir(parents=True, exist_ok=True)
+    schemas = load_schemas(REPO / "schemas", REPO)
+    index = Index(target, schemas)
+    kinds = folders()
+    for kind, rid, data in demo_records():
+        record = Record(kind, rid, f"records/{kinds[kind]}/{rid}.yaml", data, {}, {})
+        index.records.setdefault(kind, {})[rid] = record
+    pending = signed_acts(index)
+    timeline = events(index, pending)
+    start = timeline[0].date if timeline else "2014-01-01"
+    keys = _keys(target, target / ".demo-keys", index)
+    shutil.copytree(REPO / "schemas", target / "schemas")
+    (target / ".gitignore").write_text(".dangan-cache/\n.demo-keys/\npublic/\npublic-internal/\n", encoding="utf-8")
+    _policy(target, start)
+    dumper = yaml()
+    for person in index.of("staff").values():
+        person.data["ssh_keys"] = [keys[person.id].with_suffix(".pub").read_text().strip()]
+        _write(target, person.file, person.data, dumper)
+    _git(target, "init", "-q", "-b", "main")
+    founding = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+    commits = [_commit(target, index, keys, FOUNDER, founding, "建立档案库：制度、schema 和员工名册", [], 0)]
+    minute: dict[str, int] = defaultdict(int)
+    for day, signer, group in _commits(timeline):
+        for event in group:
+            if event.acts:
+                done = {id(a) for a in event.acts}
+                pending[event.record.key] = [a for a in pending[event.record.key] if id(a) not in done]
+            _write(target, event.record.file, state(event.record, pending[event.record.key]), dumper)
+        minute[day] += 1
+        commits.append(_commit(target, index, keys, signer, day, _message(index, group),
+                               [e.record.file for e in group], minute[day], group))
+    return len(commits)
+
+
+def _commits(timeline: list[Event]):
+    """Group a day's events by person: one commit each."""
+    groups: dict[tuple[str, bool, str], list[Event]] = defaultdict(list)
+    for event in timeline:
+        groups[(event.date, bool(event.acts), event.signer)].append(event)
+    for (day, _, signer), group in groups.items():
+        yield day, signer, group
+
+
+def _message(index: Index, group: list[Event]) -> str:
+    names = [e.record.key for e in group]
+    opened = [e for e in group if not e.acts]
+    if opened:
+        head = f"新建 {len(opened)} 条记录" if len(opened) > 1 else f"新建 {opened[0].record.key}"
+    else:
+        labels = sorted({index.schemas.label(e.record.kind, a.path[:-1] if a.path[-1] == "on" else a.path)
+                         for e in group for a in e.acts})
+        head = "、".join(labels[:3]) + (f"：{names[0]}" if len(names) == 1 else f"（{len(names)} 条记录）")
+    return head
+
+
+def _commit(root: Path, index: Index, keys: dict[str, Path], signer: str, day: str, message: str,
+            files: list[str], minute: int, group: list[Event] | None = None) -> str:
+    person = index.get("staff", signer)
+    name = person.get("name") if person else signer
+    email = (person.get("emails") or [f"{signer.lower()}@example.invalid"])[0] if person else signer
+    stamp = f"{day}T{9 + minute // 60:02d}:{minute % 60:02d}:00+08:00"
+    trailers = []
+    for event in group or []:
+        trailers += ["--trailer", f"Dangan-Record: {event.record.key}"]
+        trailers += [x for a in event.acts for x in ("--trailer", f"Dangan-Act: {a.flat}")]
+    _git(root, "add", "--all", *(["--", *files] if files else []))
+    _git(root, "-c", f"user.name={name}", "-c", f"user.email={email}", "-c", "gpg.format=ssh",
+         "-c", f"user.signingkey={keys.get(signer, keys[FOUNDER])}", "commit", "-q", "-S", "--allow-empty",
+         "-m", message, *trailers, env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    return _git(root, "rev-parse", "HEAD").strip()
+
+
+def _write(root: Path, rel: str, data: dict, dumper: YAML) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        dumper.dump(data, out)
+
+
+def _policy(target: Path, start: str) -> None:
+    """The demo's policy, with signatures required from the first act on."""
+    loader = yaml()
+    with (REPO / "records" / "policy.yaml").open(encoding="utf-8") as handle:
+        policy = loader.load(handle)
+    policy["signatures"]["mode"] = "required"
+    policy["signatures"]["since"] = start
+    (target / "records").mkdir(parents=True, exist_ok=True)
+    with (target / "records" / "policy.yaml").open("w", encoding="utf-8", newline="\n") as out:
+        loader.dump(policy, out)
