@@ -144,9 +144,15 @@ def _festivals(f: Facts, start: dt.date, until: dt.date) -> Iterator[Expected]:
             opens = day - dt.timedelta(days=before)
             if day < start or opens > until:
                 continue
+            name = _festival_names(f).get(festival, festival)
             for customer in keys:
-                yield Expected("festival", festival, customer.id, None, customer.get("owner"), opens,
+                yield Expected("festival", name, customer.id, None, customer.get("owner"), opens,
                                day - dt.timedelta(days=1), f"{festival}-{year}", "festival", opens)
+
+
+def _festival_names(f: Facts) -> dict[str, str]:
+    info = f.index.schemas.field_info("policy", ("visits", "festivals", "*"))
+    return (info.schema.get("x-labels") or {}) if info else {}
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,9 @@ def fulfil(f: Facts, until: dt.date) -> list[Outcome]:
                 continue
             if not exp.staff and exp.role and not f.has_role(who, [exp.role]):
                 continue
-            if exp.schedule != "festival" and exp.kind == "complaint" and visit.get("basis") not in (None, exp.basis):
-                continue
+            basis = visit.get("basis")
+            if exp.kind in ("purchase", "complaint") and basis and basis != exp.basis.split("+")[0]:
+                continue  # a visit that names its contract or complaint fulfils only that one's schedule
             found = visit
             break
         if found is not None:
