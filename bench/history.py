@@ -10,8 +10,8 @@ of three runs of a fresh process; peak memory is the child's maximum resident se
 from __future__ import annotations
 
 import argparse
-import random
 import os
+import random
 import shutil
 import statistics
 import subprocess
