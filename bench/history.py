@@ -47,10 +47,7 @@ def make_repo(root: Path, files: int, commits: int, seed: int = 7) -> None:
 
     versions = [0] * files
     for c in range(commits):
-        if c == 0:
-            changed = range(files)
-        else:
-            changed = rng.sample(range(files), 2)
+        changed = range(files) if c == 0 else rng.sample(range(files), 2)
         ops = []
         for n in changed:
             versions[n] += 1
