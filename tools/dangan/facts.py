@@ -197,7 +197,8 @@ def loan_items(loan: Record) -> Iterator[tuple[str, str]]:
 
 
 def is_open(loan: Record) -> bool:
-    return not isinstance(loan.get("returned"), dict)
+    """Lent and not yet returned (a slip still waiting for approval or lending is not out)."""
+    return isinstance(loan.get("lent"), dict) and not isinstance(loan.get("returned"), dict)
 
 
 def facts(index: Index) -> Facts:

@@ -161,6 +161,7 @@ CATALOGUE: dict[str, Message] = {
                                "借出期间状态为 on_loan。", "set status on_loan while lent"),
     "dossier.not-on-loan": Message("档案状态为借出，但没有未归还的借阅单", "the dossier is marked on loan but no open loan names it"),
     # rules: disposal
+    "disposal.unapproved": Message("销毁前须经{roles}批准", "destruction needs the approval of {roles}"),
     "disposal.supervisors": Message("监销人只有 {count} 人，至少需要 {minimum} 人", "{count} supervisors; at least {minimum} are required"),
     "disposal.retention": Message("档案 {dossier} 的保管期（{years} 年）到 {expiry} 才届满，不能提前销毁", "dossier {dossier} must be kept {years} years, until {expiry}"),
     "disposal.status": Message("已列入销毁清册 {disposal}，档案须标为 destroyed 并注明 disposal: {disposal}", "listed by disposal {disposal}: mark it destroyed with disposal: {disposal}"),

@@ -16,7 +16,12 @@ def check_disposals(index: Index) -> Iterator[Problem]:
     allowed = f.approvers("disposal")
     minimum = (f.policy.get("disposal") or {}).get("min_supervisors", 2)
     for disposal in index.of("disposal").values():
+        if not disposal.get("executed_on"):
+            continue  # a list being prepared: approval and supervisors are needed before it is carried out
         approved = disposal.get("approved") or {}
+        if not approved:
+            yield disposal.problem("disposal.unapproved", ("executed_on",), value=True,
+                                   roles=f.role_names(allowed), policy_key="approvals.disposal")
         if approved and not f.has_role(approved.get("by"), allowed):
             yield disposal.problem("approval.role", ("approved", "by"), value=True, staff=approved.get("by"),
                                    roles=f.role_names(allowed), policy_key="approvals.disposal")
