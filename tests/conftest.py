@@ -25,7 +25,7 @@ def staff(sid: str, name: str, roles: list[str], department: str, **extra) -> di
 
 
 ADMITTED = {"checked": ["licence", "no_illegal_record", "signed_contract"],
-            "approved": {"by": "S003", "on": "2024-03-05"}}
+            "approved": {"by": "S003", "date": "2024-03-05"}}
 
 
 def customer(cid: str = "KH0001", **extra) -> dict:
@@ -35,7 +35,7 @@ def customer(cid: str = "KH0001", **extra) -> dict:
                            "gender": "male", "birth_date": "1985-04-12"},
             "contacts": [{"name": "王小明", "mobile": "13904710001"}],
             "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
-            "created": {"by": "S004", "on": "2024-03-04"}, "admission": ADMITTED}
+            "created": {"by": "S004", "date": "2024-03-04"}, "admission": ADMITTED}
     data.update(extra)
     return data
 
@@ -44,7 +44,7 @@ def enterprise(cid: str = "KH0002", **extra) -> dict:
     data = {"id": cid, "type": "enterprise", "name": "呼和浩特市青城商贸有限公司",
             "enterprise": {"credit_code": make_credit_code("91", "150100", "MA0Q7K3B5")},
             "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
-            "created": {"by": "S004", "on": "2024-03-04"}, "admission": ADMITTED}
+            "created": {"by": "S004", "date": "2024-03-04"}, "admission": ADMITTED}
     data.update(extra)
     return data
 

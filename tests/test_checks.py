@@ -122,7 +122,7 @@ def test_loan_references(archive):
     archive.add("customer", customer())
     archive.add("dossier", dossier())
     archive.add("loan", {"id": "JY2024-001", "dossiers": ["2024鸿借字第001号", "2024鸿借字第002号"],
-                         "borrower": "S004", "purpose": "贷后检查", "lent": {"by": "S014", "on": "2024-05-06"},
+                         "borrower": "S004", "purpose": "贷后检查", "lent": {"by": "S014", "date": "2024-05-06"},
                          "due_on": "2024-05-20"})
     _, problems = archive.check()
     assert problem(problems, "ref.missing")["field"] == "dossiers[1]"
@@ -154,7 +154,7 @@ def test_voided_number_closes_the_gap(archive):
     archive.add("customer", customer())
     archive.add("dossier", dossier("2024鸿借字第001号"))
     archive.add("dossier", {"id": "2024鸿借字第002号", "status": "voided",
-                            "voided": {"by": "S014", "on": "2024-04-01", "note": "重复编号，作废"}})
+                            "voided": {"by": "S014", "date": "2024-04-01", "note": "重复编号，作废"}})
     archive.add("dossier", dossier("2024鸿借字第003号"))
     assert archive.check() == (0, [])
 

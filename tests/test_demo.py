@@ -155,7 +155,7 @@ def test_visits_are_numbered_by_date_and_reported(demo):
         if reviewed is None:
             waiting.append(visit)
             continue
-        on = date(reviewed["on"])
+        on = date(reviewed["date"])
         assert written <= on <= min(TODAY, f.calendar.deadline(written, {"days": 2, "unit": "working_days"}))
         assert reviewed["by"] == "S011" or reviewed["by"] in f.superiors(visit.get("staff")), visit.id
     assert [v.get("date") for v in waiting] == ["2025-12-30"]
@@ -171,7 +171,7 @@ def test_every_active_customer_is_surveyed_yearly(demo):
     for customer in demo.of("customer").values():
         if customer.get("status") != "active":
             continue
-        start = date(last.get(customer.id) or customer.get("admission", "approved", "on"))
+        start = date(last.get(customer.id) or customer.get("admission", "approved", "date"))
         assert add_months(start, 12) > TODAY, customer.id
         if add_months(start, 12) < dt.date(2026, 2, 1):
             due.append(customer.id)
@@ -206,13 +206,13 @@ def test_open_cases_are_consistent(demo):
     assert len(open_requests) == 1
     dossier, request = open_requests[0]
     step_a = dossier.get("handover")[0]
-    assert dossier.get("status") == "with_b" and request["requested"] == {"by": step_a["to"], "on": "2025-12-30"}
+    assert dossier.get("status") == "with_b" and request["requested"] == {"by": step_a["to"], "date": "2025-12-30"}
     assert step_a["handed_on"] == "2025-12-30" and step_a["inventory_checked"] is True
     extended = [d for d in demo.of("dossier").values() if d.get("status") == "with_b" and d.get("extensions")]
     assert len(extended) == 1
     extension = extended[0].get("extensions", 0)
     assert (extension["step"], extension["until"]) == ("b", "2026-01-16")
-    assert extension["approved"] == {"by": "S002", "on": "2025-12-31"}
+    assert extension["approved"] == {"by": "S002", "date": "2025-12-31"}
     lent = [c for c in demo.of("certificate").values() if c.get("status") == "lent"]
     assert len(lent) == 1
     loan = next(r for r in demo.of("loan").values() if lent[0].id in (r.get("certificates") or []))

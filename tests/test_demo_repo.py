@@ -60,7 +60,7 @@ def test_a_forgery_in_the_demo_is_caught(demo, tmp_path):
     path = clone / "records" / "complaints"
     open_complaint = next(p for p in sorted(path.glob("*.yaml")) if "reply:" not in p.read_text(encoding="utf-8"))
     text = open_complaint.read_text(encoding="utf-8")
-    open_complaint.write_text(text.replace("urgent:", "reply:\n  by: S011\n  on: '2026-01-05'\nurgent:", 1),
+    open_complaint.write_text(text.replace("urgent:", "reply:\n  by: S011\n  date: '2026-01-05'\nurgent:", 1),
                               encoding="utf-8")
     subprocess.run(["git", "-C", str(clone), "-c", "user.name=冒名者", "-c", "user.email=someone@example.invalid",
                     "commit", "-qam", "代人答复"], check=True)

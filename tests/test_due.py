@@ -12,24 +12,24 @@ from conftest import customer, dossier, staff
 @pytest.fixture
 def busy(archive):
     archive.add("staff", staff("S005", "张伟", ["project_manager", "sales_rep"], "yw1"))
-    archive.add("customer", customer(profile_review={"by": "S003", "on": "2024-03-05"}))
+    archive.add("customer", customer(profile_review={"by": "S003", "date": "2024-03-05"}))
     archive.add("dossier", dossier())  # archived 2024-03-14: retention expires 2034-03-14
     archive.add("dossier", dossier("2024鸿借字第002号", project_end="2024-09-30", status="preparing", handover=[],
                                    manager_a="S005"))
     archive.add("dossier", dossier("2024鸿借字第003号", project_end="2024-09-26", status="with_b", handover=[
         {"step": "a", "from": "S004", "to": "S003", "handed_on": "2024-09-27", "received_on": "2024-09-27",
          "inventory_checked": True}],
-        supplements=[{"step": "a", "requested": {"by": "S003", "on": "2024-09-27"}, "items": ["抵押物照片"]}],
+        supplements=[{"step": "a", "requested": {"by": "S003", "date": "2024-09-27"}, "items": ["抵押物照片"]}],
         extensions=[{"step": "b", "reason": "等待补充资料", "until": "2024-10-15",
-                     "approved": {"by": "S002", "on": "2024-09-29"}}]))
+                     "approved": {"by": "S002", "date": "2024-09-29"}}]))
     archive.add("certificate", {
         "id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights",
         "title": "他项权证", "number": "蒙(2024)不动产证明第0012345号",
         "holder": "鸿远小额贷款有限公司", "quantity": 1,
-        "received": {"by": "S014", "on": "2024-03-13"}, "location": "保险柜1-01", "status": "lent"})
+        "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01", "status": "lent"})
     archive.add("loan", {"id": "JY2024-001", "certificates": ["2024鸿借字第001号-01"], "borrower": "S004",
-                         "purpose": "办理抵押登记变更", "approved": {"by": "S002", "on": "2024-09-20"},
-                         "lent": {"by": "S014", "on": "2024-09-20"}, "due_on": "2024-10-08"})
+                         "purpose": "办理抵押登记变更", "approved": {"by": "S002", "date": "2024-09-20"},
+                         "lent": {"by": "S014", "date": "2024-09-20"}, "due_on": "2024-10-08"})
     assert archive.check() == (0, [])
     return archive
 

@@ -18,7 +18,7 @@ def repo(tmp_path) -> GitArchive:
     checked = {"checked": ["licence", "no_illegal_record", "signed_contract"]}
     archive.add("customer", customer(status="prospect", admission=checked))
     archive.commit("S004", "新建客户 KH0001", date="2024-03-04")
-    archive.add("customer", customer(admission={**checked, "approved": {"by": "S003", "on": "2024-03-05"}}))
+    archive.add("customer", customer(admission={**checked, "approved": {"by": "S003", "date": "2024-03-05"}}))
     archive.commit("S003", "准入批准 KH0001", date="2024-03-05")
     return archive
 
@@ -145,8 +145,8 @@ def test_archived_inventory_changes_only_by_amendment(repo):
     repo.commit("S014", "改了清单页数", date="2024-04-01")
     assert codes(repo.problems()) == ["history.archived-changed"]
     repo.git("reset", "-q", "--hard", "HEAD~1")
-    data["amendments"] = [{"on": "2024-04-01", "reason": "借款申请书漏计一页", "fields": ["inventory", "total_pages"],
-                           "approved": {"by": "S002", "on": "2024-04-01"}}]
+    data["amendments"] = [{"date": "2024-04-01", "reason": "借款申请书漏计一页", "fields": ["inventory", "total_pages"],
+                           "approved": {"by": "S002", "date": "2024-04-01"}}]
     repo.add("dossier", data)
     repo.commit("S002", "经批准更正清单页数", date="2024-04-01")
     assert repo.check() == (0, [])
@@ -170,8 +170,8 @@ def test_tampered_attachment(repo):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     scanned = {"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest, "pages": 6}
     data["inventory"][1]["items"][0]["files"] = [scanned]
-    data["amendments"] = [{"on": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
-                           "approved": {"by": "S002", "on": "2024-04-01"}}]
+    data["amendments"] = [{"date": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
+                           "approved": {"by": "S002", "date": "2024-04-01"}}]
     repo.add("dossier", data)
     repo.commit("S002", "补充扫描件", date="2024-04-01")
     assert repo.check() == (0, [])

@@ -78,7 +78,8 @@ def test_policy_deadline_changes_the_verdict(loan_archive):
 
 
 def test_approved_extension_covers_a_late_step(loan_archive):
-    ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15", "approved": {"by": "S002", "on": "2024-10-09"}}
+    ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15",
+           "approved": {"by": "S002", "date": "2024-10-09"}}
     loan_archive.add("dossier", national_day("2024-10-15", "2024-10-16", extensions=[ext]))
     assert loan_archive.check() == (0, [])
     loan_archive.add("dossier", national_day("2024-10-16", "2024-10-17", extensions=[ext]))
@@ -86,7 +87,8 @@ def test_approved_extension_covers_a_late_step(loan_archive):
 
 
 def test_extension_by_an_unauthorised_role(loan_archive):
-    ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15", "approved": {"by": "S003", "on": "2024-10-09"}}
+    ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15",
+           "approved": {"by": "S003", "date": "2024-10-09"}}
     loan_archive.add("dossier", national_day("2024-10-15", "2024-10-16", extensions=[ext]))
     assert sorted(codes(loan_archive.check()[1])) == ["approval.role", "handover.late"]
 
@@ -114,13 +116,13 @@ def test_archived_dossier_needs_every_step_and_matching_pages(loan_archive):
 
 
 def test_supplement_requests(loan_archive):
-    request = {"step": "a", "requested": {"by": "S003", "on": "2024-10-10"}, "items": ["担保人签字页"]}
+    request = {"step": "a", "requested": {"by": "S003", "date": "2024-10-10"}, "items": ["担保人签字页"]}
     loan_archive.add("dossier", national_day("2024-10-10", "2024-10-12", supplements=[request]))
     assert codes(loan_archive.check()[1]) == ["supplement.open"]
-    request["closed"] = {"by": "S004", "on": "2024-10-11"}  # A may not close B's request
+    request["closed"] = {"by": "S004", "date": "2024-10-11"}  # A may not close B's request
     loan_archive.add("dossier", national_day("2024-10-10", "2024-10-12", supplements=[request]))
     assert codes(loan_archive.check()[1]) == ["supplement.closed-by"]
-    request["closed"] = {"by": "S003", "on": "2024-10-11"}
+    request["closed"] = {"by": "S003", "date": "2024-10-11"}
     loan_archive.add("dossier", national_day("2024-10-10", "2024-10-12", supplements=[request]))
     assert loan_archive.check() == (0, [])
 
@@ -163,7 +165,7 @@ def test_a_medical_record_chain_is_policy_only(archive):
 def certificate(**extra) -> dict:
     data = {"id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights", "title": "他项权证",
             "number": "蒙(2024)呼和浩特市不动产证明第0012345号", "holder": "鸿远小额贷款有限公司", "quantity": 1,
-            "listed_by": "S004", "received": {"by": "S014", "on": "2024-03-13"}, "location": "保险柜1-01",
+            "listed_by": "S004", "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01",
             "status": "in_safe"}
     data.update(extra)
     return data
@@ -178,14 +180,14 @@ def cert_archive(loan_archive):
 def test_certificate_in_the_safe(cert_archive):
     cert_archive.add("certificate", certificate())
     assert cert_archive.check() == (0, [])
-    record = certificate(received={"by": "S004", "on": "2024-03-13"})
+    record = certificate(received={"by": "S004", "date": "2024-03-13"})
     del record["location"]
     cert_archive.add("certificate", record)
     assert sorted(codes(cert_archive.check()[1])) == ["certificate.keeper", "certificate.location"]
 
 
 def test_certificate_release_needs_an_authorised_approval(cert_archive):
-    release = {"approved": {"by": "S003", "on": "2025-03-01"}, "by": "S014", "on": "2025-03-02", "to": "王小明"}
+    release = {"approved": {"by": "S003", "date": "2025-03-01"}, "by": "S014", "date": "2025-03-02", "to": "王小明"}
     cert_archive.add("certificate", certificate(status="released", released=release))
     assert codes(cert_archive.check()[1]) == ["approval.role"]
     release["approved"]["by"] = "S002"
@@ -195,9 +197,9 @@ def test_certificate_release_needs_an_authorised_approval(cert_archive):
 
 def loan(lid: str = "JY2024-001", **extra) -> dict:
     data = {"id": lid, "dossiers": ["2024鸿借字第001号"], "borrower": "S004", "purpose": "贷后检查",
-            "approved": {"by": "S002", "on": "2024-05-06"}, "lent": {"by": "S014", "on": "2024-05-06"},
+            "approved": {"by": "S002", "date": "2024-05-06"}, "lent": {"by": "S014", "date": "2024-05-06"},
             "due_on": "2024-05-20",
-            "returned": {"on": "2024-05-17", "checked_by": "S014", "complete": True}}
+            "returned": {"date": "2024-05-17", "checked_by": "S014", "complete": True}}
     data.update(extra)
     return data
 
@@ -205,7 +207,7 @@ def loan(lid: str = "JY2024-001", **extra) -> dict:
 def test_lent_certificate_status_and_approval(cert_archive):
     cert_archive.add("certificate", certificate(status="lent"))
     assert codes(cert_archive.check()[1]) == ["certificate.status"]
-    record = loan(dossiers=None, certificates=["2024鸿借字第001号-01"], approved={"by": "S001", "on": "2024-05-06"})
+    record = loan(dossiers=None, certificates=["2024鸿借字第001号-01"], approved={"by": "S001", "date": "2024-05-06"})
     del record["dossiers"], record["returned"]
     cert_archive.add("loan", record)
     assert codes(cert_archive.check()[1]) == ["approval.role"]  # the chairman may lend files, not certificates
@@ -223,7 +225,7 @@ def test_loan_approval(cert_archive):
     del record["approved"]
     cert_archive.add("loan", record)
     assert codes(cert_archive.check()[1]) == ["loan.unapproved"]
-    cert_archive.add("loan", loan(approved={"by": "S003", "on": "2024-05-06"}))
+    cert_archive.add("loan", loan(approved={"by": "S003", "date": "2024-05-06"}))
     assert codes(cert_archive.check()[1]) == ["approval.role"]
     cert_archive.add("loan", {**record, "borrower": "S002"})  # the GM borrows without a slip's approval
     assert cert_archive.check() == (0, [])
@@ -233,18 +235,18 @@ def test_loan_approval(cert_archive):
 
 def test_nothing_is_lent_twice_at_once(cert_archive):
     cert_archive.add("loan", loan())
-    cert_archive.add("loan", loan("JY2024-002", approved={"by": "S002", "on": "2024-05-17"},
-                                  lent={"by": "S014", "on": "2024-05-17"}, due_on="2024-05-30"))
+    cert_archive.add("loan", loan("JY2024-002", approved={"by": "S002", "date": "2024-05-17"},
+                                  lent={"by": "S014", "date": "2024-05-17"}, due_on="2024-05-30"))
     assert cert_archive.check() == (0, [])  # returned in the morning, lent again the same day
-    cert_archive.add("loan", loan("JY2024-002", approved={"by": "S002", "on": "2024-05-16"},
-                                  lent={"by": "S014", "on": "2024-05-16"}, due_on="2024-05-30"))
+    cert_archive.add("loan", loan("JY2024-002", approved={"by": "S002", "date": "2024-05-16"},
+                                  lent={"by": "S014", "date": "2024-05-16"}, due_on="2024-05-30"))
     found = problems_of(cert_archive, "loan.double")
     assert [p["record"] for p in found] == ["loan/JY2024-002"]
 
 
 def test_sealed_files_need_the_gm(cert_archive):
     cert_archive.add("dossier", dossier(confidentiality="sealed"))
-    cert_archive.add("loan", loan(approved={"by": "S010", "on": "2024-05-06"}))
+    cert_archive.add("loan", loan(approved={"by": "S010", "date": "2024-05-06"}))
     cert_archive.add("staff", staff("S010", "副总", ["vice_gm"], "ld"))
     assert codes(cert_archive.check()[1]) == ["loan.sealed"]
     cert_archive.add("loan", loan())
@@ -252,9 +254,9 @@ def test_sealed_files_need_the_gm(cert_archive):
 
 
 def test_returns_are_checked_and_list_missing_items(cert_archive):
-    cert_archive.add("loan", loan(returned={"on": "2024-05-17", "checked_by": "S004", "complete": False}))
+    cert_archive.add("loan", loan(returned={"date": "2024-05-17", "checked_by": "S004", "complete": False}))
     assert sorted(codes(cert_archive.check()[1])) == ["loan.missing-unlisted", "loan.return-checker"]
-    cert_archive.add("loan", loan(returned={"on": "2024-05-17", "checked_by": "S014", "complete": False,
+    cert_archive.add("loan", loan(returned={"date": "2024-05-17", "checked_by": "S014", "complete": False,
                                             "missing": ["抵押合同第3页"]}))
     assert cert_archive.check() == (0, [])
 
@@ -272,7 +274,7 @@ def test_dossier_status_follows_open_loans(cert_archive):
 
 def disposal(executed_on: str, **extra) -> dict:
     data = {"id": "XH2034-001", "dossiers": ["2024鸿借字第001号"], "reason": "保管期满",
-            "approved": {"by": "S002", "on": executed_on}, "executed_on": executed_on, "executed_by": "S014",
+            "approved": {"by": "S002", "date": executed_on}, "executed_on": executed_on, "executed_by": "S014",
             "method": "shred", "supervisors": ["S013", "S003"]}
     data.update(extra)
     return data
@@ -295,7 +297,7 @@ def test_destruction_after_retention_expires(destroyed):
 
 
 def test_destruction_approval_and_supervisors(destroyed):
-    destroyed.add("disposal", disposal("2034-03-14", approved={"by": "S003", "on": "2034-03-14"},
+    destroyed.add("disposal", disposal("2034-03-14", approved={"by": "S003", "date": "2034-03-14"},
                                        supervisors=["S013"]))
     assert sorted(codes(destroyed.check()[1])) == ["approval.role", "disposal.supervisors"]
     destroyed.edit_policy(lambda p: p["disposal"].update(min_supervisors=3))
@@ -309,7 +311,7 @@ def test_destroyed_dossier_stays_marked_and_certificates_go_first(loan_archive):
     loan_archive.add("certificate", certificate())
     assert sorted(codes(loan_archive.check()[1])) == ["disposal.certificate", "disposal.status"]
     loan_archive.add("dossier", dossier(status="destroyed", disposal="XH2034-001"))
-    release = {"approved": {"by": "S002", "on": "2034-03-01"}, "by": "S014", "on": "2034-03-02", "to": "王小明"}
+    release = {"approved": {"by": "S002", "date": "2034-03-01"}, "by": "S014", "date": "2034-03-02", "to": "王小明"}
     loan_archive.add("certificate", certificate(status="released", released=release))
     assert loan_archive.check() == (0, [])
 

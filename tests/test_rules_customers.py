@@ -36,7 +36,7 @@ def due(archive, *args) -> list[dict]:
 
 def test_admission_checklist(crm):
     assert crm.check() == (0, [])
-    crm.add("customer", customer(admission={"checked": ["licence"], "approved": {"by": "S003", "on": "2024-03-05"}}))
+    crm.add("customer", customer(admission={"checked": ["licence"], "approved": {"by": "S003", "date": "2024-03-05"}}))
     assert found(crm) == ["admission.incomplete"]
     crm.add("customer", customer(status="prospect", admission={"checked": ["licence"]}))
     assert crm.check() == (0, [])
@@ -46,24 +46,24 @@ def test_admission_checklist(crm):
 
 
 def test_profile_within_a_week_of_first_contact(crm):
-    crm.add("customer", customer(created={"by": "S004", "on": "2024-03-08"}))
+    crm.add("customer", customer(created={"by": "S004", "date": "2024-03-08"}))
     assert crm.check() == (0, [])
-    crm.add("customer", customer(created={"by": "S004", "on": "2024-03-09"}))
+    crm.add("customer", customer(created={"by": "S004", "date": "2024-03-09"}))
     assert found(crm) == ["customer.profile-late"]
     crm.edit_policy(lambda p: p["customers"]["profile_within"].update(days=8))
     assert crm.check() == (0, [])
 
 
 def test_profile_reviewed_by_the_superior(crm):
-    crm.add("customer", customer(profile_review={"by": "S003", "on": "2024-03-06"}))
+    crm.add("customer", customer(profile_review={"by": "S003", "date": "2024-03-06"}))
     assert crm.check() == (0, [])
-    crm.add("customer", customer(profile_review={"by": "S005", "on": "2024-03-06"}))
+    crm.add("customer", customer(profile_review={"by": "S005", "date": "2024-03-06"}))
     assert found(crm) == ["customer.review-by"]
 
 
 def test_departed_owner(crm):
     crm.add("staff", staff("S016", "离职者", ["sales_rep"], "yw1", left_on="2025-06-30"))
-    crm.add("customer", customer(owner="S016", created={"by": "S004", "on": "2024-03-04"}))
+    crm.add("customer", customer(owner="S016", created={"by": "S004", "date": "2024-03-04"}))
     assert found(crm) == ["staff.left-owner"]
 
 
@@ -85,7 +85,7 @@ def contract(cid: str, signed: str, department: str = "yw1", **extra) -> dict:
 ])
 def test_no_business_after_blacklisting(crm, scope, department, signed, expected):
     crm.add("staff", staff("S007", "周海涛", ["department_head", "project_manager", "sales_rep"], "yw2"))
-    entry = {"scope": scope, "reason": "虚假材料", "on": "2025-05-01", "by": "S002"}
+    entry = {"scope": scope, "reason": "虚假材料", "date": "2025-05-01", "by": "S002"}
     if scope == "department":
         entry["department"] = "yw1"
     crm.add("customer", customer(status="blacklisted", blacklist=entry))
@@ -95,7 +95,7 @@ def test_no_business_after_blacklisting(crm, scope, department, signed, expected
 
 
 def test_blacklisting_needs_an_authorised_role(crm):
-    entry = {"scope": "company", "reason": "虚假材料", "on": "2025-05-01", "by": "S004"}
+    entry = {"scope": "company", "reason": "虚假材料", "date": "2025-05-01", "by": "S004"}
     crm.add("customer", customer(status="blacklisted", blacklist=entry))
     assert found(crm) == ["approval.role"]
 
@@ -104,7 +104,7 @@ def test_blacklisting_needs_an_authorised_role(crm):
 
 def review(decisions: list[dict], **extra) -> dict:
     data = {"id": "PS2025H1-YW1", "period": "2025H1", "department": "yw1",
-            "reviewed": {"by": "S003", "on": "2025-06-28"}, "approved": {"by": "S002", "on": "2025-07-01"},
+            "reviewed": {"by": "S003", "date": "2025-06-28"}, "approved": {"by": "S002", "date": "2025-07-01"},
             "decisions": decisions}
     data.update(extra)
     return data
@@ -146,10 +146,10 @@ def test_downgrade_within_five_days(crm):
 # --- complaints --------------------------------------------------------------------------
 
 def complaint(received: str, replied: str | None, urgent: bool = False, **extra) -> dict:
-    data = {"id": "KS2025-001", "customer": "KH0001", "received": {"by": "S012", "on": received}, "channel": "phone",
+    data = {"id": "KS2025-001", "customer": "KH0001", "received": {"by": "S012", "date": received}, "channel": "phone",
             "category": "service", "urgent": urgent, "description": "放款进度未及时告知"}
     if replied:
-        data["reply"] = {"by": "S012", "on": replied}
+        data["reply"] = {"by": "S012", "date": replied}
     data.update(extra)
     return data
 
@@ -166,10 +166,10 @@ def test_complaint_reply_deadlines(crm, received, replied, urgent, late):
 
 
 def test_complaint_closed_only_with_feedback(crm):
-    crm.add("complaint", complaint("2025-03-03", "2025-03-05", closed={"by": "S012", "on": "2025-03-10"}))
+    crm.add("complaint", complaint("2025-03-03", "2025-03-05", closed={"by": "S012", "date": "2025-03-10"}))
     assert found(crm) == ["complaint.closed-without-feedback"]
     feedback = {"text": "满意", "satisfaction": 5, "recorded_on": "2025-03-09"}
-    crm.add("complaint", complaint("2025-03-03", "2025-03-05", closed={"by": "S012", "on": "2025-03-10"},
+    crm.add("complaint", complaint("2025-03-03", "2025-03-05", closed={"by": "S012", "date": "2025-03-10"},
                                    feedback=feedback))
     assert crm.check() == (0, [])
 
@@ -209,11 +209,11 @@ def test_purchase_visits_computed_from_the_policy(crm):
 
 
 def test_visit_report_reviewed_by_the_supervisor(crm):
-    report = {"written_on": "2024-04-02", "reviewed": {"by": "S003", "on": "2024-04-03"}}
+    report = {"written_on": "2024-04-02", "reviewed": {"by": "S003", "date": "2024-04-03"}}
     crm.add("visit", visit("HF2024-0001", "2024-04-01", kind="routine", report=report))
     assert crm.check() == (0, [])
     crm.add("visit", visit("HF2024-0001", "2024-04-01", kind="routine",
-                           report={**report, "reviewed": {"by": "S005", "on": "2024-04-03"}}))
+                           report={**report, "reviewed": {"by": "S005", "date": "2024-04-03"}}))
     assert found(crm) == ["visit.reviewer"]
     crm.add("visit", visit("HF2024-0001", "2024-04-01", kind="routine", report={"written_on": "2024-04-02"}))
     items = due(crm, "--as-of", "2024-04-02", "--within", "7")
@@ -246,30 +246,30 @@ def test_key_customers_monthly_and_quarterly(crm):
 # --- contracts ---------------------------------------------------------------------------
 
 def test_contract_filing_deadlines(crm):
-    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S015", "on": "2025-02-28"},
-                                 archived={"by": "S014", "on": "2025-03-28"}))
+    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S015", "date": "2025-02-28"},
+                                 archived={"by": "S014", "date": "2025-03-28"}))
     assert crm.check() == (0, [])
-    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S015", "on": "2025-03-01"},
-                                 archived={"by": "S014", "on": "2025-04-02"}))
+    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S015", "date": "2025-03-01"},
+                                 archived={"by": "S014", "date": "2025-04-02"}))
     assert found(crm) == ["contract.archive-late", "contract.to-admin-late"]
     crm.edit_policy(lambda p: p["contracts"].update(to_admin_within_months=2, to_archive_within_months=2))
     assert crm.check() == (0, [])
-    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S004", "on": "2025-02-01"}))
+    crm.add("contract", contract("HT2025-001", "2025-01-31", to_admin={"by": "S004", "date": "2025-02-01"}))
     assert found(crm) == ["approval.role"]
 
 
 def test_payments_never_exceed_the_amount(crm):
-    pay = [{"on": "2025-02-01", "amount": 60000, "method": "transfer"},
-           {"on": "2025-03-01", "amount": 40000, "method": "transfer"}]
+    pay = [{"date": "2025-02-01", "amount": 60000, "method": "transfer"},
+           {"date": "2025-03-01", "amount": 40000, "method": "transfer"}]
     crm.add("contract", contract("HT2025-001", "2025-01-31", payments=pay))
     assert crm.check() == (0, [])
-    pay.append({"on": "2025-04-01", "amount": 0.01, "method": "cash"})
+    pay.append({"date": "2025-04-01", "amount": 0.01, "method": "cash"})
     crm.add("contract", contract("HT2025-001", "2025-01-31", payments=pay))
     assert found(crm) == ["contract.overpaid"]
 
 
 def test_contract_statistics_report_and_due(crm):
-    pay = [{"on": "2025-08-01", "amount": 30000, "method": "transfer"}]
+    pay = [{"date": "2025-08-01", "amount": 30000, "method": "transfer"}]
     crm.add("contract", contract("HT2025-001", "2025-07-15", payments=pay))
     result = crm.run("report", "contracts", "--half", "2025H2", "--format", "json")
     rows = json.loads(result.output)["rows"]
@@ -409,7 +409,7 @@ def test_due_staff_gives_each_their_own_list(crm):
     crm.edit_policy(lambda p: p["visits"].update(effective_from="2025-01-01"))
     crm.add("contract", contract("HT2025-001", "2025-03-03"))
     crm.add("loan", {"id": "JY2025-001", "customers": ["KH0001"], "borrower": "S014", "purpose": "核对",
-                     "approved": {"by": "S002", "on": "2025-03-03"}, "lent": {"by": "S014", "on": "2025-03-03"},
+                     "approved": {"by": "S002", "date": "2025-03-03"}, "lent": {"by": "S014", "date": "2025-03-03"},
                      "due_on": "2025-03-10"})
     rep = due(crm, "--as-of", "2025-03-03", "--within", "40", "--staff", "S004")
     agent = due(crm, "--as-of", "2025-03-03", "--within", "40", "--staff", "S012")

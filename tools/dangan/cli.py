@@ -381,3 +381,6 @@ def main() -> None:
         click.echo(f"dangan: 内部错误 (internal error): {type(exc).__name__}: {exc}\n"
                    "请设置 DANGAN_DEBUG=1 重试并报告此问题 (set DANGAN_DEBUG=1 and report it).", err=True)
         sys.exit(3)
+
+
+from . import cli_acts  # noqa: E402,F401  (registers the act commands on `cli`)

@@ -52,7 +52,7 @@ def statistics(index: Index, half: str) -> list[Row]:
             row.by_type[contract.get("type")] = row.by_type.get(contract.get("type"), 0) + 1
         paid_by_end = 0.0
         for payment in contract.get("payments") or []:
-            when = date(payment.get("on")) if isinstance(payment, dict) else None
+            when = date(payment.get("date")) if isinstance(payment, dict) else None
             value = payment.get("amount") if isinstance(payment, dict) else None
             if when and isinstance(value, int | float):
                 if start <= when <= end:

@@ -58,7 +58,7 @@ def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]
         for request in dossier.get("supplements") or []:
             if not isinstance(request, dict) or isinstance(request.get("closed"), dict):
                 continue
-            opened = date((request.get("requested") or {}).get("on"))
+            opened = date((request.get("requested") or {}).get("date"))
             if opened:
                 items = "、".join(map(str, request.get("items") or []))
                 yield DueItem("supplement", dossier.key, f"补齐资料：{items}", f.calendar.deadline(opened, period),

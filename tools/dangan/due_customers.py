@@ -99,7 +99,7 @@ def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     for customer in f.index.of("customer").values():
         if customer.get("status") != "active":
             continue
-        start = last.get(customer.id) or date((customer.get("admission") or {}).get("approved", {}).get("on")) \
+        start = last.get(customer.id) or date((customer.get("admission") or {}).get("approved", {}).get("date")) \
             or date(customer.get("first_contact_on"))
         if start:
             yield DueItem("survey", customer.key, "年度满意度调查", add_months(start, months), customer.get("owner"),
@@ -114,7 +114,7 @@ def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
         if customer.get("status") not in _LIVE:
             continue
         created = customer.get("created") or {}
-        made = date(created.get("on"))
+        made = date(created.get("date"))
         if made and not isinstance(customer.get("profile_review"), dict) and isinstance(review_within, dict):
             reviewer = sorted(f.superiors(created.get("by")))
             yield DueItem("profile", customer.key, "客户档案审核", f.calendar.deadline(made, review_within),

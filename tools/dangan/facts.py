@@ -26,7 +26,7 @@ def date(value: Any) -> dt.date | None:
 
 
 def act_date(record: Record, *path) -> dt.date | None:
-    return date(record.get(*path, "on"))
+    return date(record.get(*path, "date"))
 
 
 class Facts:

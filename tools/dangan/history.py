@@ -127,7 +127,7 @@ def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str]
         if a != b:
             fields.append((key, None if a is _MISSING else a, None if b is _MISSING else b))
     added = frozenset(k for k in after if k not in before)
-    # a parent present now and not before counts as set too (e.g. "approved" for "approved.on")
+    # a parent present now and not before counts as set too (e.g. "approved" for "approved.date")
     parents = {k.rsplit(".", 1)[0] for k in added if "." in k}
     return fields, added | parents
 

@@ -96,6 +96,22 @@ class Index:
     def policy_data(self) -> dict[str, Any]:
         return self.policy.data if self.policy else {}
 
+    def overlay(self, texts: dict[str, str], removed: list[str] = ()) -> Index:
+        """A new index: this one with some files' text replaced or added, and some removed."""
+        changed = set(texts) | set(removed)
+        other = Index(self.root, self.schemas, self.policy,
+                      {kind: {rid: r for rid, r in by_id.items() if r.file not in changed}
+                       for kind, by_id in self.records.items()},
+                      [p for p in self.problems if p.file not in changed], self.files)
+        folders = self.schemas.folders
+        for rel, text in texts.items():
+            parts = rel.split("/")
+            if rel == POLICY_FILE:
+                other.policy = _load_text(other, rel, text, "policy", "policy")
+            elif len(parts) == 3 and parts[1] in folders:
+                _load_text(other, rel, text, folders[parts[1]], parts[2].rsplit(".", 1)[0])
+        return other
+
 
 def find_root(start: Path) -> Path | None:
     """Walk up from `start` to the folder holding records/policy.yaml."""
@@ -190,6 +206,11 @@ def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> R
     text = loader.decode(raw, rel, problems)
     if text is None:
         return None
+    return _load_text(index, rel, text, kind, stem)
+
+
+def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:
+    problems = index.problems
     if "<<<<<<< " in text and "\n=======" in text:
         line = text[: text.index("<<<<<<< ")].count("\n") + 1
         problems.append(Problem("file.conflict", rel, line, 1))

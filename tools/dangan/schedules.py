@@ -82,13 +82,13 @@ def _triggers(f: Facts, schedule: dict, start: dt.date, until: dt.date):
                 yield contract.get("customer"), signed, contract.id, staff
     elif trigger == "non_purchase":
         for customer in f.index.of("customer").values():
-            created = date((customer.get("created") or {}).get("on"))
+            created = date((customer.get("created") or {}).get("date"))
             if customer.get("status") == "prospect" and created and start <= created <= until:
                 staff = customer.get("owner") if f.has_role(customer.get("owner"), [role]) else None
                 yield customer.id, created, customer.id, staff
     elif trigger == "complaint":
         for complaint in f.index.of("complaint").values():
-            received = date((complaint.get("received") or {}).get("on"))
+            received = date((complaint.get("received") or {}).get("date"))
             if received and start <= received <= until:
                 yield complaint.get("customer"), received, complaint.id, None
     elif trigger == "key_customer":

@@ -42,6 +42,7 @@ CHECKS: list[Check] = [
     handover.check_handover,
     handover.check_extensions,
     handover.check_supplements,
+    handover.check_amendments,
     handover.check_pages,
     certificates.check_certificates,
     loans.check_loans,

@@ -12,7 +12,7 @@ from ..workdays import describe
 
 
 def reply_deadline(f: Facts, complaint: Record):
-    received = date((complaint.get("received") or {}).get("on"))
+    received = date((complaint.get("received") or {}).get("date"))
     key = "urgent_reply_within" if complaint.get("urgent") is True else "reply_within"
     period = (f.policy.get("complaints") or {}).get(key)
     if received is None or not isinstance(period, dict):
@@ -24,10 +24,11 @@ def check_complaints(index: Index) -> Iterator[Problem]:
     f = facts(index)
     for complaint in index.of("complaint").values():
         deadline, key, period = reply_deadline(f, complaint)
-        replied = date((complaint.get("reply") or {}).get("on"))
+        replied = date((complaint.get("reply") or {}).get("date"))
         if deadline and replied and replied > deadline:
-            yield complaint.problem("complaint.late-reply", ("reply", "on"), value=True, deadline=deadline.isoformat(),
-                                    period=describe(period), policy_key=f"complaints.{key}")
+            yield complaint.problem("complaint.late-reply", ("reply", "date"), value=True,
+                                    deadline=deadline.isoformat(), period=describe(period),
+                                    policy_key=f"complaints.{key}")
         closed = complaint.get("closed")
         if isinstance(closed, dict):
             if not isinstance(complaint.get("feedback"), dict):

@@ -18,7 +18,7 @@ from ..workdays import add_months
 def last_event(contract: Record) -> dt.date | None:
     """Signing, the last change or the end: what the filing deadline counts from."""
     days = [date(contract.get("signed_on")), date(contract.get("ended_on"))]
-    days += [date(c.get("on")) for c in contract.get("changes") or [] if isinstance(c, dict)]
+    days += [date(c.get("date")) for c in contract.get("changes") or [] if isinstance(c, dict)]
     days = [d for d in days if d]
     return max(days) if days else None
 
@@ -29,7 +29,7 @@ def filing_deadlines(f: Facts, contract: Record) -> tuple[dt.date | None, dt.dat
     to_archive = section.get("to_archive_within_months", 1)
     signed = date(contract.get("signed_on"))
     admin_deadline = add_months(signed, to_admin) if signed else None
-    handed = date((contract.get("to_admin") or {}).get("on"))
+    handed = date((contract.get("to_admin") or {}).get("date"))
     archive_deadline = add_months(handed, to_archive) if handed else None
     return admin_deadline, archive_deadline
 
@@ -39,13 +39,13 @@ def check_contract_filing(index: Index) -> Iterator[Problem]:
     receivers = f.approvers("contract_receipt")
     for contract in index.of("contract").values():
         admin_deadline, archive_deadline = filing_deadlines(f, contract)
-        handed = date((contract.get("to_admin") or {}).get("on"))
+        handed = date((contract.get("to_admin") or {}).get("date"))
         if handed and admin_deadline and handed > admin_deadline:
-            yield contract.problem("contract.to-admin-late", ("to_admin", "on"), value=True,
+            yield contract.problem("contract.to-admin-late", ("to_admin", "date"), value=True,
                                    deadline=admin_deadline.isoformat(), policy_key="contracts.to_admin_within_months")
-        archived = date((contract.get("archived") or {}).get("on"))
+        archived = date((contract.get("archived") or {}).get("date"))
         if archived and archive_deadline and archived > archive_deadline:
-            yield contract.problem("contract.archive-late", ("archived", "on"), value=True,
+            yield contract.problem("contract.archive-late", ("archived", "date"), value=True,
                                    deadline=archive_deadline.isoformat(),
                                    policy_key="contracts.to_archive_within_months")
         by = (contract.get("to_admin") or {}).get("by")

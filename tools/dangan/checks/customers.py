@@ -36,15 +36,15 @@ def check_profiles(index: Index) -> Iterator[Problem]:
     period = (f.policy.get("customers") or {}).get("profile_within")
     for customer in index.of("customer").values():
         created = customer.get("created") or {}
-        first, made = date(customer.get("first_contact_on")), date(created.get("on"))
+        first, made = date(customer.get("first_contact_on")), date(created.get("date"))
         if isinstance(period, dict) and first and made:
             deadline = f.calendar.deadline(first, period)
             if made > deadline:
-                yield customer.problem("customer.profile-late", ("created", "on"), value=True,
+                yield customer.problem("customer.profile-late", ("created", "date"), value=True,
                                        first=first.isoformat(), deadline=deadline.isoformat(),
                                        policy_key="customers.profile_within")
             if made < first:
-                yield customer.problem("customer.profile-dates", ("created", "on"), value=True)
+                yield customer.problem("customer.profile-dates", ("created", "date"), value=True)
         review = customer.get("profile_review")
         if isinstance(review, dict) and created.get("by"):
             allowed = f.superiors(created.get("by"))
@@ -61,7 +61,7 @@ def check_blacklist(index: Index) -> Iterator[Problem]:
         entry = customer.get("blacklist")
         if not isinstance(entry, dict):
             continue
-        since = date(entry.get("on"))
+        since = date(entry.get("date"))
         if not f.has_role(entry.get("by"), f.approvers("blacklist")):
             yield customer.problem("approval.role", ("blacklist", "by"), value=True, staff=entry.get("by"),
                                    roles=f.role_names(f.approvers("blacklist")), policy_key="approvals.blacklist")

@@ -29,7 +29,7 @@ def check_disposals(index: Index) -> Iterator[Problem]:
         if isinstance(minimum, int) and len(set(supervisors)) < minimum:
             yield disposal.problem("disposal.supervisors", ("supervisors",), count=len(set(supervisors)),
                                    minimum=minimum, policy_key="disposal.min_supervisors")
-        when = date(disposal.get("executed_on")) or date(approved.get("on"))
+        when = date(disposal.get("executed_on")) or date(approved.get("date"))
         for i, number in enumerate(disposal.get("dossiers") or []):
             dossier = index.get("dossier", number) if isinstance(number, str) else None
             if dossier is None:
@@ -43,7 +43,7 @@ def check_disposals(index: Index) -> Iterator[Problem]:
                                                 or dossier.get("disposal") != disposal.id):
                 yield dossier.problem("disposal.status", ("status",), value=True, disposal=disposal.id)
             for cert in f.certificates_by_dossier.get(number, []):
-                released = date((cert.get("released") or {}).get("on"))
+                released = date((cert.get("released") or {}).get("date"))
                 if cert.get("status") != "released" or (when and released and released > when):
                     yield cert.problem("disposal.certificate", ("status",), value=True, dossier=number,
                                        disposal=disposal.id)

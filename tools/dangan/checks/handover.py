@@ -96,6 +96,18 @@ def check_extensions(index: Index) -> Iterator[Problem]:
                                       staff=by, roles=f.role_names(allowed), policy_key="approvals.extension")
 
 
+def check_amendments(index: Index) -> Iterator[Problem]:
+    """An amendment to an archived dossier is approved by a role in `approvals.amendment`."""
+    f = facts(index)
+    allowed = f.approvers("amendment")
+    for dossier in index.of("dossier").values():
+        for i, amendment in enumerate(dossier.get("amendments") or []):
+            by = (amendment.get("approved") or {}).get("by") if isinstance(amendment, dict) else None
+            if by is not None and not f.has_role(by, allowed):
+                yield dossier.problem("approval.role", ("amendments", i, "approved", "by"), value=True,
+                                      staff=by, roles=f.role_names(allowed), policy_key="approvals.amendment")
+
+
 def check_supplements(index: Index) -> Iterator[Problem]:
     """A supplement request is closed by whoever opened it; an archived dossier has none open."""
     for dossier in index.of("dossier").values():
@@ -107,9 +119,9 @@ def check_supplements(index: Index) -> Iterator[Problem]:
                 if closed.get("by") != opened.get("by"):
                     yield dossier.problem("supplement.closed-by", ("supplements", i, "closed", "by"), value=True,
                                           staff=closed.get("by"), sender=opened.get("by"))
-                closed_on, opened_on = date(closed.get("on")), date(opened.get("on"))
+                closed_on, opened_on = date(closed.get("date")), date(opened.get("date"))
                 if closed_on and opened_on and closed_on < opened_on:
-                    yield dossier.problem("supplement.dates", ("supplements", i, "closed", "on"), value=True)
+                    yield dossier.problem("supplement.dates", ("supplements", i, "closed", "date"), value=True)
             elif dossier.get("status") in ("archived", "on_loan"):
                 yield dossier.problem("supplement.open", ("supplements", i), items="、".join(
                     map(str, request.get("items") or [])))

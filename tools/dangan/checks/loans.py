@@ -21,15 +21,17 @@ def check_loans(index: Index) -> Iterator[Problem]:
         borrower = loan.get("borrower")
         approved = loan.get("approved") if isinstance(loan.get("approved"), dict) else None
         if not f.has_role(borrower, f.approvers("loan_exempt")):
-            if approved is None:
+            if approved is None and not isinstance(loan.get("lent"), dict):
+                pass  # a slip waiting for its approval
+            elif approved is None:
                 yield loan.problem("loan.unapproved", ("borrower",), value=True, staff=borrower,
                                    roles=f.role_names(f.approvers("loan")), policy_key="approvals.loan")
             elif not f.has_role(approved.get("by"), f.approvers("loan")):
                 yield loan.problem("approval.role", ("approved", "by"), value=True, staff=approved.get("by"),
                                    roles=f.role_names(f.approvers("loan")), policy_key="approvals.loan")
-        lent_on = date((loan.get("lent") or {}).get("on"))
-        if approved and lent_on and date(approved.get("on")) and date(approved.get("on")) > lent_on:
-            yield loan.problem("loan.approved-late", ("approved", "on"), value=True)
+        lent_on = date((loan.get("lent") or {}).get("date"))
+        if approved and lent_on and date(approved.get("date")) and date(approved.get("date")) > lent_on:
+            yield loan.problem("loan.approved-late", ("approved", "date"), value=True)
         due = date(loan.get("due_on"))
         if lent_on and due and due < lent_on:
             yield loan.problem("loan.dates", ("due_on",), value=True)
@@ -66,9 +68,9 @@ def _return(f, loan, lent_on) -> Iterator[Problem]:
         yield loan.problem("loan.missing-unlisted", ("returned", "complete"), value=True)
     if returned.get("complete") is True and missing:
         yield loan.problem("loan.missing-contradiction", ("returned", "missing"))
-    back = date(returned.get("on"))
+    back = date(returned.get("date"))
     if back and lent_on and back < lent_on:
-        yield loan.problem("loan.dates", ("returned", "on"), value=True)
+        yield loan.problem("loan.dates", ("returned", "date"), value=True)
 
 
 def check_double_lending(index: Index) -> Iterator[Problem]:
@@ -77,15 +79,15 @@ def check_double_lending(index: Index) -> Iterator[Problem]:
     for (_, item), loans in f.loans_by_item.items():
         periods = []
         for loan in loans:
-            start = date((loan.get("lent") or {}).get("on"))
+            start = date((loan.get("lent") or {}).get("date"))
             if start is None:
                 continue
-            end = date((loan.get("returned") or {}).get("on")) if not is_open(loan) else dt.date.max
+            end = date((loan.get("returned") or {}).get("date")) if not is_open(loan) else dt.date.max
             periods.append((start, end or dt.date.max, loan))
         periods.sort(key=lambda p: (p[0], p[2].id))
         for (_, end, first), (start, _, second) in pairwise(periods):
             if start < end:
-                yield second.problem("loan.double", ("lent", "on"), value=True, item=item, other=first.id)
+                yield second.problem("loan.double", ("lent", "date"), value=True, item=item, other=first.id)
 
 
 def check_dossier_status(index: Index) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ def check_departed_staff(index: Index) -> Iterator[Problem]:
     f = facts(index)
     for loan in index.of("loan").values():
         left = f.left_on(loan.get("borrower"))
-        back = date((loan.get("returned") or {}).get("on"))
+        back = date((loan.get("returned") or {}).get("date"))
         if left and (is_open(loan) or (back and back > left)):
             yield loan.problem("staff.left-loan", ("borrower",), value=True, staff=loan.get("borrower"),
                                left=left.isoformat())

@@ -36,7 +36,7 @@ def distribution(f: Facts, department: str, day: dt.date) -> dict[str, int]:
 
 
 def review_day(review: Record) -> dt.date | None:
-    return date((review.get("approved") or {}).get("on")) or date((review.get("reviewed") or {}).get("on"))
+    return date((review.get("approved") or {}).get("date")) or date((review.get("reviewed") or {}).get("date"))
 
 
 def check_reviews(index: Index) -> Iterator[Problem]:

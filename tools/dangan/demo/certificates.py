@@ -58,12 +58,12 @@ def _certificate(world: World, cert_id: str, dossier: dict, kind: str, title: st
     data = {"id": cert_id, "dossier": dossier["id"], "kind": kind, "title": title,
             "number": _number(world, kind, customer, end), "holder": _holder(customer, kind),
             "quantity": 2 if "两处" in title else 1,
-            "listed_by": dossier["manager_a"], "received": {"by": ARCHIVIST, "on": iso(next_workday(end))},
+            "listed_by": dossier["manager_a"], "received": {"by": ARCHIVIST, "date": iso(next_workday(end))},
             "status": status}
     if status == "released":
         approved = random_workday(world.rng, d("2024-09-16"), d("2024-09-27"))
-        data["released"] = {"approved": {"by": GM, "on": iso(approved)}, "by": ARCHIVIST,
-                            "on": iso(next_workday(approved)), "to": customer["name"]}
+        data["released"] = {"approved": {"by": GM, "date": iso(approved)}, "by": ARCHIVIST,
+                            "date": iso(next_workday(approved)), "to": customer["name"]}
         data["note"] = RELEASE_NOTE
     return data
 

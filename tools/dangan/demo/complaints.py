@@ -43,7 +43,7 @@ def build_complaints(world: World) -> None:
         counters[day.year] = counters.get(day.year, 0) + 1
         customer = world.get("customer", cid)
         data = {"id": f"KS{day.year}-{counters[day.year]:03d}", "customer": cid,
-                "received": {"by": CUSTOMER_SERVICE, "on": received}, "channel": channel, "category": category,
+                "received": {"by": CUSTOMER_SERVICE, "date": received}, "channel": channel, "category": category,
                 "urgent": urgent, "description": text, "department": customer["department"],
                 "investigation": investigation}
         if feedback:
@@ -56,6 +56,6 @@ def _answered(world: World, data: dict, received, urgent: bool, resolution: str,
     reply = next_workday(received, 2) if urgent else workday_from(received + world.rng.randint(6, 11) * DAY)
     recorded = next_workday(reply, world.rng.randint(2, 4))
     satisfaction, text = feedback
-    data.update({"resolution": resolution, "reply": {"by": CS_SUPERVISOR, "on": iso(reply)},
+    data.update({"resolution": resolution, "reply": {"by": CS_SUPERVISOR, "date": iso(reply)},
                  "feedback": {"text": text, "satisfaction": satisfaction, "recorded_on": iso(recorded)},
-                 "closed": {"by": CS_SUPERVISOR, "on": iso(recorded)}})
+                 "closed": {"by": CS_SUPERVISOR, "date": iso(recorded)}})

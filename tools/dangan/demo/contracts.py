@@ -86,7 +86,7 @@ def _documents(dossier: dict, customer: dict) -> dict:
 
 
 def _payment(day: dt.date, amount: int, staff: str) -> dict:
-    return {"on": iso(day), "amount": amount, "method": "transfer", "handled_by": staff}
+    return {"date": iso(day), "amount": amount, "method": "transfer", "handled_by": staff}
 
 
 def _repayments(world: World, data: dict) -> None:
@@ -95,7 +95,7 @@ def _repayments(world: World, data: dict) -> None:
     share = amount // 10 // 1000 * 1000
     payments = [_payment(random_workday(world.rng, add_months(start, m), add_months(start, m) + 9 * DAY),
                          share, data["handled_by"]) for m in (3, 6)]
-    payments = [p for p in payments if p["on"] <= iso(TODAY)]
+    payments = [p for p in payments if p["date"] <= iso(TODAY)]
     if end <= TODAY:
         last = random_workday(world.rng, end - 20 * DAY, end - 5 * DAY)
         payments.append(_payment(last, amount - share * len(payments), data["handled_by"]))
@@ -118,7 +118,7 @@ def _guarantee_fee(world: World, data: dict) -> None:
 def _terminated(world: World, data: dict) -> None:
     day, note = TERMINATION
     start = d(data["term"]["start"])
-    data["changes"] = [{"on": day, "kind": "termination", "note": note}]
+    data["changes"] = [{"date": day, "kind": "termination", "note": note}]
     data["ended_on"] = day
     data["payments"] = [_payment(workday_from(add_months(start, 3)), data["amount"] // 5, data["handled_by"])]
     data["status"] = "terminated"
@@ -129,7 +129,7 @@ def _filing(world: World, data: dict) -> None:
     to_admin = next_workday(d(data["signed_on"]), world.rng.randint(3, 10))
     if to_admin > TODAY:
         return
-    data["to_admin"] = {"by": CONTRACT_ADMIN, "on": iso(to_admin)}
+    data["to_admin"] = {"by": CONTRACT_ADMIN, "date": iso(to_admin)}
     archived = next_workday(to_admin, world.rng.randint(3, 10))
     if archived <= TODAY:
-        data["archived"] = {"by": ARCHIVIST, "on": iso(archived)}
+        data["archived"] = {"by": ARCHIVIST, "date": iso(archived)}

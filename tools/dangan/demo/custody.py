@@ -41,9 +41,9 @@ def build_loans(world: World) -> None:
         data = {"id": f"JY{lent.year}-{counters[lent.year]:03d}", **_target(world, what, key),
                 "borrower": borrower, "purpose": purpose}
         if approver:
-            data["approved"] = {"by": approver, "on": iso(previous_workday(lent))}
+            data["approved"] = {"by": approver, "date": iso(previous_workday(lent))}
         due = d(due_on) if due_on else lent + LOAN_DAYS * DAY
-        data.update({"lent": {"by": ARCHIVIST, "on": iso(lent)}, "due_on": iso(due)})
+        data.update({"lent": {"by": ARCHIVIST, "date": iso(lent)}, "due_on": iso(due)})
         if returned is not None:
             data["returned"] = _returned(world, lent, due, returned, data.get("dossiers"))
             if not returned:
@@ -62,7 +62,7 @@ def _target(world: World, what: str, key) -> dict:
 
 def _returned(world: World, lent: dt.date, due: dt.date, complete: bool, dossiers: list[str] | None) -> dict:
     back = min(next_workday(lent, world.rng.randint(3, 8)), due)
-    data = {"on": iso(back), "checked_by": ARCHIVIST, "complete": complete}
+    data = {"date": iso(back), "checked_by": ARCHIVIST, "complete": complete}
     if not complete:
         data["missing"] = _missing_pages(world.get("dossier", dossiers[0]))
     return data
@@ -79,6 +79,6 @@ def build_disposal(world: World) -> None:
     world.add("disposal", {
         "id": DISPOSAL, "dossiers": destroyed,
         "reason": "保管期满：2014 年归档的小额贷款档案保管期限 10 年，已于 2024 年到期，经鉴定无继续保存价值。",
-        "approved": {"by": GM, "on": "2025-03-10"}, "executed_on": "2025-03-14", "executed_by": ARCHIVIST,
+        "approved": {"by": GM, "date": "2025-03-10"}, "executed_on": "2025-03-14", "executed_by": ARCHIVIST,
         "method": "shred", "supervisors": ["S013", CS_SUPERVISOR],
         "note": "在档案室由档案管理员粉碎，综合管理部负责人和客户服务部负责人监销；相关权证已于贷款结清时退还。"})

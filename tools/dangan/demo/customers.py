@@ -122,9 +122,9 @@ UNREVIEWED_CREATED = "2025-12-29"
 UPDATED = {"KH0002": "2025-10-10"}
 # customer -> blacklist entry; {dossier} is the number of the dossier (year, type) that went wrong
 BLACKLIST = {
-    "KH0013": ((2023, "loan"), {"scope": "company", "on": "2024-06-18", "by": GM,
+    "KH0013": ((2023, "loan"), {"scope": "company", "date": "2024-06-18", "by": GM,
                                 "reason": "{dossier}贷款逾期超过 90 天，经多次催收未归还，且发现转移经营资产。"}),
-    "KH0020": ((2023, "guarantee"), {"scope": "department", "department": "yw1", "on": "2024-09-10", "by": VICE_GM,
+    "KH0020": ((2023, "guarantee"), {"scope": "department", "department": "yw1", "date": "2024-09-10", "by": VICE_GM,
                                      "reason": "{dossier}担保项目申请时提供虚假财务报表。"}),
 }
 SOURCES = ("referral", "referral", "walk_in", "phone", "event", "online", "partner")
@@ -162,10 +162,10 @@ def build_customers(world: World) -> None:
         created = d(UNREVIEWED_CREATED) if "unreviewed" in marks else _within_week(world, first_day)
         data.update({"region": district.region, "source": world.rng.choice(SOURCES), "owner": owner,
                      "department": dept, "first_contact_on": iso(first_day),
-                     "created": {"by": owner, "on": iso(created)}})
+                     "created": {"by": owner, "date": iso(created)}})
         if "unreviewed" not in marks:
             data["profile_review"] = {"by": superior(world, owner),
-                                      "on": iso(next_workday(created, world.rng.randint(1, 3)))}
+                                      "date": iso(next_workday(created, world.rng.randint(1, 3)))}
         data["status"] = status
         if "long" in marks:
             data["long_term"] = True
@@ -231,7 +231,7 @@ def _extras(world: World, data: dict, marks: set[str], created: dt.date) -> None
         data["tags"] = tags
     data["confidentiality"] = ("sealed" if "sealed" in marks else
                                "confidential" if "confidential" in marks else "normal")
-    data["consent"] = {"given": True, "on": iso(created), "scope": CONSENT_SCOPE}
+    data["consent"] = {"given": True, "date": iso(created), "scope": CONSENT_SCOPE}
 
 
 def _tags(data: dict, marks: set[str]) -> list[str]:
@@ -283,7 +283,7 @@ def _admission(data: dict, dept: str, admitted: dt.date) -> None:
     if "qualification" in flags(data["id"]):
         checked.append("qualification")
         data["note"] = "经营第二类医疗器械，已核验《医疗器械经营备案凭证》。"
-    data["admission"] = {"checked": checked, "approved": {"by": HEADS[dept], "on": iso(admitted)}}
+    data["admission"] = {"checked": checked, "approved": {"by": HEADS[dept], "date": iso(admitted)}}
 
 
 def _tiers(data: dict, tier: str, admitted: dt.date, decision: dict | None) -> None:
@@ -302,7 +302,7 @@ def _credit(world: World, data: dict, admitted: dt.date) -> None:
     capital = data["enterprise"]["registered_capital"]
     if data["status"] == "blacklisted":
         arrears = 1_200_000 if data["blacklist"]["scope"] == "company" else 0
-        data["credit"] = {"rating": "C", "limit": 0, "reviewed_on": data["blacklist"]["on"],
+        data["credit"] = {"rating": "C", "limit": 0, "reviewed_on": data["blacklist"]["date"],
                           "payment_habit": "多次逾期，催收后仍未还清。" if arrears else "按期还款，但申报资料失实。",
                           "arrears": arrears}
         return

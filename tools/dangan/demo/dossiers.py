@@ -115,7 +115,7 @@ def _end_date(world: World, year: int, month: int, marks: str) -> dt.date:
 
 def _voided(did: str, day: dt.date) -> dict:
     return {"id": did, "status": "voided",
-            "voided": {"by": ARCHIVIST, "on": iso(day),
+            "voided": {"by": ARCHIVIST, "date": iso(day),
                        "note": "登记时误将融资担保项目编入借款序列，该档号作废，项目改按融资担保编号。"}}
 
 
@@ -207,20 +207,20 @@ def _handover(world: World, data: dict, end: dt.date, marks: set[str]) -> None:
         handed_a = end + (1 if quick else world.rng.randint(1, 2)) * DAY
     steps = [_step("a", a, b, handed_a)]
     if "open_supplement" in marks:
-        data["supplements"] = [{"step": "a", "requested": {"by": b, "on": iso(handed_a)},
+        data["supplements"] = [{"step": "a", "requested": {"by": b, "date": iso(handed_a)},
                                 "items": _missing_signatures(data["inventory"])}]
     if "held" in marks:
         data["extensions"] = [{"step": "b", "reason": _year_end_reason(world, b), "until": EXTENSION_UNTIL,
-                               "approved": {"by": GM, "on": EXTENSION_APPROVED}}]
+                               "approved": {"by": GM, "date": EXTENSION_APPROVED}}]
     if "supplement" in marks:
-        data["supplements"] = [{"step": "a", "requested": {"by": b, "on": iso(handed_a)},
+        data["supplements"] = [{"step": "a", "requested": {"by": b, "date": iso(handed_a)},
                                 "items": _missing_signatures(data["inventory"]),
-                                "closed": {"by": b, "on": iso(next_workday(handed_a))}}]
+                                "closed": {"by": b, "date": iso(next_workday(handed_a))}}]
         handed_b = next_workday(handed_a, 2)
     elif "extension" in marks:
         handed_b = next_workday(handed_a, 5)
         data["extensions"] = [{"step": "b", "reason": _extension_reason(world, b), "until": iso(handed_b),
-                               "approved": {"by": GM, "on": iso(next_workday(handed_a))}}]
+                               "approved": {"by": GM, "date": iso(next_workday(handed_a))}}]
     else:
         handed_b = next_workday(handed_a)
     if "with_b" not in marks:

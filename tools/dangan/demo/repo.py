@@ -31,9 +31,9 @@ from .write import yaml
 CREATOR = {"customer": ("created", "by"), "dossier": ("manager_a",), "certificate": ("listed_by",),
            "loan": ("borrower",), "visit": ("staff",), "complaint": ("received", "by"), "contract": ("handled_by",),
            "survey": ("staff",), "disposal": ("executed_by",), "review": ("reviewed", "by")}
-OPENED = {"customer": ("created", "on"), "dossier": ("project_end",), "certificate": ("received", "on"),
-          "loan": ("lent", "on"), "visit": ("date",), "complaint": ("received", "on"), "contract": ("signed_on",),
-          "survey": ("date",), "disposal": ("approved", "on"), "review": ("reviewed", "on")}
+OPENED = {"customer": ("created", "date"), "dossier": ("project_end",), "certificate": ("received", "date"),
+          "loan": ("lent", "date"), "visit": ("date",), "complaint": ("received", "date"), "contract": ("signed_on",),
+          "survey": ("date",), "disposal": ("approved", "date"), "review": ("reviewed", "date")}
 FOUNDER = "S002"  # the general manager sets the archive up
 
 
@@ -182,7 +182,7 @@ def _message(index: Index, group: list[Event]) -> str:
     if opened:
         head = f"新建 {len(opened)} 条记录" if len(opened) > 1 else f"新建 {opened[0].record.key}"
     else:
-        labels = sorted({index.schemas.label(e.record.kind, a.path[:-1] if a.path[-1] == "on" else a.path)
+        labels = sorted({index.schemas.label(e.record.kind, a.path[:-1] if a.path[-1] == "date" else a.path)
                          for e in group for a in e.acts})
         head = "、".join(labels[:3]) + (f"：{names[0]}" if len(names) == 1 else f"（{len(names)} 条记录）")
     return head

@@ -32,7 +32,7 @@ def build_reviews(world: World) -> None:
     for dept, rows in DECISIONS.items():
         world.add("review", {
             "id": review_id(dept), "period": PERIOD, "department": dept,
-            "reviewed": {"by": HEADS[dept], "on": REVIEWED_ON}, "approved": {"by": GM, "on": APPROVED_ON},
+            "reviewed": {"by": HEADS[dept], "date": REVIEWED_ON}, "approved": {"by": GM, "date": APPROVED_ON},
             "decisions": [{"customer": cid, "from": old, "to": new, "reason": reason, "effective_on": EFFECTIVE_ON}
                           for cid, old, new, reason in rows],
             "note": "其余客户维持原等级。"})

@@ -29,7 +29,7 @@ def plan_surveys(world: World) -> tuple[list[dict], list[dict]]:
     """Survey drafts, and the visit the low score needs (numbered together with the other visits)."""
     drafts = []
     for cid, customer in sorted(world.of("customer").items()):
-        admitted = customer.get("admission", {}).get("approved", {}).get("on")
+        admitted = customer.get("admission", {}).get("approved", {}).get("date")
         if customer["status"] != "active" or admitted is None or d(admitted) > ADMITTED_BY:
             continue
         if cid == LOW[0]:

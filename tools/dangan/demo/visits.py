@@ -91,7 +91,7 @@ def _report(world: World, plan: dict, reviewed: bool) -> dict:
         staff = world.get("staff", plan["staff"])
         by = superior(world, plan["staff"]) if "sales_rep" in staff["roles"] else CS_SUPERVISOR
         on = next_workday(written)
-        report["reviewed"] = {"by": by, "on": iso(on if on <= TODAY else written)}
+        report["reviewed"] = {"by": by, "date": iso(on if on <= TODAY else written)}
     return report
 
 
@@ -140,7 +140,7 @@ def _complaints(world: World) -> list[dict]:
     """Customer service calls back the next working day, within 72 hours."""
     plans = []
     for kid, complaint in sorted(world.of("complaint").items()):
-        received = d(complaint["received"]["on"])
+        received = d(complaint["received"]["date"])
         day = min(next_workday(received), received + COMPLAINT_DAYS * DAY)
         plans.append(_visit(world, complaint["customer"], CUSTOMER_SERVICE, day, "phone", "complaint", basis=kid))
     return plans
@@ -153,7 +153,7 @@ def _non_purchase(world: World) -> list[dict]:
     for cid, customer in sorted(world.of("customer").items()):
         if customer["status"] != "prospect":
             continue
-        created = d(customer["created"]["on"])
+        created = d(customer["created"]["date"])
         first, second = (created + days * DAY for days in NON_PURCHASE_DAYS)
         for day in (min(next_workday(created), first), _within(world, second - 5 * DAY, second)):
             plans.append(_visit(world, cid, customer["owner"], day, "phone", "non_purchase"))

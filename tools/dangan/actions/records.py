@@ -1,0 +1,149 @@
+"""Generic acts: a new record from the schema, signing an act field, renumbering."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from typing import Any
+
+from ..identifiers import normalise_mobile
+from ..index import Index
+from ..next_number import next_contract_number, next_dossier, next_id
+from ..schemas import values_at
+from ..transaction import Refused, Transaction
+from . import act_of
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[Any]:
+    return [int(i) if i else k for k, i in _PART.findall(path)]
+
+
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Set `a.b[0].c` in nested round-trip data, creating mappings on the way."""
+    parts = parse_path(path)
+    node = data
+    for part, following in itertools.pairwise(parts):
+        empty = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append(type(empty)())
+            node = node[part]
+        else:
+            if part not in node or node[part] is None:
+                node[part] = empty
+            node = node[part]
+    last = parts[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+    node[last] = value
+
+
+def coerce(index: Index, kind: str, path: str, text: str) -> Any:
+    """A command-line value as the schema types it (integers, numbers, booleans, lists)."""
+    info = index.schemas.field_info(kind, tuple(parse_path(path)))
+    kind_of = (info.schema.get("type") if info else None) or "string"
+    if kind_of == "integer":
+        return int(text)
+    if kind_of == "number":
+        return float(text) if "." in text else int(text)
+    if kind_of == "boolean":
+        return text.lower() in ("true", "yes", "1", "是")
+    if kind_of == "array":
+        return [v.strip() for v in text.split(",") if v.strip()]
+    return text
+
+
+def new_record(tx: Transaction, kind: str, values: dict[str, Any], year: int) -> tuple[str, str]:
+    """Create a record, numbered by the policy's pattern; returns (id, message)."""
+    index = tx.index
+    if kind == "dossier":
+        rid = next_dossier(index, year, str(values.get("business_type")))
+        values.setdefault("status", "preparing")
+    else:
+        rid = next_id(index, kind, year)
+    if kind == "contract" and "number" not in values:
+        values["number"] = next_contract_number(index, year, str(values.get("department")))
+    if kind == "customer":
+        values.setdefault("created", act_of(tx.actor, values.pop("_on")))
+    values.pop("_on", None)
+    data = {"id": rid}
+    for key in index.schemas.raw[kind]["properties"]:  # the schema's order
+        if key in values and key != "id":
+            data[key] = values[key]
+    for key, value in values.items():
+        data.setdefault(key, value)
+    tx.create(kind, rid, data)
+    return rid, f"新建{index.schemas.title(kind)}：{rid}"
+
+
+def likely_duplicates(index: Index, data: dict) -> list[str]:
+    """Customers that are probably this one: same credit code or ID number, same mobile,
+    or a very similar name in the same region."""
+    found = []
+    codes = {(data.get("enterprise") or {}).get("credit_code"), (data.get("individual") or {}).get("id_number")}
+    codes.discard(None)
+    mobiles = {normalise_mobile(c.get("mobile")) for c in data.get("contacts") or [] if c.get("mobile")}
+    for other in index.of("customer").values():
+        reasons = []
+        theirs = {other.get("enterprise", "credit_code"), other.get("individual", "id_number")}
+        if codes & theirs:
+            reasons.append("证件号码相同")
+        their_mobiles = {normalise_mobile(m) for _, m in values_at(other.data, ("contacts", "*", "mobile"))
+                         if isinstance(m, str)}
+        if mobiles & their_mobiles:
+            reasons.append("手机号码相同")
+        name, their_name = str(data.get("name", "")), str(other.get("name", ""))
+        if name and difflib.SequenceMatcher(None, name, their_name).ratio() >= 0.8 and \
+                data.get("region") == other.get("region"):
+            reasons.append("名称相近且同一地区")
+        if reasons:
+            found.append(f"{other.id} {their_name}：{'、'.join(reasons)}")
+    return found
+
+
+def sign(tx: Transaction, kind: str, rid: str, field: str, on: str, note: str | None) -> str:
+    """Record an act (`approved`, `profile_review`, `report.reviewed` …) as the actor."""
+    info = tx.index.schemas.field_info(kind, tuple(parse_path(field)))
+    if info is None or "by" not in (info.schema.get("properties") or {}):
+        raise Refused(f"{kind} 没有可签署的字段 {field} (not an act field)")
+    data = tx.edit(kind, rid)
+    parts = parse_path(field)
+    node = data
+    for part in parts[:-1]:
+        node = node[part]
+    if node.get(parts[-1]):
+        raise Refused(f"{kind}/{rid} 的 {field} 已签署 (already signed)")
+    set_path(data, field, act_of(tx.actor, on, note))
+    return f"{info.title}：{kind}/{rid}"
+
+
+def renumber(tx: Transaction, number: str, new: str) -> str:
+    """Give a dossier a new number everywhere it is referenced (after two people took the same one)."""
+    index = tx.index
+    if index.get("dossier", number) is None:
+        raise Refused(f"没有这份档案：{number}")
+    data = tx.edit("dossier", number)
+    data["id"] = new
+    staged = tx.staged[f"dossier/{number}"]
+    staged.new_rel = tx.rel("dossier", new)
+    for cert in list(index.of("certificate").values()):
+        if cert.get("dossier") == number:
+            cdata = tx.edit("certificate", cert.id)
+            cdata["dossier"] = new
+            if cert.id.startswith(number):
+                new_id = new + cert.id[len(number):]
+                cdata["id"] = new_id
+                tx.staged[f"certificate/{cert.id}"].new_rel = tx.rel("certificate", new_id)
+    for kind, field in (("loan", "dossiers"), ("disposal", "dossiers")):
+        for record in index.of(kind).values():
+            if number in (record.get(field) or []):
+                rdata = tx.edit(kind, record.id)
+                rdata[field] = [new if v == number else v for v in rdata[field]]
+    for contract in index.of("contract").values():
+        if contract.get("dossier") == number:
+            tx.edit("contract", contract.id)["dossier"] = new
+    return f"档号更正：{number} → {new}"

@@ -1,0 +1,398 @@
+"""The act commands: each edits records in a transaction that is checked, written and
+committed as one act of the person at the keyboard (the git user)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+
+import click
+
+from .actions import actor, custody, customers, day, dossiers, records
+from .cli import EXIT_PROBLEMS, EnvironmentProblem, _load, cli, root_option
+from .messages import render
+from .transaction import Refused, Transaction
+
+as_option = click.option("--as", "as_staff", metavar="STAFF", default=None,
+                         help="以哪位员工的身份（默认按 git user.email 识别；非 git 档案库时必填）。")
+on_option = click.option("--on", "on", metavar="DATE", default=None, help="动作日期（默认今天），YYYY-MM-DD。")
+no_commit_option = click.option("--no-commit", is_flag=True, help="只写入并暂存（git add），不提交。")
+
+
+def _run(root: str | None, as_staff: str | None, no_commit: bool, act: str,
+         change: Callable[[Transaction], str]) -> None:
+    index = _load(root)
+    try:
+        tx = Transaction(index, actor(index, as_staff))
+        message = change(tx)
+        written = tx.apply(act, message, commit=not no_commit)
+    except Refused as refused:
+        click.echo(f"拒绝 (refused)：{refused}", err=True)
+        for problem in refused.problems:
+            text, hint = render(problem, "zh")
+            where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+            click.echo(f"  {where}: {problem.code}: {text}" + (f"（{hint}）" if hint else ""), err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{message}（{'已暂存' if no_commit else '已提交'}：{', '.join(written)}）")
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep:
+            raise EnvironmentProblem(f"--set {value}: 应写作 字段=值 (expected field=value)")
+        out[key.strip()] = text
+    return out
+
+
+@cli.command(name="new")
+@click.argument("kind")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="字段值，可重复；如 --set name=张三。")
+@click.option("--yes", is_flag=True, help="发现疑似重复客户时仍然新建。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def new_command(kind: str, sets: tuple[str, ...], yes: bool, root, as_staff, on, no_commit) -> None:
+    """新建一条记录（客户、档案、合同、回访、客诉……），编号按制度自动取下一个。"""
+    index = _load(root)
+    if kind not in index.schemas.kinds or kind == "policy":
+        raise EnvironmentProblem(f"没有这种记录：{kind}（可用：{', '.join(k for k in index.schemas.kinds)}）")
+    when = day(on)
+    values: dict = {}
+    for path, text in _pairs(sets).items():
+        records.set_path(values, path, records.coerce(index, kind, path, text))
+    required = [k for k in index.schemas.raw[kind].get("required", []) if k not in ("id", "created")]
+    for name in required:
+        if name not in values and sys.stdin.isatty():
+            label = index.schemas.label(kind, (name,))
+            values[name] = records.coerce(index, kind, name, click.prompt(f"{label}（{name}）"))
+    if kind == "customer":
+        values["_on"] = when
+        duplicates = records.likely_duplicates(index, values)
+        if duplicates:
+            click.echo("疑似重复的客户：\n  " + "\n  ".join(duplicates), err=True)
+            if not yes and not (sys.stdin.isatty() and click.confirm("仍然新建？")):
+                raise EnvironmentProblem("未新建：请确认不是重复客户后加 --yes (not created)")
+    year = int(when[:4])
+    _run(root, as_staff, no_commit, f"new {kind}", lambda tx: records.new_record(tx, kind, values, year)[1])
+
+
+@cli.command(name="handover")
+@click.argument("dossier")
+@click.option("--step", required=True, metavar="a|b|archive", help="移交到哪一步；archive 为档案室接收。")
+@click.option("--missing", multiple=True, metavar="ITEM", help="核对清单时发现缺少的资料（开出补充资料清单）。")
+@click.option("--location", default=None, help="档案室存放位置（archive 时）。")
+@click.option("--to", "to", default=None, metavar="STAFF", help="接收人（默认：B角或档案管理员）。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def handover_command(dossier, step, missing, location, to, root, as_staff, on, no_commit) -> None:
+    """档案移交：A角移交B角（a）、B角核对接收并移交档案室（b）、档案室接收归档（archive）。"""
+    _run(root, as_staff, no_commit, f"handover {step}",
+         lambda tx: dossiers.handover(tx, dossier, step, day(on), list(missing), location, to))
+
+
+@cli.group(name="supplement")
+def supplement_group() -> None:
+    """补充资料清单。"""
+
+
+@supplement_group.command(name="close")
+@click.argument("dossier")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def supplement_close(dossier, root, as_staff, on, no_commit) -> None:
+    """开具人确认资料已补齐，关闭补充资料清单。"""
+    _run(root, as_staff, no_commit, "supplement close", lambda tx: dossiers.close_supplement(tx, dossier, day(on)))
+
+
+@cli.command(name="sign")
+@click.argument("kind")
+@click.argument("record_id", metavar="ID")
+@click.argument("field")
+@click.option("--note", default=None)
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def sign_command(kind, record_id, field, note, root, as_staff, on, no_commit) -> None:
+    """签署一个动作：批准、审核、接收……如 dangan sign loan JY2025-001 approved。"""
+    _run(root, as_staff, no_commit, f"sign {field}",
+         lambda tx: records.sign(tx, kind, record_id, field, day(on), note))
+
+
+@cli.command(name="lend")
+@click.argument("slip", required=False)
+@click.option("--dossier", "dossiers_", multiple=True)
+@click.option("--certificate", "certificates", multiple=True)
+@click.option("--customer", "customers_", multiple=True, help="查阅的（封存）客户档案。")
+@click.option("--borrower", default=None, metavar="STAFF")
+@click.option("--purpose", default=None)
+@click.option("--due", default=None, metavar="DATE", help="应还日期。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def lend_command(slip, dossiers_, certificates, customers_, borrower, purpose, due, root, as_staff, on,
+                 no_commit) -> None:
+    """填写出借单（给出 --dossier/--certificate 等），或凭已批准的出借单 SLIP 办理出借。"""
+    if slip:
+        _run(root, as_staff, no_commit, "lend", lambda tx: custody.lend(tx, slip, day(on)))
+        return
+    if not (borrower and purpose and due and (dossiers_ or certificates or customers_)):
+        raise EnvironmentProblem("填写出借单需要 --borrower、--purpose、--due 和要借的档案或权证")
+    index = _load(root)
+    from .next_number import next_id
+
+    rid = next_id(index, "loan", int(day(on)[:4]))
+    _run(root, as_staff, no_commit, "loan request",
+         lambda tx: custody.request_loan(tx, rid, list(dossiers_), list(certificates), list(customers_), borrower,
+                                         purpose, day(due)))
+
+
+@cli.command(name="return")
+@click.argument("slip")
+@click.option("--missing", multiple=True, metavar="ITEM", help="归还时缺少的资料。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def return_command(slip, missing, root, as_staff, on, no_commit) -> None:
+    """归还：档案管理员核对资料是否完整。"""
+    _run(root, as_staff, no_commit, "return", lambda tx: custody.give_back(tx, slip, day(on), list(missing)))
+
+
+@cli.group(name="certificate")
+def certificate_group() -> None:
+    """权证：入保险柜、退还客户。"""
+
+
+@certificate_group.command(name="receive")
+@click.option("--dossier", required=True)
+@click.option("--kind", "kind_", required=True)
+@click.option("--title", required=True)
+@click.option("--number", required=True)
+@click.option("--holder", required=True)
+@click.option("--quantity", default=1, type=int)
+@click.option("--location", required=True)
+@click.option("--listed-by", default=None, metavar="STAFF")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def certificate_receive(dossier, kind_, title, number, holder, quantity, location, listed_by, root, as_staff, on,
+                        no_commit) -> None:
+    details = {"kind": kind_, "title": title, "number": number, "holder": holder, "quantity": quantity,
+               "location": location}
+    if listed_by:
+        details["listed_by"] = listed_by
+    _run(root, as_staff, no_commit, "certificate receive",
+         lambda tx: custody.receive_certificate(tx, dossier, details, day(on)))
+
+
+@certificate_group.command(name="release")
+@click.argument("certificate")
+@click.option("--to", "to", required=True, help="领取人。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def certificate_release(certificate, to, root, as_staff, on, no_commit) -> None:
+    _run(root, as_staff, no_commit, "certificate release",
+         lambda tx: custody.release_certificate(tx, certificate, to, day(on)))
+
+
+@cli.group(name="complaint")
+def complaint_group() -> None:
+    """客诉：受理（dangan new complaint）、答复、结案。"""
+
+
+@complaint_group.command(name="reply")
+@click.argument("complaint")
+@click.option("--resolution", default=None)
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def complaint_reply(complaint, resolution, root, as_staff, on, no_commit) -> None:
+    _run(root, as_staff, no_commit, "complaint reply",
+         lambda tx: customers.reply_complaint(tx, complaint, day(on), resolution))
+
+
+@complaint_group.command(name="close")
+@click.argument("complaint")
+@click.option("--feedback", required=True)
+@click.option("--satisfaction", required=True, type=click.IntRange(1, 5))
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def complaint_close(complaint, feedback, satisfaction, root, as_staff, on, no_commit) -> None:
+    _run(root, as_staff, no_commit, "complaint close",
+         lambda tx: customers.close_complaint(tx, complaint, day(on), feedback, satisfaction))
+
+
+@cli.command(name="review")
+@click.option("--department", required=True)
+@click.option("--period", required=True, metavar="2025H2")
+@click.option("--decision", "decisions", multiple=True, required=True, metavar="CUSTOMER=FROM:TO:REASON")
+@click.option("--effective", default=None, metavar="DATE", help="决定生效日期（默认评审当天）。")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def review_command(department, period, decisions, effective, root, as_staff, on, no_commit) -> None:
+    """半年度阶段评审：逐个客户定级，写入客户的等级变更记录。"""
+    parsed = []
+    for text in decisions:
+        customer, _, rest = text.partition("=")
+        parts = rest.split(":", 2)
+        if len(parts) != 3:
+            raise EnvironmentProblem(f"--decision {text}: 应写作 客户=原等级:新等级:理由")
+        decision = {"customer": customer, "from": parts[0], "to": parts[1], "reason": parts[2]}
+        decision["effective_on"] = day(effective or on)
+        parsed.append(decision)
+    rid = f"PS{period}-{department.upper()}"
+    _run(root, as_staff, no_commit, "review",
+         lambda tx: customers.review(tx, rid, period, department, parsed, day(on)))
+
+
+@cli.group(name="dispose")
+def dispose_group() -> None:
+    """销毁：编制销毁清册、批准（dangan sign disposal ID approved）、监销、执行。"""
+
+
+@dispose_group.command(name="new")
+@click.option("--dossier", "dossiers_", multiple=True, required=True)
+@click.option("--reason", required=True)
+@click.option("--method", type=click.Choice(["shred", "burn", "pulp", "other"]), default="shred")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def dispose_new(dossiers_, reason, method, root, as_staff, on, no_commit) -> None:
+    values = {"dossiers": list(dossiers_), "reason": reason, "method": method}
+    _run(root, as_staff, no_commit, "dispose new",
+         lambda tx: records.new_record(tx, "disposal", values, int(day(on)[:4]))[1])
+
+
+@dispose_group.command(name="supervise")
+@click.argument("disposal")
+@root_option
+@as_option
+@no_commit_option
+def dispose_supervise(disposal, root, as_staff, no_commit) -> None:
+    _run(root, as_staff, no_commit, "dispose supervise", lambda tx: custody.supervise(tx, disposal))
+
+
+@dispose_group.command(name="execute")
+@click.argument("disposal")
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def dispose_execute(disposal, root, as_staff, on, no_commit) -> None:
+    _run(root, as_staff, no_commit, "dispose execute", lambda tx: custody.execute_disposal(tx, disposal, day(on)))
+
+
+@cli.command(name="reassign")
+@click.option("--from", "source", required=True, metavar="STAFF")
+@click.option("--to", "target", required=True, metavar="STAFF")
+@root_option
+@as_option
+@no_commit_option
+def reassign_command(source, target, root, as_staff, no_commit) -> None:
+    """离职交接：把一个人的全部客户、待办移交和借阅转给另一个人，一次提交。"""
+    _run(root, as_staff, no_commit, "reassign", lambda tx: customers.reassign(tx, source, target))
+
+
+@cli.command(name="amend")
+@click.argument("dossier")
+@click.option("--set", "sets", multiple=True, required=True, metavar="FIELD=VALUE")
+@click.option("--reason", required=True)
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
+    """经批准更正已归档的档案（由有权审批人执行）。"""
+    index = _load(root)
+    changes = {path: records.coerce(index, "dossier", path, text) for path, text in _pairs(sets).items()}
+    _run(root, as_staff, no_commit, "amend", lambda tx: dossiers.amend(tx, dossier, changes, reason, day(on)))
+
+
+@cli.command(name="renumber")
+@click.argument("dossier")
+@click.argument("new", required=False)
+@root_option
+@as_option
+@no_commit_option
+def renumber_command(dossier, new, root, as_staff, no_commit) -> None:
+    """为档案重新编号（如两人取了同一个号），并更正所有引用它的记录。"""
+    index = _load(root)
+    record = index.get("dossier", dossier)
+    if record is None:
+        raise EnvironmentProblem(f"没有这份档案：{dossier}")
+    if new is None:
+        from .next_number import next_dossier
+
+        new = next_dossier(index, int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year,
+                           str(record.get("business_type")))
+    _run(root, as_staff, no_commit, "renumber", lambda tx: records.renumber(tx, dossier, new))
+
+
+@cli.command(name="visit")
+@click.option("--customer", required=True)
+@click.option("--kind", "kind_", required=True,
+              type=click.Choice(["purchase", "non_purchase", "complaint", "key_customer", "festival", "follow_up",
+                                 "appointment", "routine"]))
+@click.option("--method", default="phone", type=click.Choice(["phone", "onsite", "wechat", "email", "sms", "other"]))
+@click.option("--basis", default=None, help="依据的合同或客诉编号。")
+@click.option("--purpose", default=None)
+@click.option("--outcome", default=None)
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def visit_command(customer, kind_, method, basis, purpose, outcome, root, as_staff, on, no_commit) -> None:
+    """记录一次回访（回访人是当前用户）。"""
+    def change(tx: Transaction) -> str:
+        values = {"customer": customer, "staff": tx.actor, "date": day(on), "method": method, "kind": kind_}
+        for key, value in (("basis", basis), ("purpose", purpose), ("outcome", outcome)):
+            if value:
+                values[key] = value
+        return records.new_record(tx, "visit", values, int(day(on)[:4]))[1]
+
+    _run(root, as_staff, no_commit, "visit", change)
+
+
+@complaint_group.command(name="receive")
+@click.option("--customer", required=True)
+@click.option("--channel", default="phone",
+              type=click.Choice(["phone", "email", "letter", "onsite", "wechat", "web", "other"]))
+@click.option("--category", required=True,
+              type=click.Choice(["service", "quality", "billing", "delivery", "process", "staff", "other"]))
+@click.option("--urgent", is_flag=True)
+@click.option("--description", required=True)
+@click.option("--department", default=None)
+@root_option
+@as_option
+@on_option
+@no_commit_option
+def complaint_receive(customer, channel, category, urgent, description, department, root, as_staff, on,
+                      no_commit) -> None:
+    """受理一件客诉（受理人是当前用户）。"""
+    def change(tx: Transaction) -> str:
+        values = {"customer": customer, "received": {"by": tx.actor, "date": day(on)}, "channel": channel,
+                  "category": category, "urgent": urgent, "description": description}
+        if department:
+            values["department"] = department
+        return records.new_record(tx, "complaint", values, int(day(on)[:4]))[1]
+
+    _run(root, as_staff, no_commit, "complaint receive", change)

@@ -1,0 +1,176 @@
+"""One act, safely: edit records round-trip, check the new state, write atomically, commit.
+
+    tx = Transaction(index, actor="S004")
+    data = tx.edit("dossier", "2024鸿借字第001号")   # ruamel data: comments and order kept
+    ...change data...
+    tx.apply("handover", "A角移交B角：2024鸿借字第001号")
+
+`apply` validates the new state (schema, references, rules) against the current one and
+refuses the act with the rules' messages if it adds an error; nothing is written then.
+Each file is written to a temporary file, fsynced and renamed over the old one, and only
+if nobody changed it since it was read. The act is committed as the git user, who must
+be the staff member the act names, with trailers `Dangan-Act:` and `Dangan-Record:`;
+with `signatures.mode: required` the commit is signed (`git commit -S`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import checks
+from .index import Index
+from .problems import ERROR, Problem
+from .yamlstyle import SCHEMA_LINE, dumps, loads, to_yaml
+
+
+class Refused(Exception):
+    """The act is not allowed; nothing was written."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class Staged:
+    kind: str
+    id: str
+    rel: str
+    data: Any
+    original: bytes | None  # None: a new file
+    new_rel: str | None = None  # a rename (renumbering)
+
+
+@dataclass
+class Transaction:
+    index: Index
+    actor: str | None = None  # the staff member the act names
+    staged: dict[str, Staged] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+    def folder(self, kind: str) -> str:
+        return self.index.schemas.annotations(kind)["folder"]
+
+    def rel(self, kind: str, rid: str) -> str:
+        return f"records/{self.folder(kind)}/{rid}.yaml"
+
+    def edit(self, kind: str, rid: str) -> Any:
+        key = f"{kind}/{rid}"
+        if key in self.staged:
+            return self.staged[key].data
+        record = self.index.get(kind, rid)
+        if record is None:
+            raise Refused(f"没有这条记录：{kind}/{rid} (no such record)")
+        raw = (self.index.root / record.file).read_bytes()
+        text = raw.decode("utf-8-sig")
+        if "<<<<<<< " in text:
+            raise Refused(f"{record.file} 有未解决的合并冲突 (unresolved merge conflict)")
+        self.staged[key] = Staged(kind, rid, record.file, loads(text), raw)
+        return self.staged[key].data
+
+    def create(self, kind: str, rid: str, data: dict) -> Any:
+        rel = self.rel(kind, rid)
+        if (self.index.root / rel).exists() or self.index.get(kind, rid) is not None:
+            raise Refused(f"{rel} 已存在 (already exists)")
+        node = to_yaml(data)
+        node.yaml_set_start_comment(SCHEMA_LINE.format(kind=kind).removeprefix("# ").rstrip("\n"))
+        self.staged[f"{kind}/{rid}"] = Staged(kind, rid, rel, node, None)
+        return node
+
+    def texts(self) -> dict[str, str]:
+        return {(s.new_rel or s.rel): dumps(s.data) for s in self.staged.values()}
+
+    # --- validation ---------------------------------------------------------------------------
+    def check(self) -> list[Problem]:
+        """Errors the new state has that the current one has not."""
+        def key(p: Problem) -> tuple:
+            return (p.code, p.record or p.file, p.field, tuple(sorted((k, str(v)) for k, v in p.args.items())))
+
+        before = {key(p) for p in checks.run(self.index) if p.severity == ERROR}
+        after_index = self.index.overlay(self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
+        return [p for p in checks.run(after_index) if p.severity == ERROR and key(p) not in before
+                and not p.code.startswith(("sig.", "history."))]
+
+    # --- writing ------------------------------------------------------------------------------
+    def apply(self, act: str, message: str, *, commit: bool = True) -> list[str]:
+        """Check, write and commit; return the files written."""
+        problems = self.check()
+        if problems:
+            raise Refused("此动作违反规则，未写入任何文件 (refused: nothing was written)", problems)
+        self._verify_actor()
+        written = []
+        for staged in self.staged.values():
+            target = staged.new_rel or staged.rel
+            _atomic_write(self.index.root, staged.rel, target, dumps(staged.data), staged.original)
+            written.append(target)
+            if staged.new_rel:
+                written.append(staged.rel)
+        if _is_repo(self.index.root):
+            _git(self.index.root, "add", "--all", "--", *written)
+            if commit:
+                self._commit(act, message)
+        return written
+
+    def _git_user(self) -> str | None:
+        try:
+            return _git(self.index.root, "config", "user.email").strip().lower() or None
+        except Refused:
+            return None
+
+    def _verify_actor(self) -> None:
+        if self.actor is None or not _is_repo(self.index.root):
+            return
+        email = self._git_user()
+        person = self.index.get("staff", self.actor)
+        emails = {e.lower() for e in (person.get("emails") or [])} if person else set()
+        if email not in emails:
+            raise Refused(f"此动作须由 {self.actor} 本人提交，当前 git 用户是 {email or '（未设置）'} "
+                          f"(this act must be committed by {self.actor} themself)")
+
+    def _commit(self, act: str, message: str) -> None:
+        mode = (self.index.policy_data.get("signatures") or {}).get("mode", "off")
+        args = ["commit", "-q", "-m", message, "--trailer", f"Dangan-Act: {act}"]
+        for staged in self.staged.values():
+            args += ["--trailer", f"Dangan-Record: {staged.kind}/{staged.id}"]
+        if mode == "required":
+            args.insert(1, "-S")
+        _git(self.index.root, *args)
+
+
+def _is_repo(root: Path) -> bool:
+    return (root / ".git").exists()
+
+
+def _git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise Refused(f"git {args[0]}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def _atomic_write(root: Path, rel: str, target_rel: str, text: str, original: bytes | None) -> None:
+    """Temporary file, fsync, rename; refuse if the file changed since it was read."""
+    path, target = root / rel, root / target_rel
+    current = path.read_bytes() if path.exists() else None
+    if current != original:
+        raise Refused(f"{rel} 在读取后被他人修改，未覆盖 (changed by someone else since it was read)")
+    if target != path and target.exists():
+        raise Refused(f"{target_rel} 已存在 (already exists)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    if target != path:
+        path.unlink()
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
