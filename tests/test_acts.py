@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import REPO, customer, staff
+from conftest import REPO, customer, dossier, staff
 from dangan import yamlstyle
 from dangan.cli import cli
 from gitarchive import GitArchive
@@ -298,3 +298,39 @@ def test_json_refusal_lists_rule_messages(repo):
     result = act(repo, "S004", "return", "JY2099-001")
     assert result.exit_code == 1
     _ = json  # the refusal is text for people; check --format json is for programs
+
+
+def test_two_branches_take_the_same_number(repo):
+    """Both take 2024鸿借字第002号; after the merge check says so and renumber fixes the later one."""
+    archived(repo)
+    base = head(repo)
+    repo.git("checkout", "-q", "-b", "other")
+    repo.add("dossier", dossier("2024鸿借字第002号", project="周记商贸流动资金贷款", status="preparing", handover=[]))
+    repo.commit("S004", "另一分支新建档案", date="2024-04-01")
+    repo.git("checkout", "-q", "main")
+    repo.add("dossier", dossier("2024鸿借字第002号", project="王小明第二笔贷款", status="preparing", handover=[]))
+    repo.commit("S004", "本分支新建档案", date="2024-04-01")
+    assert repo.git("merge", "-q", "other", check=False).returncode != 0  # add/add conflict
+    exit_code, problems = repo.check()
+    duplicate = [p for p in problems if p["code"] == "number.duplicate"]
+    assert exit_code == 1 and duplicate and "dangan renumber 2024鸿借字第002号 --resolve" in duplicate[0]["hint"]
+    result = act(repo, "S004", "renumber", "2024鸿借字第002号", "--resolve")
+    assert result.exit_code == 0, result.output
+    assert data(repo, "dossier", "2024鸿借字第002号")["project"] == "王小明第二笔贷款"
+    assert data(repo, "dossier", "2024鸿借字第003号")["project"] == "周记商贸流动资金贷款"
+    assert repo.check()[0] == 0 and base != head(repo)
+
+
+def test_new_asks_for_what_is_missing_with_choices(repo):
+    for key, value in (("user.name", "S004"), ("user.email", repo.email("S004")), ("gpg.format", "ssh"),
+                       ("user.signingkey", str(repo.keys / "S004"))):
+        repo.git("config", key, value)
+    answers = "\n".join(["KH0001", "S004", "phone", "follow_up"]) + "\n"
+    result = CliRunner().invoke(cli, ["new", "visit", "--set", "date=2024-04-03", "--on", "2024-04-03",
+                                      "--root", str(repo.root)],
+                                input=answers, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "KH0001=王小明" in result.output and "follow_up=跟进" in result.output
+    assert data(repo, "visit", "HF2024-0001")["customer"] == "KH0001"
+    result = CliRunner().invoke(cli, ["new", "visit", "--root", str(repo.root)], input="KH0404\n")
+    assert result.exit_code != 0 and not repo.path("visit", "HF2024-0002").exists()  # not a customer

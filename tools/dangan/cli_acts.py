@@ -51,11 +51,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("kind")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="字段值，可重复；如 --set name=张三。")
 @click.option("--yes", is_flag=True, help="发现疑似重复客户时仍然新建。")
+@click.option("--no-input", is_flag=True, help="不提问：缺少的必填字段由检查报告（用于脚本）。")
 @root_option
 @as_option
 @on_option
 @no_commit_option
-def new_command(kind: str, sets: tuple[str, ...], yes: bool, root, as_staff, on, no_commit) -> None:
+def new_command(kind: str, sets: tuple[str, ...], yes: bool, no_input: bool, root, as_staff, on, no_commit) -> None:
     """新建一条记录（客户、档案、合同、回访、客诉……），编号按制度自动取下一个。"""
     index = _load(root)
     if kind not in index.schemas.kinds or kind == "policy":
@@ -66,9 +67,8 @@ def new_command(kind: str, sets: tuple[str, ...], yes: bool, root, as_staff, on,
         records.set_path(values, path, records.coerce(index, kind, path, text))
     required = [k for k in index.schemas.raw[kind].get("required", []) if k not in ("id", "created")]
     for name in required:
-        if name not in values and sys.stdin.isatty():
-            label = index.schemas.label(kind, (name,))
-            values[name] = records.coerce(index, kind, name, click.prompt(f"{label}（{name}）"))
+        if name not in values and not no_input:
+            values[name] = records.coerce(index, kind, name, _ask(index, kind, name))
     if kind == "customer":
         values["_on"] = when
         duplicates = records.likely_duplicates(index, values)
@@ -78,6 +78,31 @@ def new_command(kind: str, sets: tuple[str, ...], yes: bool, root, as_staff, on,
                 raise EnvironmentProblem("未新建：请确认不是重复客户后加 --yes (not created)")
     year = int(when[:4])
     _run(root, as_staff, no_commit, f"new {kind}", lambda tx: records.new_record(tx, kind, values, year)[1])
+
+
+def _ask(index, kind: str, name: str) -> str:
+    """Prompt for a field, offering the schema's values or the index's records as choices."""
+    info = index.schemas.field_info(kind, (name,))
+    schema = info.schema if info else {}
+    label = f"{index.schemas.label(kind, (name,))}（{name}）"
+    choices: list[str] = []
+    if schema.get("enum"):
+        labels = schema.get("x-labels") or {}
+        click.echo("  " + "  ".join(f"{v}={labels.get(v, v)}" for v in schema["enum"]))
+        choices = list(schema["enum"])
+    elif schema.get("x-ref") in index.schemas.kinds:
+        records_ = sorted(index.of(schema["x-ref"]).values(), key=lambda r: r.id)
+        if len(records_) <= 40:
+            click.echo("  " + "  ".join(f"{r.id}={r.get('name') or r.get('project') or ''}" for r in records_))
+        choices = [r.id for r in records_]
+    elif str(schema.get("x-ref", "")).startswith("policy:"):
+        section = index.policy_data
+        for part in schema["x-ref"].removeprefix("policy:").split("."):
+            section = section.get(part) if isinstance(section, dict) else {}
+        choices = list(section or {})
+        click.echo("  " + "  ".join(f"{k}={(v or {}).get('name', k)}" for k, v in (section or {}).items()))
+    kind_of = click.Choice(choices) if choices else str
+    return str(click.prompt(label, type=kind_of, show_choices=False))
 
 
 @cli.command(name="handover")
@@ -330,21 +355,36 @@ def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
 @cli.command(name="renumber")
 @click.argument("dossier")
 @click.argument("new", required=False)
+@click.option("--resolve", is_flag=True, help="合并后两份记录取了同一个号：保留本分支的，合并进来的一份改用新号。")
 @root_option
 @as_option
 @no_commit_option
-def renumber_command(dossier, new, root, as_staff, no_commit) -> None:
+def renumber_command(dossier, new, resolve, root, as_staff, no_commit) -> None:
     """为档案重新编号（如两人取了同一个号），并更正所有引用它的记录。"""
     index = _load(root)
     record = index.get("dossier", dossier)
-    if record is None:
+    if record is None and not resolve:
         raise EnvironmentProblem(f"没有这份档案：{dossier}")
     if new is None:
         from .next_number import next_dossier
 
-        new = next_dossier(index, int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year,
-                           str(record.get("business_type")))
+        business_type = record.get("business_type") if record else _conflicted_type(index, dossier)
+        year = int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year
+        new = next_dossier(index, year, str(business_type), taken=(dossier,))
+    if resolve:
+        _run(root, as_staff, no_commit, "renumber", lambda tx: records.resolve_duplicate(tx, dossier, new))
+        return
     _run(root, as_staff, no_commit, "renumber", lambda tx: records.renumber(tx, dossier, new))
+
+
+def _conflicted_type(index, dossier: str) -> str:
+    from . import conflicts, loader
+
+    path = index.root / "records" / index.schemas.annotations("dossier")["folder"] / f"{dossier}.yaml"
+    if not path.is_file():
+        raise EnvironmentProblem(f"没有这份档案：{dossier}")
+    _, theirs = conflicts.sides(path.read_text(encoding="utf-8-sig"))
+    return str((loader.parse(theirs, "", []).data or {}).get("business_type"))
 
 
 @cli.command(name="visit")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import loader
+from . import conflicts, loader
 from .problems import Problem, field_path
 from .schemas import SchemaSet, load_schemas
 from .validation import validate
@@ -158,6 +158,17 @@ def build(root: Path) -> Index:
     return index
 
 
+def _conflict(rel: str, text: str, stem: str) -> Problem:
+    """Two people who took the same number, or a plain conflict to resolve by hand."""
+    line = conflicts.first_marker_line(text)
+    ours, theirs = (loader.parse(side, rel, []).data for side in conflicts.sides(text))
+    if isinstance(ours, dict) and isinstance(theirs, dict) and ours.get("id") == theirs.get("id") == stem:
+        return Problem("number.duplicate", rel, line, 1, record=None, field="id",
+                       args={"value_": stem, "other": "合并进来的另一份记录 (the other branch's record)",
+                             "merge": True})
+    return Problem("file.conflict", rel, line, 1)
+
+
 def _scandir(folder: Path) -> list[os.DirEntry]:
     try:
         with os.scandir(folder) as it:
@@ -211,9 +222,8 @@ def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> R
 
 def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:
     problems = index.problems
-    if "<<<<<<< " in text and "\n=======" in text:
-        line = text[: text.index("<<<<<<< ")].count("\n") + 1
-        problems.append(Problem("file.conflict", rel, line, 1))
+    if conflicts.has_conflict(text):
+        problems.append(_conflict(rel, text, stem))
         return None
     parsed = loader.parse(text, rel, problems)
     if parsed.data is None:

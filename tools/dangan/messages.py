@@ -116,7 +116,7 @@ CATALOGUE: dict[str, Message] = {
     "number.type": Message("档号中的业务代字“{found}”与业务类型“{type}”（代字 {expected}）不符",
                            "number's type code '{found}' does not match business type '{type}' (code {expected})"),
     "number.duplicate": Message("编号重复：“{value_}”与 {other} 相同", "duplicate number: '{value_}' is also used by {other}",
-                                "为后建的记录重新编号（dangan renumber）。", "renumber the later record"),
+                                "为后建的记录重新编号：dangan renumber {value_}{resolve}。", "renumber the later record: dangan renumber {value_}{resolve}"),
     "number.gap": Message("{series} 的流水号缺少 {missing}（作废的号码须留作废记录）", "{series}: sequence numbers {missing} are missing (record voided numbers)",
                           "补建该档案，或建立状态为 voided 的作废号记录。", "create the dossier or a record with status voided"),
     "number.certificate": Message("权证编号“{value_}”应以其档号“{dossier}”开头", "certificate id '{value_}' must start with its dossier number '{dossier}'",
@@ -245,6 +245,8 @@ class _Args(dict):
             return f"（借阅单 {self['loan']} 未归还）" if self.get("loan") else "（没有未归还的借阅单）"
         if key == "loan_note_en":
             return f" (loan {self['loan']} is open)" if self.get("loan") else " (no open loan)"
+        if key == "resolve":
+            return " --resolve" if self.get("merge") else ""
         if key == "encoding_en":
             enc = self.get("encoding")
             return f" (it looks like {enc})" if enc else ""

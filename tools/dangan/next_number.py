@@ -20,13 +20,14 @@ def _next(pattern: str, existing: list[str], values: dict[str, str], **fixed) ->
     return format_number(pattern, seq=max(taken, default=0) + 1, **values, **fixed)
 
 
-def next_dossier(index: Index, year: int, business_type: str) -> str:
+def next_dossier(index: Index, year: int, business_type: str, taken: tuple[str, ...] = ()) -> str:
     policy = index.policy_data
     code = ((policy.get("dossier_types") or {}).get(business_type) or {}).get("code")
     if not code:
         raise ValueError(business_type)
     org = policy["organisation"]["short_name"]
-    return _next(policy["numbering"]["dossier"], list(index.of("dossier")), {"org": org, "type": code}, year=year)
+    return _next(policy["numbering"]["dossier"], [*index.of("dossier"), *taken], {"org": org, "type": code},
+                 year=year)
 
 
 def next_contract_number(index: Index, year: int, department: str) -> str:

@@ -121,6 +121,24 @@ def sign(tx: Transaction, kind: str, rid: str, field: str, on: str, note: str | 
     return f"{info.title}：{kind}/{rid}"
 
 
+def resolve_duplicate(tx: Transaction, number: str, new: str) -> str:
+    """After a merge in which two people took the same number: keep ours under it, give theirs `new`."""
+    from .. import conflicts
+    from ..transaction import Staged
+    from ..yamlstyle import loads
+
+    rel = tx.rel("dossier", number)
+    raw = (tx.index.root / rel).read_bytes()
+    text = raw.decode("utf-8-sig")
+    if not conflicts.has_conflict(text):
+        raise Refused(f"{rel} 没有合并冲突 (no merge conflict)")
+    ours, theirs = (loads(side) for side in conflicts.sides(text))
+    theirs["id"] = new
+    tx.staged[f"dossier/{number}"] = Staged("dossier", number, rel, ours, raw)
+    tx.staged[f"dossier/{new}"] = Staged("dossier", new, tx.rel("dossier", new), theirs, None)
+    return f"档号重复，后合并的一份改为 {new}：{number}"
+
+
 def renumber(tx: Transaction, number: str, new: str) -> str:
     """Give a dossier a new number everywhere it is referenced (after two people took the same one)."""
     index = tx.index

@@ -1,0 +1,38 @@
+"""Merge conflicts inside a record file: detected and explained, never parsed as data."""
+
+from __future__ import annotations
+
+import re
+
+MARKER = re.compile(r"^<<<<<<< ", re.MULTILINE)
+
+
+def has_conflict(text: str) -> bool:
+    return bool(MARKER.search(text))
+
+
+def first_marker_line(text: str) -> int:
+    found = MARKER.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def sides(text: str) -> tuple[str, str]:
+    """The file as each side of the merge wrote it: (ours, theirs); diff3 bases are dropped."""
+    ours, theirs, state = [], [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<< "):
+            state = "ours"
+        elif line.startswith("||||||| ") and state == "ours":
+            state = "base"
+        elif line.startswith("=======") and state in ("ours", "base"):
+            state = "theirs"
+        elif line.startswith(">>>>>>> ") and state == "theirs":
+            state = None
+        elif state is None:
+            ours.append(line)
+            theirs.append(line)
+        elif state == "ours":
+            ours.append(line)
+        elif state == "theirs":
+            theirs.append(line)
+    return "".join(ours), "".join(theirs)
