@@ -225,13 +225,13 @@ def test_no_commit_only_stages(repo):
 def test_someone_elses_change_is_not_overwritten(repo, monkeypatch):
     from dangan import transaction
 
-    real = transaction._atomic_write
+    real = transaction.atomic_write
 
     def meddle(root, rel, target, text, original):
         (root / rel).write_text((root / rel).read_text(encoding="utf-8") + "# 他人刚刚保存\n", encoding="utf-8")
         return real(root, rel, target, text, original)
 
-    monkeypatch.setattr(transaction, "_atomic_write", meddle)
+    monkeypatch.setattr(transaction, "atomic_write", meddle)
     result = act(repo, "S004", "handover", "2024鸿借字第001号", "--step", "a", "--on", "2024-03-13")
     assert result.exit_code == 1 and "被他人修改" in result.output
     assert repo.path("dossier", "2024鸿借字第001号").read_text(encoding="utf-8").endswith("# 他人刚刚保存\n")

@@ -105,7 +105,7 @@ class Transaction:
         written = []
         for staged in self.staged.values():
             target = staged.new_rel or staged.rel
-            _atomic_write(self.index.root, staged.rel, target, dumps(staged.data), staged.original)
+            atomic_write(self.index.root, staged.rel, target, dumps(staged.data), staged.original)
             written.append(target)
             if staged.new_rel:
                 written.append(staged.rel)
@@ -133,26 +133,46 @@ class Transaction:
 
     def _commit(self, act: str, message: str) -> None:
         mode = (self.index.policy_data.get("signatures") or {}).get("mode", "off")
-        args = ["commit", "-q", "-m", message, "--trailer", f"Dangan-Act: {act}"]
-        for staged in self.staged.values():
-            args += ["--trailer", f"Dangan-Record: {staged.kind}/{staged.id}"]
-        if mode == "required":
-            args.insert(1, "-S")
-        _git(self.index.root, *args)
+        records = [f"{staged.kind}/{staged.id}" for staged in self.staged.values()]
+        commit(self.index.root, message, [act], records, sign=mode == "required")
+
+
+def commit(root: Path, message: str, acts: list[str], records: list[str], *, sign: bool,
+           author: tuple[str, str] | None = None, key: Path | None = None, when: str | None = None) -> None:
+    """Commit what is staged, with `Dangan-Act:` and `Dangan-Record:` trailers.
+
+    By default as the configured git user with their signing key; the demo builder names
+    the author, their key and the date of each act it replays.
+    """
+    config: list[str] = []
+    if author:
+        config += ["-c", f"user.name={author[0]}", "-c", f"user.email={author[1]}"]
+    if key:
+        config += ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"]
+    args = [*config, "commit", "-q", "--allow-empty", "-m", message]
+    if sign:
+        args.append("-S")
+    for act in acts:
+        args += ["--trailer", f"Dangan-Act: {act}"]
+    for record in dict.fromkeys(records):
+        args += ["--trailer", f"Dangan-Record: {record}"]
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else None
+    _git(root, *args, env=env)
 
 
 def _is_repo(root: Path) -> bool:
     return (root / ".git").exists()
 
 
-def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+def _git(root: Path, *args: str, env: dict | None = None) -> str:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                            env={**os.environ, **env} if env else None)
     if result.returncode != 0:
         raise Refused(f"git {args[0]}: {result.stderr.strip()}")
     return result.stdout
 
 
-def _atomic_write(root: Path, rel: str, target_rel: str, text: str, original: bytes | None) -> None:
+def atomic_write(root: Path, rel: str, target_rel: str, text: str, original: bytes | None) -> None:
     """Temporary file, fsync, rename; refuse if the file changed since it was read."""
     path, target = root / rel, root / target_rel
     current = path.read_bytes() if path.exists() else None

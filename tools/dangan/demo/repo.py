@@ -24,6 +24,8 @@ from ruamel.yaml import YAML
 from ..acts import Act, acts
 from ..index import Index, Record
 from ..schemas import load_schemas
+from ..transaction import atomic_write, commit
+from ..yamlstyle import dumps
 from .records import REPO, demo_records, folders
 from .write import yaml
 
@@ -190,26 +192,24 @@ def _message(index: Index, group: list[Event]) -> str:
 
 def _commit(root: Path, index: Index, keys: dict[str, Path], signer: str, day: str, message: str,
             files: list[str], minute: int, group: list[Event] | None = None) -> str:
+    """The same commit as every act's (transaction.commit): as the signer, with their key, on the act's day."""
     person = index.get("staff", signer)
     name = person.get("name") if person else signer
     email = (person.get("emails") or [f"{signer.lower()}@example.invalid"])[0] if person else signer
     stamp = f"{day}T{9 + minute // 60:02d}:{minute % 60:02d}:00+08:00"
-    trailers = []
-    for event in group or []:
-        trailers += ["--trailer", f"Dangan-Record: {event.record.key}"]
-        trailers += [x for a in event.acts for x in ("--trailer", f"Dangan-Act: {a.flat}")]
+    acts_ = [a.flat for event in group or [] for a in event.acts]
+    records_ = [event.record.key for event in group or []]
     _git(root, "add", "--all", *(["--", *files] if files else []))
-    _git(root, "-c", f"user.name={name}", "-c", f"user.email={email}", "-c", "gpg.format=ssh",
-         "-c", f"user.signingkey={keys.get(signer, keys[FOUNDER])}", "commit", "-q", "-S", "--allow-empty",
-         "-m", message, *trailers, env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    commit(root, message, acts_, records_, sign=True, author=(name, email), key=keys.get(signer, keys[FOUNDER]),
+           when=stamp)
     return _git(root, "rev-parse", "HEAD").strip()
 
 
 def _write(root: Path, rel: str, data: dict, dumper: YAML) -> None:
+    """Written as every act writes a record (transaction's atomic write, the archive's YAML style)."""
     path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        dumper.dump(data, out)
+    original = path.read_bytes() if path.exists() else None
+    atomic_write(root, rel, rel, dumps(data), original)
 
 
 def _policy(target: Path, start: str) -> None:
