@@ -77,8 +77,10 @@ def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output:
         problems = [p for p in problems if p.file in changed]
     if paths:
         wanted = [_relative(index.root, p) for p in paths]
-        problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/")
-                                               or w in ("", ".") for w in wanted)]
+        files = {p.file for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/")
+                                                 or w in ("", ".") for w in wanted)}
+        files |= _referencing(index, wanted)
+        problems = [p for p in problems if p.file in files]
     records = len(index)
     if output:
         with open(output, "w", encoding="utf-8") as out:
@@ -87,6 +89,21 @@ def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output:
         report.write(problems, records, fmt, lang, sys.stdout)
     errors, _ = report.counts(problems)
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def _referencing(index: Index, wanted: list[str]) -> set[str]:
+    """Files of the records that name a record in `wanted` (a changed id breaks them too)."""
+    from .schemas import values_at
+
+    named = {(r.kind, r.id) for r in index if any(r.file == w or r.file.startswith(w.rstrip("/") + "/")
+                                                  for w in wanted)}
+    out = set()
+    for record in index:
+        for info in index.schemas.references.get(record.kind, ()):
+            if any((info.ref, v) in named for _, v in values_at(record.data, info.path)):
+                out.add(record.file)
+                break
+    return out
 
 
 def _changed_since(root: Path, rev: str) -> set[str]:
@@ -344,6 +361,21 @@ def verify_command(root: str | None, fmt: str) -> None:
                 extra = f"（{len(item.problems)} 个问题）" if item.problems else ""
                 click.echo(f"  [{mark}] {item.name}{extra}")
     sys.exit(EXIT_OK if all(i.passed for i in items) else EXIT_PROBLEMS)
+
+
+@cli.command(name="init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--name", prompt="单位全称", help="单位全称，如 鸿远小额贷款有限公司。")
+@click.option("--short-name", prompt="单位简称（用于档号，如 鸿）", help="单位简称，用于档号。")
+def init_command(directory: str, name: str, short_name: str) -> None:
+    """新建一个空的档案库：制度、schema、网站、编辑器设置、pre-commit 和 CI，并做第一次提交。"""
+    from . import init
+
+    try:
+        init.create(Path(directory), name, short_name)
+    except init.InitError as exc:
+        raise EnvironmentProblem(str(exc)) from None
+    click.echo(f"已建立档案库 {directory}。下一步：在 records/staff/ 中登记员工，然后 dangan check --root {directory}")
 
 
 @cli.command(name="demo")

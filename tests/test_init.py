@@ -1,0 +1,110 @@
+"""A new archive (dangan init), editor validation by the real yaml-language-server, and the real pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from lsp_client import diagnostics
+
+from dangan.schemas import load_schemas
+
+
+def run(*args: str, cwd=None, check: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, timeout=300, check=check)
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Path:
+    target = tmp_path / "archive"
+    result = run("dangan", "init", str(target), "--name", "测试融资担保有限公司", "--short-name", "测")
+    assert result.returncode == 0, result.stderr
+    for key, value in (("user.name", "档案管理员"), ("user.email", "admin@ceshi.example")):
+        run("git", "-C", str(target), "config", key, value, check=True)
+    return target
+
+
+def test_init_makes_a_checked_archive(fresh):
+    result = run("dangan", "check", "--root", str(fresh))
+    assert result.returncode == 0 and "检查通过" in result.stdout
+    for name in (".gitignore", ".pre-commit-config.yaml", ".github/workflows/dangan.yml", ".gitlab-ci.yml",
+                 ".vscode/settings.json", "schemas/customer.schema.json", "records/policy.yaml"):
+        assert (fresh / name).is_file(), name
+    assert run("git", "-C", str(fresh), "rev-list", "--count", "HEAD").stdout.strip() == "1"
+    policy = (fresh / "records" / "policy.yaml").read_text(encoding="utf-8")
+    assert "name: 测试融资担保有限公司" in policy and "short_name: 测" in policy
+    assert run("dangan", "init", str(fresh), "--name", "x", "--short-name", "x").returncode == 2  # not empty
+
+
+def test_editor_settings_cover_every_kind(fresh):
+    settings = json.loads((fresh / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    schemas = load_schemas(fresh / "schemas", fresh)
+    mapped = {Path(k).name: v for k, v in settings["yaml.schemas"].items()}
+    assert mapped["policy.schema.json"] == ["records/policy.yaml"]
+    for folder, kind in schemas.folders.items():
+        assert mapped[f"{kind}.schema.json"] == [f"records/{folder}/*.yaml"]
+    assert json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))["yaml.schemas"] == \
+        settings["yaml.schemas"]  # this repository uses the same settings
+
+
+def yaml_language_server() -> str:
+    found = os.environ.get("YAML_LANGUAGE_SERVER") or shutil.which("yaml-language-server")
+    local = REPO / ".ci" / "node" / "node_modules" / ".bin" / "yaml-language-server"
+    found = found or (str(local) if local.exists() else None)
+    assert found, "yaml-language-server is installed by .ci/run (npm install --prefix .ci/node yaml-language-server)"
+    return found
+
+
+def test_editor_reports_a_schema_error_from_the_modeline(fresh):
+    record = fresh / "records" / "customers" / "KH0001.yaml"
+    record.parent.mkdir(parents=True)
+    record.write_text("# yaml-language-server: $schema=../../schemas/customer.schema.json\n"
+                      "id: KH0001\ntype: individual\nname: 王小明\nstatus: vip\n", encoding="utf-8")
+    found = diagnostics(yaml_language_server(), fresh, record, {"validate": True, "schemaStore": {"enable": False}})
+    assert found, "no diagnostics"
+    status = [d for d in found if d["range"]["start"]["line"] == 4]
+    assert status and "prospect" in status[0]["message"]  # the enum of 客户状态
+    assert any("owner" in d["message"] for d in found)
+
+
+def test_editor_reports_a_schema_error_from_the_workspace_settings(fresh):
+    settings = json.loads((fresh / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    schemas = {(fresh / path).resolve().as_uri(): globs for path, globs in settings["yaml.schemas"].items()}
+    record = fresh / "records" / "dossiers" / "2024测借字第001号.yaml"
+    record.parent.mkdir(parents=True)
+    record.write_text("id: 2024测借字第001号\nstatus: archived\ntotal_pages: 八页\n", encoding="utf-8")
+    found = diagnostics(yaml_language_server(), fresh, record,
+                        {"validate": True, "schemaStore": {"enable": False}, "schemas": schemas})
+    assert found and any(d["range"]["start"]["line"] == 2 for d in found)  # total_pages is not an integer
+
+
+def test_pre_commit_refuses_a_bad_commit(fresh):
+    assert run("pre-commit", "validate-config", ".pre-commit-config.yaml", cwd=fresh).returncode == 0
+    assert run("pre-commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")).returncode == 0
+    assert run("pre-commit", "install", cwd=fresh).returncode == 0
+    staff = fresh / "records" / "staff" / "S001.yaml"
+    staff.parent.mkdir(parents=True)
+    staff.write_text("id: S001\nname: 张三\nroles: [archivist]\ndepartment: zh\nemails: [admin@ceshi.example]\n"
+                     "joined_on: '2024-01-02'\nmobile: 13904710001\n", encoding="utf-8")
+    run("git", "-C", str(fresh), "add", "--all", check=True)
+    refused = run("git", "-C", str(fresh), "commit", "-m", "新员工")
+    assert refused.returncode != 0 and "yaml.needs-quotes" in refused.stdout + refused.stderr
+    staff.write_text(staff.read_text(encoding="utf-8").replace("13904710001", "'13904710001'"), encoding="utf-8")
+    run("git", "-C", str(fresh), "add", "--all", check=True)
+    accepted = run("git", "-C", str(fresh), "commit", "-m", "新员工")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_ci_workflows_run_the_check_since(fresh):
+    github = (fresh / ".github" / "workflows" / "dangan.yml").read_text(encoding="utf-8")
+    gitlab = (fresh / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    assert "dangan check --since" in github and "--format github" in github and "dangan site build" in github
+    assert "--format gitlab" in gitlab and "codequality" in gitlab and "pages:" in gitlab
+    import yaml
+    assert yaml.safe_load(github)["jobs"]["check"]["steps"]
+    assert yaml.safe_load(gitlab)["dangan-check"]["artifacts"]["reports"]["codequality"]
