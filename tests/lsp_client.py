@@ -55,9 +55,9 @@ def diagnostics(server: str, root: Path, document: Path, settings: dict, timeout
                 items = message.get("params", {}).get("items", [])
                 result = [settings for _ in items] if message["method"] == "workspace/configuration" else None
                 send({"id": message["id"], "result": result})
-            elif message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
-                if message["params"]["diagnostics"]:
-                    return message["params"]["diagnostics"]
+            elif (message.get("method") == "textDocument/publishDiagnostics"
+                  and message["params"]["uri"] == uri and message["params"]["diagnostics"]):
+                return message["params"]["diagnostics"]
         return None
     finally:
         proc.kill()

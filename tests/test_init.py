@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from lsp_client import diagnostics
 
+from conftest import REPO
 from dangan.schemas import load_schemas
+from lsp_client import diagnostics
 
 
 def run(*args: str, cwd=None, check: bool = False) -> subprocess.CompletedProcess:
