@@ -380,9 +380,18 @@ def init_command(directory: str, name: str, short_name: str) -> None:
 
 @cli.command(name="demo")
 @click.argument("directory", type=click.Path(file_okay=False))
-def demo_command(directory: str) -> None:
+@click.option("--size", type=click.IntRange(100, 10_000_000), default=None,
+              help="只写出约 N 条记录的大档案库（示例公司按比例复制，不建 git 历史），用于压力测试。")
+def demo_command(directory: str, size: int | None) -> None:
     """在 DIR 建立示例档案库：每个经手动作由本人按日期顺序提交并以 SSH 签名。"""
     from .demo import repo
+
+    if size:
+        from .demo.scale import write_archive
+
+        count = write_archive(Path(directory), size)
+        click.echo(f"已在 {directory} 写出 {count} 条记录。")
+        return
 
     try:
         commits = repo.build(Path(directory))
