@@ -48,9 +48,9 @@ def valid_records(f: Facts, customer: str, sale: dt.date) -> list[tuple[dt.date,
     """(date, kind, visit) of every follow-up or appointment valid on the day of the sale."""
     settings = _settings(f)
     out = []
-    for visit in f.index.of("visit").values():
+    for visit in f.visits_by_customer.get(customer, ()):
         kind, when = visit.get("kind"), date(visit.get("date"))
-        if visit.get("customer") != customer or kind not in KINDS or when is None:
+        if kind not in KINDS or when is None:
             continue
         if when <= sale <= when + dt.timedelta(days=settings[kind]):
             out.append((when, kind, visit))

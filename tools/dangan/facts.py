@@ -148,6 +148,14 @@ class Facts:
         return [loan for loan in self.loans_by_item.get((kind, item), []) if is_open(loan)]
 
     @cached_property
+    def visits_by_customer(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for visit in self.index.of("visit").values():
+            if isinstance(visit.get("customer"), str):
+                out[visit.get("customer")].append(visit)
+        return out
+
+    @cached_property
     def certificates_by_dossier(self) -> dict[str, list[Record]]:
         out: dict[str, list[Record]] = defaultdict(list)
         for cert in self.index.of("certificate").values():

@@ -158,11 +158,12 @@ def build(root: Path) -> Index:
     return index
 
 
-def _conflict(rel: str, text: str, stem: str) -> Problem:
-    """Two people who took the same number, or a plain conflict to resolve by hand."""
+def _conflict(root: Path, rel: str, text: str, stem: str) -> Problem:
+    """Two people who took the same number (both added the file), or a conflict to resolve by hand."""
     line = conflicts.first_marker_line(text)
     ours, theirs = (loader.parse(side, rel, []).data for side in conflicts.sides(text))
-    if isinstance(ours, dict) and isinstance(theirs, dict) and ours.get("id") == theirs.get("id") == stem:
+    same_id = isinstance(ours, dict) and isinstance(theirs, dict) and ours.get("id") == theirs.get("id") == stem
+    if same_id and conflicts.added_on_both_sides(root, rel):
         return Problem("number.duplicate", rel, line, 1, record=None, field="id",
                        args={"value_": stem, "other": "合并进来的另一份记录 (the other branch's record)",
                              "merge": True})
@@ -223,7 +224,7 @@ def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> R
 def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:
     problems = index.problems
     if conflicts.has_conflict(text):
-        problems.append(_conflict(rel, text, stem))
+        problems.append(_conflict(index.root, rel, text, stem))
         return None
     parsed = loader.parse(text, rel, problems)
     if parsed.data is None:

@@ -44,6 +44,13 @@ def _is_date(value: object) -> bool:
     return True
 
 
+def _fast_date(value: object) -> bool:
+    try:
+        return _is_date(value)
+    except ValueError:
+        return False
+
+
 @FORMATS.checks("year-month")
 def _is_month(value: object) -> bool:
     return not isinstance(value, str) or bool(_MONTH.match(value))
@@ -85,6 +92,27 @@ class SchemaSet:
         resources = [(doc["$id"], Resource.from_contents(doc, default_specification=DRAFT202012))
                      for doc in self.raw.values() if isinstance(doc.get("$id"), str)]
         return Registry().with_resources(resources)
+
+    @cached_property
+    def fast(self) -> dict[str, Any]:
+        """jsonschema-rs validators, compiled once: ~20x faster, used to say "valid" quickly;
+        jsonschema stays the reference for messages when a record is not valid."""
+        try:
+            import jsonschema_rs
+        except ImportError:  # pragma: no cover - a declared dependency
+            return {}
+        registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in self.raw.values()])
+        formats = {"date": _fast_date, "email": _is_email, "year-month": _is_month}
+        out = {}
+        for kind, doc in self.raw.items():
+            if kind == COMMON:
+                continue
+            try:
+                out[kind] = jsonschema_rs.Draft202012Validator(doc, formats=formats, validate_formats=True,
+                                                               registry=registry)
+            except Exception:
+                continue
+        return out
 
     @cached_property
     def validators(self) -> dict[str, Draft202012Validator]:
