@@ -75,6 +75,7 @@ class Index:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # from reading and validating
     files: int = 0
+    cache: Any = None  # a RecordCache while building
 
     def of(self, kind: str) -> dict[str, Record]:
         return self.records.get(kind, {})
@@ -122,11 +123,15 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def build(root: Path) -> Index:
-    """Read the whole archive under `root` into an index."""
+def build(root: Path, *, cache: bool = True) -> Index:
+    """Read the whole archive under `root` into an index (reusing what the cache already parsed)."""
+    from .record_cache import RecordCache
+
     root = root.resolve()
     schemas = load_schemas(root / "schemas", root)
     index = Index(root, schemas, problems=list(schemas.problems))
+    if cache and not os.environ.get("DANGAN_NO_CACHE"):
+        index.cache = RecordCache.open(root, schemas)
     policy_path = root / POLICY_FILE
     if not policy_path.is_file():
         index.problems.append(Problem("file.policy-missing", POLICY_FILE))
@@ -155,6 +160,9 @@ def build(root: Path) -> Index:
                 _load_entry(index, root, sub, kind, limit)
         elif rel != POLICY_FILE:
             index.problems.append(Problem("file.stray", rel))
+    if index.cache is not None:
+        index.cache.save()
+        index.cache = None
     return index
 
 
@@ -207,18 +215,34 @@ def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> R
     stem = path.name.rsplit(".", 1)[0]
     problems = index.problems
     try:
-        size = path.stat().st_size
-        if size > limit:
-            problems.append(Problem("file.too-large", rel, args={"size": size, "limit": limit}))
+        stat = path.stat()
+        if stat.st_size > limit:
+            problems.append(Problem("file.too-large", rel, args={"size": stat.st_size, "limit": limit}))
             return None
-        raw = path.read_bytes()
+        cache = index.cache
+        hit = cache.by_stat(rel, kind, stat) if cache else None
+        if hit is None:
+            raw = path.read_bytes()
+            hit = cache.by_content(rel, kind, stat, raw) if cache else None
     except OSError as exc:
         problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
         return None
+    if hit is not None:
+        return _reuse(index, hit)
+    before = len(problems)
     text = loader.decode(raw, rel, problems)
-    if text is None:
-        return None
-    return _load_text(index, rel, text, kind, stem)
+    record = _load_text(index, rel, text, kind, stem) if text is not None else None
+    if cache:
+        cache.store(rel, kind, stat, raw, record, problems[before:])
+    return record
+
+
+def _reuse(index: Index, hit: tuple) -> Record | None:
+    record, problems = hit
+    index.problems.extend(problems)
+    if record is not None and record.kind != "policy":
+        index.records.setdefault(record.kind, {})[record.id] = record
+    return record
 
 
 def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:
