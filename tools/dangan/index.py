@@ -20,6 +20,7 @@ from .validation import validate
 POLICY_FILE = "records/policy.yaml"
 RECORDS = "records"
 DEFAULT_MAX_BYTES = 1024 * 1024
+PARALLEL_FROM = 2000  # files to parse before a second process pays for its start
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -142,6 +143,7 @@ def build(root: Path, *, cache: bool = True) -> Index:
         limit = DEFAULT_MAX_BYTES
     folders = schemas.folders
     records_dir = root / RECORDS
+    pending: list = []
     for entry in _scandir(records_dir):
         rel = f"{RECORDS}/{entry.name}"
         if entry.name.startswith("."):
@@ -157,9 +159,10 @@ def build(root: Path, *, cache: bool = True) -> Index:
                 continue
             index.records.setdefault(kind, {})
             for sub in _scandir(Path(entry.path)):
-                _load_entry(index, root, sub, kind, limit)
+                _load_entry(index, root, sub, kind, limit, pending)
         elif rel != POLICY_FILE:
             index.problems.append(Problem("file.stray", rel))
+    _parse_pending(index, pending)
     if index.cache is not None:
         index.cache.save()
         index.cache = None
@@ -194,7 +197,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _load_entry(index: Index, root: Path, entry: os.DirEntry, kind: str, limit: int) -> None:
+def _load_entry(index: Index, root: Path, entry: os.DirEntry, kind: str, limit: int, pending: list) -> None:
     path = Path(entry.path)
     rel = path.relative_to(root).as_posix()
     if entry.name.startswith("."):
@@ -205,14 +208,14 @@ def _load_entry(index: Index, root: Path, entry: os.DirEntry, kind: str, limit: 
     if entry.is_dir() or not entry.name.endswith(YAML_SUFFIXES):
         index.problems.append(Problem("file.stray", rel))
         return
-    _load(index, path, kind, rel, limit)
+    _load(index, path, kind, rel, limit, pending)
 
 
-def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> Record | None:
-    root = index.root
-    rel = rel or path.relative_to(root).as_posix()
+def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int,
+          pending: list | None = None) -> Record | None:
+    """Reuse the cached record, or read the file; parse it now, or later in `pending`."""
+    rel = rel or path.relative_to(index.root).as_posix()
     index.files += 1
-    stem = path.name.rsplit(".", 1)[0]
     problems = index.problems
     try:
         stat = path.stat()
@@ -229,12 +232,20 @@ def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int) -> R
         return None
     if hit is not None:
         return _reuse(index, hit)
-    before = len(problems)
+    if pending is not None:
+        pending.append((rel, kind, stat, raw))
+        return None
+    return _finish(index, rel, kind, stat, raw, *_parse_one(index, rel, kind, raw))
+
+
+def _parse_one(index: Index, rel: str, kind: str, raw: bytes) -> tuple[Record | None, list[Problem]]:
+    """Decode, parse and validate one file: its record (or None) and its problems."""
+    problems: list[Problem] = []
+    scratch = Index(index.root, index.schemas, problems=problems)
     text = loader.decode(raw, rel, problems)
-    record = _load_text(index, rel, text, kind, stem) if text is not None else None
-    if cache:
-        cache.store(rel, kind, stat, raw, record, problems[before:])
-    return record
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    record = _load_text(scratch, rel, text, kind, stem) if text is not None else None
+    return record, problems
 
 
 def _reuse(index: Index, hit: tuple) -> Record | None:
@@ -243,6 +254,42 @@ def _reuse(index: Index, hit: tuple) -> Record | None:
     if record is not None and record.kind != "policy":
         index.records.setdefault(record.kind, {})[record.id] = record
     return record
+
+
+def _finish(index: Index, rel: str, kind: str, stat, raw: bytes, record: Record | None,
+            problems: list[Problem]) -> Record | None:
+    if index.cache:
+        index.cache.store(rel, kind, stat, raw, record, problems)
+    return _reuse(index, (record, problems))
+
+
+_WORKER: dict = {}
+
+
+def _worker_start(root: str) -> None:
+    _WORKER["index"] = Index(Path(root), load_schemas(Path(root) / "schemas", Path(root)))
+
+
+def _worker_parse(chunk: list[tuple[str, str, bytes]]) -> list[tuple[Record | None, list[Problem]]]:
+    index = _WORKER["index"]
+    return [_parse_one(index, rel, kind, raw) for rel, kind, raw in chunk]
+
+
+def _parse_pending(index: Index, pending: list) -> None:
+    """Parse what the cache did not have, over the machine's cores when there is enough of it."""
+    cores = min(os.cpu_count() or 1, 4)
+    if len(pending) < PARALLEL_FROM or cores < 2:
+        results = [_parse_one(index, rel, kind, raw) for rel, kind, _, raw in pending]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        items = [(rel, kind, raw) for rel, kind, _, raw in pending]
+        size = max(50, len(items) // (cores * 8))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(cores, initializer=_worker_start, initargs=(str(index.root),)) as pool:
+            results = [r for chunk in pool.map(_worker_parse, chunks) for r in chunk]
+    for (rel, kind, stat, raw), (record, problems) in zip(pending, results, strict=True):
+        _finish(index, rel, kind, stat, raw, record, problems)
 
 
 def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:
