@@ -263,6 +263,18 @@ def _finish(index: Index, rel: str, kind: str, stat, raw: bytes, record: Record 
     return _reuse(index, (record, problems))
 
 
+def _progress(iterable, total: int, description: str):
+    """A progress bar on the terminal (never when output goes to a file or a pipe)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return iterable
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(iterable, total=total, description=description, console=Console(stderr=True), transient=True)
+
+
 _WORKER: dict = {}
 
 
@@ -287,7 +299,8 @@ def _parse_pending(index: Index, pending: list) -> None:
         size = max(50, len(items) // (cores * 8))
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
         with ProcessPoolExecutor(cores, initializer=_worker_start, initargs=(str(index.root),)) as pool:
-            results = [r for chunk in pool.map(_worker_parse, chunks) for r in chunk]
+            done = _progress(pool.map(_worker_parse, chunks), len(chunks), f"读取 {len(items)} 个档案文件")
+            results = [r for chunk in done for r in chunk]
     for (rel, kind, stat, raw), (record, problems) in zip(pending, results, strict=True):
         _finish(index, rel, kind, stat, raw, record, problems)
 
