@@ -7,8 +7,8 @@ import os
 import time
 
 import pytest
-from conftest import customer, dossier
 
+from conftest import customer, dossier
 from dangan import checks
 from dangan.index import build
 

@@ -96,7 +96,7 @@ def likely_duplicates(index: Index, data: dict) -> list[str]:
                          if isinstance(m, str)}
         if mobiles & their_mobiles:
             reasons.append("手机号码相同")
-        name, their_name = str(data.get("name", "")), str(other.get("name", ""))
+        name, their_name = str(data.get("name", "")), str(other.get("name", default=""))
         if name and difflib.SequenceMatcher(None, name, their_name).ratio() >= 0.8 and \
                 data.get("region") == other.get("region"):
             reasons.append("名称相近且同一地区")

@@ -1,0 +1,369 @@
+"""Excel and CSV in and out (issue 8 points 4-6): spreadsheets as people really make them,
+written here with openpyxl, imported row by row with a report, in one commit; exports that
+import back without a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from conftest import REPO, Archive, customer, dossier
+from dangan.cli import cli
+from dangan.identifiers import make_credit_code, make_id_number
+from dangan.sheets import clean
+from dangan.sheets.report import REASON, ROW
+from gitarchive import GitArchive
+
+CODE_A = make_credit_code("91", "150100", "MA0Q7K3B5")
+CODE_B = make_credit_code("91", "150200", "MA0R2X8C1")
+ID_GOOD = make_id_number("150102", dt.date(1985, 4, 12), 13)
+ID_X = make_id_number("150102", dt.date(1990, 7, 1), 1)  # ends in X
+ID_OTHER = make_id_number("150103", dt.date(1978, 11, 3), 25)
+FULLWIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
+def serial(day: dt.date) -> int:
+    """The number Excel stores for a date."""
+    return (day - clean.EXCEL_EPOCH).days
+
+
+def workbook(path: Path, rows: list[list], merged: tuple[str, ...] = ()) -> Path:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row or [None])
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def records(archive: Archive, kind: str) -> dict[str, dict]:
+    folder = archive.path(kind, "x").parent
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yaml"))}
+
+
+HEADER = ["客户名称", "客户类型", "统一社会信用代码", "法定代表人", "成立日期", "身份证号码", "联系电话", "邮编",
+          "客户经理", "首次接触日期", "备用列", "地址"]
+
+
+def messy_customers(path: Path) -> Path:
+    """A customer list as it comes from a sales department, with every usual problem."""
+    return workbook(path, [
+        ["鸿远小贷 2024 年客户名录"],  # a title row merged over the columns
+        ["制表：业务一部", None, None, None, None, None, None, None, None, None, None, "单位：元"],
+        HEADER,
+        # 4: stray and full-width spaces, a full-width code, a mobile stored as a number, a date serial
+        ["  呼和浩特市青城商贸有限公司 ", "企业", CODE_A.translate(FULLWIDTH), "张　伟", serial(dt.date(2009, 4, 17)),
+         None, 13904710001, "010050", "李娜", "2024年3月13日", "x", "新华大街 1 号"],
+        [],  # 5: blank
+        ["王小明", "个人", None, None, None, ID_GOOD, " 139 0471 0002 ", None, "S004", "2024/3/13"],  # 6
+        ["赵丽", "个人", None, None, None, int(ID_X[:17]), 13904710003, None, "李娜", "2024.03.13"],  # 7: a number
+        ["包头市恒达机械有限公司", "企业", CODE_B, None, dt.datetime(2006, 9, 8), None, 13904710004, 14010,
+         "李娜", dt.datetime(2024, 3, 13), None, "青年路 2 号"],  # 8: a postcode that lost its leading zero
+        ["孙强", "个人", None, None, None, float(ID_OTHER[:17] + "0"), 13904710005, None, "李娜",
+         "2024-3-13"],  # 9: an ID stored as a number: Excel kept 15 digits
+        ["钱芳", "个人", None, None, None, ID_X[:17], "13904710006", None, "李娜", "2024-03-13"],  # 10: X lost
+        [None, None, None, None, None, None, None, None, None, None, None, None],
+    ], merged=("A1:L1",))
+
+
+def test_a_messy_sheet_is_reported_row_by_row_and_nothing_is_written(archive, tmp_path):
+    result = archive.run("import", "customer", str(messy_customers(tmp_path / "客户.xlsx")), "--as", "S004")
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "表头在第 3 行" in out and "6 行数据" in out and "未识别的列，已忽略 (ignored)：备用列" in out
+    assert "第 7 行 [身份证号码] “15010219900701000”：以数字保存" in out and "末位 X 也已丢失" in out
+    assert "第 10 行 [身份证号码] “15010219900701001”：只有 17 位：末位 X 可能" in out
+    assert "第 8 行 [邮编] “14010”：以数字保存，开头的 0 已丢失" in out
+    assert "第 9 行 [身份证号码]" in out and "超过 Excel 的 15 位有效数字" in out
+    assert "第 4 行" not in out and "第 6 行" not in out
+    assert "未写入任何文件" in out and not archive.path("customer", "KH0001").parent.exists()
+
+
+def test_skip_bad_writes_the_good_rows_normalised(archive, tmp_path):
+    sheet = messy_customers(tmp_path / "客户.xlsx")
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert "新建 2 条" in result.output and "跳过 4 行" in result.output
+    found = records(archive, "customer")
+    assert sorted(found) == ["KH0001", "KH0002"]
+    qc, wang = found["KH0001"], found["KH0002"]
+    assert qc["name"] == "呼和浩特市青城商贸有限公司" and qc["type"] == "enterprise"
+    assert qc["enterprise"] == {"credit_code": CODE_A, "legal_representative": "张伟", "founded_on": "2009-04-17"}
+    assert qc["contacts"] == [{"name": "张伟", "mobile": "13904710001"}]
+    assert qc["addresses"] == [{"type": "mailing", "detail": "新华大街 1 号", "postcode": "010050"}]
+    assert qc["owner"] == "S004" and qc["department"] == "yw1" and qc["status"] == "prospect"
+    assert qc["first_contact_on"] == "2024-03-13" and qc["created"]["by"] == "S004"
+    assert wang["individual"] == {"id_number": ID_GOOD} and wang["contacts"][0]["mobile"] == "13904710002"
+    text = archive.path("customer", "KH0001").read_text(encoding="utf-8")
+    assert "mobile: '13904710001'" in text and "postcode: '010050'" in text  # quoted: stays text in every tool
+    assert archive.check() == (0, [])
+
+
+def test_rejected_rows_go_to_an_xlsx_with_the_reason(archive, tmp_path):
+    out = tmp_path / "未导入.xlsx"
+    result = archive.run("import", "customer", str(messy_customers(tmp_path / "客户.xlsx")), "--as", "S004",
+                         "--report", str(out))
+    assert result.exit_code == 1 and out.exists()
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [*HEADER, REASON, ROW]
+    assert [r[-1] for r in rows[1:]] == [7, 8, 9, 10]
+    assert rows[4][0] == "钱芳" and "末位 X" in rows[4][-2] and rows[4][-2].startswith("身份证号码：")
+    assert "开头的 0 已丢失" in rows[2][-2] and sheet.freeze_panes == "A2"
+
+
+def test_dates_in_every_form(archive, tmp_path):
+    for text in ("2023年3月13日", "2023/3/13", "2023.03.13", "2023-3-13", "20230313", "２０２３年３月１３日",
+                 serial(dt.date(2023, 3, 13)), dt.datetime(2023, 3, 13, 9, 30), "2023-03-13 00:00:00"):
+        assert clean.iso_date(text) == "2023-03-13", text
+    for bad in ("2023-02-30", "3/13/2023", "2023年3月", "明天"):
+        with pytest.raises(clean.Unclean):
+            clean.iso_date(bad)
+
+
+def test_gbk_csv_complaints_with_names_and_labels(archive, tmp_path):
+    archive.add("customer", customer())
+    path = tmp_path / "客诉.csv"
+    path.write_bytes("客户名称,投诉日期,投诉渠道,投诉类别,是否紧急,投诉内容\r\n"
+                     "王小明,2024年3月13日,电话,服务态度,是,放款延迟未告知。\r\n"
+                     ",,,,,\r\n"
+                     "王小明 ,2024/3/20,微信,process,否,  资料退回两次　\r\n".encode("gbk"))
+    result = archive.run("import", "complaint", str(path), "--as", "S011")
+    assert result.exit_code == 0, result.output
+    assert "gbk 编码" in result.output and "新建 2 条" in result.output
+    found = records(archive, "complaint")
+    assert list(found) == ["KS2024-001", "KS2024-002"]
+    first, second = found.values()
+    assert first["customer"] == "KH0001" and first["received"] == {"by": "S011", "date": "2024-03-13"}
+    assert (first["channel"], first["category"], first["urgent"]) == ("phone", "service", True)
+    assert (second["channel"], second["category"], second["urgent"], second["description"]) == \
+        ("wechat", "process", False, "资料退回两次")
+
+
+def test_a_plain_list_of_people_in_utf8_without_bom(archive, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(f"序号,姓名,身份证号,手机号,地址\n1,王小明,{ID_GOOD},+86 139-0471-0001,新华大街 1 号\n",
+                    encoding="utf-8")
+    result = archive.run("import", "customer", str(path), "--as", "S004")
+    assert result.exit_code == 0 and "未识别的列，已忽略 (ignored)：序号" in result.output, result.output
+    found = records(archive, "customer")["KH0001"]
+    assert (found["name"], found["type"], found["individual"]) == ("王小明", "individual", {"id_number": ID_GOOD})
+    assert found["contacts"] == [{"name": "王小明", "mobile": "13904710001"}]
+    assert found["addresses"] == [{"type": "mailing", "detail": "新华大街 1 号"}]
+
+
+def test_utf8_csv_with_bom_and_a_map_file(archive, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes("单位,电话号,身份证\n王小明,13904710001,".encode("utf-8-sig") + ID_GOOD.encode() + b"\n")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("单位: name\n电话号: contacts[0].mobile\n身份证: individual.id_number\n", encoding="utf-8")
+    result = archive.run("import", "customer", str(path), "--map", str(mapping), "--as", "S004")
+    assert result.exit_code == 0, result.output
+    found = records(archive, "customer")["KH0001"]
+    assert (found["name"], found["type"], found["individual"]["id_number"]) == ("王小明", "individual", ID_GOOD)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("单位: nosuchfield\n", encoding="utf-8")
+    refused = archive.run("import", "customer", str(path), "--map", str(bad), "--as", "S004")
+    assert refused.exit_code == 2 and "nosuchfield" in refused.output
+
+
+def test_a_phone_column_holding_landlines(archive, tmp_path):
+    sheet = workbook(tmp_path / "phones.xlsx", [
+        ["客户名称", "身份证号码", "联系电话"],
+        ["王小明", ID_GOOD, "0471-6868849"],  # a landline in the 联系电话 column: kept as the contact's phone
+        ["李四", ID_OTHER, 4716868849],  # a landline stored as a number: its area code lost the 0
+    ])
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--skip-bad")
+    assert result.exit_code == 0 and "第 3 行 [联系电话] “4716868849”：以数字保存，区号开头的 0 已丢失" in result.output
+    assert records(archive, "customer")["KH0001"]["contacts"] == [{"name": "王小明", "phone": "0471-6868849"}]
+
+
+def test_duplicates_within_the_file_and_against_the_archive(archive, tmp_path):
+    archive.add("customer", customer())  # KH0001 王小明, ID_GOOD, 13904710001
+    sheet = workbook(tmp_path / "dup.xlsx", [
+        ["客户名称", "统一社会信用代码", "身份证号码", "手机"],
+        ["王晓明", None, ID_GOOD, "13904710009"],  # 2: same ID number as KH0001
+        ["呼和浩特市青城商贸有限公司", CODE_A, None, "13904710011"],  # 3
+        ["青城商贸", CODE_A, None, "13904710012"],  # 4: same credit code as row 3
+        ["李四", None, ID_OTHER, "13904710011"],  # 5: same mobile as row 3
+    ])
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--dry-run")
+    out = result.output
+    assert result.exit_code == 1
+    assert "第 2 行：疑似与已有客户重复：KH0001 王小明：身份证号码相同" in out
+    assert "第 4 行 [统一社会信用代码] “" + CODE_A + "”：与第 3 行重复" in out
+    assert "第 5 行 [手机] “13904710011”：与第 3 行重复" in out
+    assert "  第 3 行" not in out and "试运行" in out and len(records(archive, "customer")) == 1
+
+
+def test_update_changes_only_the_fields_in_the_sheet(archive, tmp_path):
+    archive.add("customer", customer(region="内蒙古自治区呼和浩特市"))
+    before = archive.path("customer", "KH0001").read_text(encoding="utf-8")
+    sheet = workbook(tmp_path / "upd.xlsx", [
+        ["身份证号码", "工作单位", "客户来源", "客户名称"],
+        [ID_GOOD, "青城商贸公司", "转介绍", "王小明"],  # matches KH0001 by ID number
+        [ID_OTHER, None, "上门", "李四"],  # new
+        [ID_X, None, "上门", "王小明"],  # a namesake with another ID number: someone else, new
+    ])
+    plain = archive.run("import", "customer", str(sheet), "--as", "S004")
+    assert plain.exit_code == 1 and "疑似与已有客户重复：KH0001" in plain.output
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--update")
+    assert result.exit_code == 0, result.output
+    assert "新建 2 条，更新 1 条" in result.output
+    expected = yaml.safe_load(before)
+    expected["individual"]["employer"] = "青城商贸公司"
+    expected["source"] = "referral"
+    assert records(archive, "customer")["KH0001"] == expected
+    assert records(archive, "customer")["KH0002"]["source"] == "walk_in"
+    written = archive.path("customer", "KH0001").read_bytes()
+    again = archive.run("import", "customer", str(sheet), "--as", "S004", "--update")
+    assert "没有需要写入的变化" in again.output and "无变化 3 条" in again.output
+    assert records(archive, "customer")["KH0003"]["individual"]["id_number"] == ID_X
+    assert archive.path("customer", "KH0001").read_bytes() == written
+
+
+def test_visits_and_contracts(archive, tmp_path):
+    archive.add("customer", customer())
+    visits = workbook(tmp_path / "visits.xlsx", [
+        ["客户", "回访人", "回访日期", "回访方式", "回访类型", "回访结果"],
+        ["王小明", "李娜", dt.datetime(2024, 3, 20), "电话", "跟进", "客户有续贷意向"],
+        ["KH0001", "S004", "2024年4月2日", "onsite", "routine", None],
+    ])
+    assert archive.run("import", "visit", str(visits), "--as", "S004").exit_code == 0
+    found = records(archive, "visit")
+    assert list(found) == ["HF2024-0001", "HF2024-0002"]
+    assert found["HF2024-0001"] == {"id": "HF2024-0001", "customer": "KH0001", "staff": "S004",
+                                         "date": "2024-03-20", "method": "phone", "kind": "follow_up",
+                                         "outcome": "客户有续贷意向"}
+    contracts = workbook(tmp_path / "contracts.xlsx", [
+        ["部门", "客户", "合同类型", "合同名称", "合同金额（元）", "签订日期", "经办人", "状态"],
+        ["业务一部", "王小明", "借款合同", "流动资金借款合同", "1,200,000.00", "2024/3/15", "李娜", "履行中"],
+        ["业务一部", "王小明", "loan", "展期协议", "一百万", "2024/3/15", "李娜", "active"],
+    ])
+    result = archive.run("import", "contract", str(contracts), "--as", "S004", "--skip-bad")
+    assert result.exit_code == 0 and "第 3 行 [合同金额（元）] “一百万”：“一百万”不是数字" in result.output
+    contract = records(archive, "contract")["HT2024-001"]
+    assert (contract["number"], contract["department"], contract["amount"], contract["signed_on"]) == \
+        ("业一合字2024第001号", "yw1", 1200000, "2024-03-15")
+
+
+def test_a_dossier_inventory_is_appended(archive, tmp_path):
+    archive.add("customer", customer())
+    archive.add("dossier", dossier(status="preparing", handover=[]))
+    sheet = workbook(tmp_path / "清单.xlsx", [
+        ["王小明经营性贷款 档案清单"],
+        ["部分", "资料名称", "页数", "原件/复印件"],
+        ["项目调查资料", "贷前调查报告", 12, "原件"],
+        ["customer", "身份证复印件", "1", "复印件"],
+        ["立项审批资料", "借款申请书", 2, "原件"],  # already listed
+    ], merged=("A1:D1",))
+    result = archive.run("import", "dossier", str(sheet), "--dossier", "2024鸿借字第001号", "--as", "S004")
+    assert result.exit_code == 1 and "第 5 行 [资料名称] “借款申请书”：清单的这一部分已有" in result.output
+    result = archive.run("import", "dossier", str(sheet), "--dossier", "2024鸿借字第001号", "--as", "S004",
+                         "--skip-bad")
+    assert result.exit_code == 0, result.output
+    data = records(archive, "dossier")["2024鸿借字第001号"]
+    assert data["inventory"][2:] == [
+        {"part": "investigation", "items": [{"title": "贷前调查报告", "pages": 12, "form": "original"}]},
+        {"part": "customer", "items": [{"title": "身份证复印件", "pages": 1, "form": "copy"}]}]
+    assert data["total_pages"] == 8 + 13 and archive.check() == (0, [])
+
+
+def act(repo: GitArchive, sid: str, *args: str):
+    """Run dangan as staff member `sid`: git user and signing key set as they would be."""
+    for key, value in (("user.name", sid), ("user.email", repo.email(sid)), ("gpg.format", "ssh"),
+                       ("user.signingkey", str(repo.keys / sid))):
+        repo.git("config", key, value)
+    return CliRunner().invoke(cli, [*args, "--root", str(repo.root)], catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitArchive:
+    return GitArchive(tmp_path / "archive", tmp_path / "keys")
+
+
+def test_an_import_is_one_signed_commit_that_git_revert_undoes(repo, tmp_path):
+    before = repo.git("rev-parse", "HEAD").stdout.strip()
+    result = act(repo, "S004", "import", "customer", str(messy_customers(tmp_path / "客户.xlsx")), "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert repo.git("rev-list", "--count", f"{before}..HEAD").stdout.strip() == "1"
+    log = repo.git("log", "-1", "--format=%ae%n%B").stdout
+    assert log.startswith("s004@hongyuan.example") and "Dangan-Act: import customer" in log
+    assert "Dangan-Record: customer/KH0001" in log and "Dangan-Record: customer/KH0002" in log
+    assert repo.git("status", "--porcelain").stdout == "" and repo.check() == (0, [])
+    repo.git("-c", "commit.gpgsign=false", "revert", "--no-edit", "HEAD")
+    assert not list(repo.path("customer", "x").parent.glob("*.yaml"))
+
+
+def test_nothing_is_committed_when_a_row_is_bad(repo, tmp_path):
+    before = repo.git("rev-parse", "HEAD").stdout.strip()
+    assert act(repo, "S004", "import", "customer", str(messy_customers(tmp_path / "c.xlsx"))).exit_code == 1
+    assert repo.git("rev-parse", "HEAD").stdout.strip() == before and repo.git("status", "--porcelain").stdout == ""
+
+
+def test_an_act_of_someone_else_is_not_imported_under_my_signature(repo, tmp_path):
+    repo.add("customer", customer())
+    repo.commit("S004", "新建客户")
+    sheet = workbook(tmp_path / "ks.xlsx", [["客户", "受理人", "受理日期", "投诉渠道", "投诉类别", "投诉内容"],
+                                            ["KH0001", "S003", "2024-03-13", "电话", "服务态度", "放款延迟"]])
+    result = act(repo, "S004", "import", "complaint", str(sheet))
+    assert result.exit_code == 1 and "第 2 行 [受理人] “S003”：S003 的签署须由本人提交" in result.output
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    """The demo archive in a git repository of its own, committed as S004 (李建军)."""
+    root = tmp_path / "demo"
+    root.mkdir()
+    for part in ("records", "schemas"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    for args in (("init", "-q", "-b", "main"), ("config", "user.name", "李建军"),
+                 ("config", "user.email", "lijianjun@hongyuan.example"), ("config", "commit.gpgsign", "false"),
+                 ("add", "-A"), ("commit", "-q", "-m", "demo")):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+    return root
+
+
+@pytest.mark.parametrize("kind", ["customer", "visit", "complaint", "contract"])
+def test_export_then_import_changes_nothing(demo, tmp_path, kind):
+    out = tmp_path / f"{kind}.xlsx"
+    run = CliRunner().invoke
+    assert run(cli, ["export", kind, "--format", "xlsx", "-o", str(out), "--root", str(demo)]).exit_code == 0
+    dry = run(cli, ["import", kind, str(out), "--update", "--dry-run", "--root", str(demo)])
+    assert dry.exit_code == 0 and "将新建 0 条，更新 0 条" in dry.output and "有问题" not in dry.output, dry.output
+    real = run(cli, ["import", kind, str(out), "--update", "--root", str(demo)])
+    assert real.exit_code == 0 and "没有需要写入的变化" in real.output
+    status = subprocess.run(["git", "-C", str(demo), "status", "--porcelain"], capture_output=True, text=True)
+    commits = subprocess.run(["git", "-C", str(demo), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
+    assert status.stdout == "" and commits.stdout.strip() == "1"
+
+
+def test_the_exported_workbook_is_made_for_excel(demo, tmp_path):
+    out = tmp_path / "customers.xlsx"
+    CliRunner().invoke(cli, ["export", "customer", "-o", str(out), "--root", str(demo)])
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["客户编号", "客户名称", "客户类型"]
+    assert "统一社会信用代码" in header and "联系人手机" in header
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width > 20
+    first = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert first["首次接触日期"].is_date and first["首次接触日期"].number_format == "yyyy-mm-dd"
+    assert first["统一社会信用代码"].number_format == "@" and first["联系人手机"].data_type == "s"
+    assert first["客户类型"].value in ("企业", "个人")
+    as_csv = CliRunner().invoke(cli, ["export", "customer", "--format", "csv", "--root", str(demo)]).output
+    assert as_csv.splitlines()[0].startswith("客户编号,客户名称")
+    csv_file = tmp_path / "c.csv"
+    CliRunner().invoke(cli, ["export", "customer", "--format", "csv", "-o", str(csv_file), "--root", str(demo)])
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
+    again = CliRunner().invoke(cli, ["import", "customer", str(csv_file), "--update", "--dry-run", "--root", str(demo)])
+    assert again.exit_code == 0 and "无变化 46 条" in again.output
