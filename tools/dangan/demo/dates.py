@@ -7,6 +7,8 @@ import random
 
 import chinese_calendar
 
+from ..workdays import add_months  # noqa: F401  (the demo's builders import it from here)
+
 Date = dt.date
 DAY = dt.timedelta(days=1)
 TODAY = dt.date(2025, 12, 31)  # the demo world's "now": nothing happens after it except due dates and terms
@@ -59,17 +61,6 @@ def random_workday(rng: random.Random, start: Date, end: Date) -> Date:
     """A working day between `start` and `end` (inclusive); the first one after `start` if there is none."""
     days = [start + i * DAY for i in range((end - start).days + 1) if is_workday(start + i * DAY)]
     return rng.choice(days) if days else next_workday(start)
-
-
-def add_months(day: Date, months: int) -> Date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def workday_by(day: Date, earliest: Date) -> Date:

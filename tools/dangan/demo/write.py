@@ -9,17 +9,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from ..yamlstyle import round_trip
 from .records import REPO, demo_records, folders
 
 
 def yaml() -> YAML:
-    """The round-trip dumper configured as the archive's editors use it (keeps files byte-stable)."""
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.allow_unicode = True
-    return y
+    """The archive's one round-trip style (keeps files byte-stable)."""
+    return round_trip()
 
 
 def clear_records(root: Path) -> None:
