@@ -444,11 +444,9 @@ def site_build(internal: bool, output: str | None, root: str | None) -> None:
 @root_option
 def site_serve(internal: bool, dev_addr: str, root: str | None) -> None:
     """在本机预览网站（mkdocs serve），修改记录后自动重新生成。"""
-    import subprocess
-
     _, config, env = _mkdocs(root, internal)
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-f", str(config), "-a", dev_addr]
-    sys.exit(subprocess.run(command, env=env, check=False).returncode)
+    os.execve(sys.executable, command, env)  # become mkdocs: Ctrl-C and signals reach it directly
 
 
 def main() -> None:

@@ -1,0 +1,421 @@
+"""The browsable site (issue 7): `dangan site build` on the demo and on a small archive made here;
+the pages exist, every link resolves, the public build leaks no personal data and nothing of a
+sealed record, values are escaped, every page names the commit it was built from; and a real
+browser (Debian's Chromium) sorts a ledger, searches in Chinese and prints a form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html.parser
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, customer, dossier, enterprise
+from dangan.cli import cli
+from dangan.identifiers import make_id_number
+from dangan.index import Index, build
+from dangan.schemas import values_at
+from gitarchive import GitArchive
+
+XSS = "<script>alert(1)</script>"
+CHROMIUM = Path("/usr/bin/chromium")
+TEXT_SUFFIXES = (".html", ".json", ".xml", ".js", ".css", ".txt")
+
+
+def site_build(root: Path, out: Path, *options: str) -> Path:
+    result = CliRunner().invoke(cli, ["site", "build", "--root", str(root), "--output", str(out), *options])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    return out
+
+
+def texts(site: Path) -> dict[str, str]:
+    """Every text file of a build; JSON (the search index) also as decoded text."""
+    out = {}
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".json":
+                text += json.dumps(json.loads(text), ensure_ascii=False)
+            out[path.relative_to(site).as_posix()] = text
+    return out
+
+
+def personal_values(index: Index) -> set[str]:
+    """Every ID number, credit code of a person, phone and e-mail in the records, found from the schemas."""
+    phone_pattern = index.schemas.raw["common"]["$defs"]["phone"]["pattern"]
+    found = set()
+    for record in index:
+        for path, info in index.schemas.fields(record.kind).items():
+            schema = info.schema
+            personal = (info.identifier in ("id-card", "mobile") or schema.get("format") == "email"
+                        or schema.get("pattern") == phone_pattern)
+            for _, value in values_at(record.data, path):
+                if not isinstance(value, str):
+                    continue
+                person_code = info.identifier == "credit-code" and (
+                    value.startswith("92") or record.get("type") == "individual")
+                if personal or person_code:
+                    found.add(value)
+    return found
+
+
+def leaves(data) -> list[str]:
+    if isinstance(data, dict):
+        return [x for v in data.values() for x in leaves(v)]
+    if isinstance(data, list):
+        return [x for v in data for x in leaves(v)]
+    return [data] if isinstance(data, str) else []
+
+
+def sealed_values(index: Index) -> set[str]:
+    """Strings of sealed records that no other record holds (so they can only come from the sealed one)."""
+    sealed = [r for r in index if r.get("confidentiality") == "sealed"]
+    others = "\n".join(x for r in index if r.get("confidentiality") != "sealed" for x in leaves(r.data))
+    return {x for r in sealed for x in leaves(r.data)
+            if len(x) >= 4 and x != r.id and x not in others and not re.fullmatch(r"[a-z_]+", x)}  # not enum codes
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def broken_links(site: Path) -> list[str]:
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":  # served at any depth: its links are for the server's root
+            continue
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "data:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if parts.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    return broken
+
+
+# --- the demo archive ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_index() -> Index:
+    return build(REPO)
+
+
+@pytest.fixture(scope="module")
+def demo_public(tmp_path_factory) -> Path:
+    return site_build(REPO, tmp_path_factory.mktemp("demo") / "public")
+
+
+@pytest.fixture(scope="module")
+def demo_internal(tmp_path_factory) -> Path:
+    return site_build(REPO, tmp_path_factory.mktemp("demo") / "public-internal", "--internal")
+
+
+@pytest.fixture(scope="module")
+def demo_texts(demo_public) -> dict[str, str]:
+    return texts(demo_public)
+
+
+def test_demo_pages_exist(demo_public, demo_index):
+    folders = {k: demo_index.schemas.annotations(k)["folder"] for k in demo_index.schemas.kinds if k != "common"
+               and "folder" in demo_index.schemas.annotations(k)}
+    expected = ["index.html", "dashboard.html", "rules.html", "forms/index.html", "ledgers/blacklist.html",
+                "analysis/complaints.html", "analysis/satisfaction.html", "analysis/customers.html",
+                "analysis/payments.html", "search/search_index.json", "assets/dangan.css", "assets/tables.js"]
+    expected += [f"ledgers/{folder}.html" for folder in folders.values()]
+    expected += [f"records/{folders[r.kind]}/{r.id}.html" for r in demo_index]
+    dossier_id = sorted(demo_index.of("dossier"))[0]
+    loan_id, disposal_id = sorted(demo_index.of("loan"))[0], sorted(demo_index.of("disposal"))[0]
+    expected += [f"forms/inventory/{dossier_id}.html", f"forms/loan/{loan_id}.html",
+                 f"forms/disposal/{disposal_id}.html", "forms/credit/KH0001.html"]
+    missing = [p for p in expected if not (demo_public / p).is_file()]
+    assert missing == []
+    assert list(demo_public.glob("forms/contracts/*H?.html"))
+
+
+def test_demo_links_resolve(demo_public):
+    assert broken_links(demo_public) == []
+
+
+def test_demo_ledgers_have_schema_headers(demo_public, demo_index):
+    page = (demo_public / "ledgers" / "dossiers.html").read_text(encoding="utf-8")
+    for column in demo_index.schemas.annotations("dossier")["ledger"]:
+        title = demo_index.schemas.label("dossier", tuple(column.split(".")))
+        assert f">{title}</th>" in page
+    assert "data-sortable" in page and "data-filterable" in page
+    blacklisted = [c for c in demo_index.of("customer").values() if c.get("status") == "blacklisted"]
+    blacklist = (demo_public / "ledgers" / "blacklist.html").read_text(encoding="utf-8")
+    assert blacklisted and all(c.id in blacklist for c in blacklisted)
+
+
+def test_record_page_fields_related_and_history(demo_public, demo_index):
+    page = (demo_public / "records" / "customers" / "KH0001.html").read_text(encoding="utf-8")
+    name = demo_index.get("customer", "KH0001").get("name")
+    assert f"<h1>客户档案 KH0001 {name}</h1>" in page
+    assert demo_index.schemas.label("customer", ("credit", "rating")) in page
+    tier = demo_index.schemas.field_info("customer", ("tier",)).schema["x-labels"]["vip"]
+    assert tier in page  # enum values shown by their labels
+    assert "历史与签名" in page and "修改记录" in page  # the repository's own history
+    assert "../../forms/credit/KH0001.html" in page
+    # a customer's page links to its dossiers, their certificates, its contracts, visits, complaints, loans
+    naming = {}
+    for record in demo_index:
+        if record.get("customer") == "KH0001" or "KH0001" in (record.get("customers") or []):
+            naming[record.key] = record
+    dossiers = {r.id for r in naming.values() if r.kind == "dossier"}
+    for record in demo_index.of("certificate").values():
+        if record.get("dossier") in dossiers:
+            naming[record.key] = record
+    for record in demo_index.of("loan").values():
+        if dossiers & set(record.get("dossiers") or []):
+            naming[record.key] = record
+    assert {r.kind for r in naming.values()} >= {"dossier", "certificate", "visit"}
+    for record in naming.values():
+        folder = demo_index.schemas.annotations(record.kind)["folder"]
+        assert f'href="../{folder}/{quote(record.id)}.html"' in page, record.key
+
+
+def test_dashboard(demo_public, demo_index):
+    page = (demo_public / "dashboard.html").read_text(encoding="utf-8")
+    for section in ('id="counts"', 'id="overdue"', 'id="tiers"', 'id="complaints"', 'id="loans"', 'id="handover"'):
+        assert section in page
+    assert page.count("<svg") >= 3 and "<rect" in page  # charts drawn without JavaScript
+    for kind in ("dossier", "customer", "visit"):
+        assert f">{len(demo_index.of(kind))}</td>" in page
+
+
+def test_forms(demo_public, demo_index):
+    dossier_id = "2024鸿借字第001号"
+    record = demo_index.get("dossier", dossier_id)
+    page = (demo_public / "forms" / "inventory" / f"{dossier_id}.html").read_text(encoding="utf-8")
+    parts = demo_index.policy_data["inventory_parts"]
+    assert all(p["name"] in page for p in parts.values())
+    pages = sum(i["pages"] for part in record.get("inventory") for i in part["items"])
+    assert f"<strong>{pages}</strong>" in page
+    assert page.count('class="dangan-sign"') == 3  # A, B and the archivist
+    disposal = next(iter(demo_index.of("disposal").values()))
+    page = (demo_public / "forms" / "disposal" / f"{disposal.id}.html").read_text(encoding="utf-8")
+    assert page.count('class="dangan-sign"') == 2 + len(disposal.get("supervisors"))
+    assert "@media print" in (demo_public / "assets" / "dangan.css").read_text(encoding="utf-8")
+
+
+def test_provenance_on_every_page(demo_public):
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    pages = [p for p in demo_public.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 300
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert 'class="dangan-provenance"' in text and commit in text, page
+    assert f"生成日期 {dt.date.today().isoformat()}" in (demo_public / "index.html").read_text(encoding="utf-8")
+
+
+def test_public_build_masks_personal_data(demo_texts, demo_index):
+    secrets = personal_values(demo_index)
+    assert len(secrets) > 100
+    assert "search/search_index.json" in demo_texts
+    leaks = sorted({(s, name) for s in secrets for name, text in demo_texts.items() if s in text})
+    assert leaks == []
+    index_page = demo_texts["records/customers/KH0001.html"]
+    assert re.search(r"1\d\d\*\*\*\*\d{4}", index_page)  # 138****5678
+
+
+def test_internal_build_shows_everything(demo_internal, demo_index):
+    found = texts(demo_internal)
+    everything = "\n".join(found.values())
+    secrets = personal_values(demo_index) | sealed_values(demo_index)
+    assert sorted(s for s in secrets if s not in everything) == []
+    assert "内部版" in found["index.html"]
+
+
+def test_sealed_records_left_out(demo_texts, demo_index):
+    secrets = sealed_values(demo_index)
+    assert secrets
+    assert sorted({s for s in secrets for text in demo_texts.values() if s in text}) == []
+    sealed = next(r for r in demo_index if r.get("confidentiality") == "sealed")
+    page = demo_texts[f"records/{demo_index.schemas.annotations(sealed.kind)['folder']}/{sealed.id}.html"]
+    gm = demo_index.policy_data["roles"]["gm"]["name"]
+    assert "已封存" in page and gm in page
+
+
+def test_search_index_is_chinese_and_masked(demo_public):
+    index = json.loads((demo_public / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    assert "\\u200b" in index["config"]["separator"]
+    assert any("\u200b" in doc["text"] for doc in index["docs"])  # segmented by jieba
+    assert any("****" in doc["text"] for doc in index["docs"])  # built from the masked pages
+
+
+# --- a small archive made here --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> dict:
+    base = tmp_path_factory.mktemp("small")
+    archive = GitArchive(base / "archive", base / "keys")
+    archive.add("customer", customer(contacts=[{"name": "王小明", "mobile": "13904710001",
+                                                 "email": "wangxm@mail.example"}]))
+    archive.add("customer", enterprise(name=XSS))
+    sealed_id = make_id_number("150102", dt.date(1979, 6, 30), 77)
+    archive.add("customer", customer("KH0003", name="欧阳秘藏", confidentiality="sealed",
+                                     individual={"id_number": sealed_id, "gender": "female",
+                                                 "birth_date": "1979-06-30"},
+                                     contacts=[{"name": "欧阳秘藏", "mobile": "13904719876",
+                                                "wechat": "wx_secret_77"}]))
+    archive.commit("S004", "新建客户", date="2024-03-04")
+    record = dossier(status="preparing", project="王小明门店装修贷款")
+    first = record["handover"][0]
+    record["handover"] = [{k: v for k, v in first.items() if k in ("step", "from", "to", "handed_on")}]
+    archive.add("dossier", record)
+    archive.commit("S004", "A角移交B角", date="2024-03-13")
+    record["handover"][0].update(received_on="2024-03-13", inventory_checked=True)
+    record["status"] = "with_b"
+    archive.add("dossier", record)
+    archive.commit("S004", "A 代 B 写了接收", date="2024-03-13")  # B's receipt written by A: forged
+    shutil.copy(REPO / "mkdocs.yml", archive.root / "mkdocs.yml")
+    shutil.copytree(REPO / "site", archive.root / "site")
+    archive.commit("S002", "网站配置", date="2024-03-14")
+    public = site_build(archive.root, base / "public")
+    internal = site_build(archive.root, base / "internal", "--internal")
+    return {"archive": archive, "public": public, "internal": internal, "sealed_id": sealed_id}
+
+
+def test_small_archive_escapes_values(small):
+    for build_dir in (small["public"], small["internal"]):
+        page = (build_dir / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        for name, text in texts(build_dir).items():
+            assert XSS not in text, name
+    ledger = (small["public"] / "ledgers" / "customers.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in ledger and XSS not in ledger
+
+
+def test_small_archive_links_masking_and_sealing(small):
+    assert broken_links(small["public"]) == []
+    assert broken_links(small["internal"]) == []
+    public = "\n".join(texts(small["public"]).values())
+    internal = "\n".join(texts(small["internal"]).values())
+    for secret in ("13904710001", "wangxm@mail.example", small["sealed_id"], "13904719876", "wx_secret_77",
+                   "欧阳秘藏"):
+        assert secret not in public
+        assert secret in internal
+    assert "139****0001" in public and "w***@mail.example" in public
+
+
+def test_small_archive_history_and_signatures(small):
+    page = (small["public"] / "records" / "dossiers" / "2024鸿借字第001号.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>([^<]*)</td>.*?dangan-verdict--(\w+)", page)
+    verdicts = dict(rows)
+    handed = [v for label, v in verdicts.items() if label.endswith(("移交日期",))]
+    received = [v for label, v in verdicts.items() if label.endswith(("接收日期",))]
+    assert handed == ["valid"] and received == ["forged"]
+    assert "A 代 B 写了接收" in page and "A角移交B角" in page
+    head = small["archive"].git("rev-parse", "HEAD").stdout.strip()
+    footer = (small["public"] / "dashboard.html").read_text(encoding="utf-8")
+    assert head in footer and "签名有效" in footer  # the build's own commit is signed
+
+
+def test_cli_refuses_internal_into_public(small):
+    root = small["archive"].root
+    result = CliRunner().invoke(cli, ["site", "build", "--internal", "--root", str(root),
+                                      "--output", str(root / "public")])
+    assert result.exit_code == 2
+    assert not (root / "public").exists()
+
+
+# --- a real browser ---------------------------------------------------------------------------------
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(demo_public):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(demo_public)))
+    server.handle_error = lambda *args: None  # the browser closing a connection early is not our error
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        if os.environ.get("DANGAN_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing (.ci/run installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+
+
+def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_index):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(served) else None)
+
+    page.goto(f"{served}/dashboard.html")
+    assert page.locator("h1").first.inner_text() == "总览"
+    assert page.locator("svg rect.dangan-bar").count() > 0
+
+    page.goto(f"{served}/ledgers/customers.html")
+    table = page.locator("table.dangan-table")
+    first_column = "table.dangan-table tbody tr td:first-child"
+    before = page.locator(first_column).all_inner_texts()
+    assert before == sorted(before)
+    table.locator("thead th").nth(1).click()  # by name
+    assert table.locator("thead th").nth(1).get_attribute("aria-sort") == "ascending"
+    after = page.locator(first_column).all_inner_texts()
+    assert sorted(after) == sorted(before) and after != before
+    page.locator(".dangan-filter").fill("KH0001")
+    assert page.locator("table.dangan-table tbody tr:not([hidden])").count() == 1
+
+    page.locator("table.dangan-table tbody tr:not([hidden]) td:first-child a").click()
+    page.wait_for_url("**/records/customers/KH0001.html")
+    assert page.locator("h1").first.inner_text().startswith("客户档案 KH0001")
+
+    name = demo_index.get("customer", "KH0001").get("name")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(name)
+    page.wait_for_function("""(name) => [...document.querySelectorAll('.md-search-result__item')]
+        .some(item => item.innerText.replaceAll('\\u200b', '').includes(name))""", arg=name, timeout=15000)
+
+    dossier_id = "2024鸿借字第001号"
+    page.goto(f"{served}/forms/inventory/{dossier_id}.html")
+    assert dossier_id in page.locator("h1").first.inner_text()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+
+    page.close()
+    assert errors == []
+    assert outside == []  # everything the site needs is served with it
