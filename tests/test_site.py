@@ -419,3 +419,21 @@ def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_
     page.close()
     assert errors == []
     assert outside == []  # everything the site needs is served with it
+
+
+def test_verify_finds_unmasked_data_in_a_public_build(tmp_path):
+    """dangan verify's security item fails when a public folder holds what masking hides."""
+    import shutil
+    import subprocess
+
+    root = tmp_path / "archive"
+    shutil.copytree(REPO / "records", root / "records")
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    mobile = next(line.split("'")[1] for line in (root / "records" / "customers" / "KH0001.yaml").read_text(
+        encoding="utf-8").splitlines() if "mobile: '" in line)
+    (root / "public").mkdir()
+    (root / "public" / "index.html").write_text(f"<p>{mobile[:3]}****{mobile[-4:]}</p>", encoding="utf-8")
+    assert subprocess.run(["dangan", "verify", "--root", str(root)], capture_output=True).returncode == 0
+    (root / "public" / "leak.html").write_text(f"<p>{mobile}</p>", encoding="utf-8")
+    result = subprocess.run(["dangan", "verify", "--root", str(root)], capture_output=True, text=True)
+    assert result.returncode == 1 and "[未通过] 公开网站" in result.stdout

@@ -348,7 +348,7 @@ def verify_command(root: str | None, fmt: str) -> None:
     """四性检测（DA/T 70）：真实性、完整性、可用性、安全性。"""
     index = _load(root)
     problems = checks.run(index)
-    items = verify.assess(index, problems, verify.secrets(index))
+    items = verify.assess(index, problems, verify.secrets(index) + verify.site_leaks(index))
     if fmt == "json":
         click.echo(json.dumps([{"property": i.property, "item": i.name, "passed": i.passed, "applicable": i.applicable,
                                 "problems": report.as_dicts(i.problems, "zh")} for i in items],
