@@ -12,12 +12,14 @@ from functools import cached_property
 from typing import Any
 
 from ..acts import acts
+from ..checks.signatures import settings
 from ..history import Commit, History
 from ..index import Record
 from ..signers import email_to_staff
 from .values import Cell, View
 
 VALID, UNSIGNED, FORGED, PENDING = "valid", "unsigned", "forged", "pending"
+UNCHECKED, IMPORTED = "unchecked", "imported"  # signatures.mode off; committed before signatures.since
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -77,8 +79,14 @@ class RecordHistory:
         return self.view.link("staff", staff) if staff else Cell(self.view.mask.text(commit.author))
 
     def verdict(self, commit: Commit | None, signer: str | None) -> str:
+        """The verdict `dangan check` gives the act, under the policy's `signatures` settings."""
         if commit is None:
             return PENDING
+        mode, since, _ = settings(self.view.index.policy_data)
+        if mode == "off":
+            return UNCHECKED
+        if since and commit.day < since:
+            return IMPORTED
         if self.people.get(commit.email) != signer:
             return FORGED
         principal = commit.signer.lower()
@@ -107,7 +115,8 @@ class RecordHistory:
             if commit is None:
                 continue
             verdicts = by_commit.get(commit.id, [])
-            verdict = FORGED if FORGED in verdicts else VALID if commit.signature == "G" else UNSIGNED
+            verdict = next((v for v in (FORGED, UNCHECKED, IMPORTED) if v in verdicts), None) or (
+                VALID if commit.signature == "G" else UNSIGNED)
             rows.append(ChangeRow(commit.id[:10], commit.authored[:16].replace("T", " "), self.author(commit),
                                   commit.signature, verdict, self.view.mask.text(commit.subject), change.status,
                                   [self._field(record, flat, old, new) for flat, old, new in change.fields]))
