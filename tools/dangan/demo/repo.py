@@ -147,6 +147,9 @@ def build(target: Path) -> int:
     start = timeline[0].date if timeline else "2014-01-01"
     keys = _keys(target, target / ".demo-keys", index)
     shutil.copytree(REPO / "schemas", target / "schemas")
+    if (REPO / "mkdocs.yml").is_file():  # the site: dangan site build --root DIR
+        shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+        shutil.copytree(REPO / "site", target / "site")
     (target / ".gitignore").write_text(".dangan-cache/\n.demo-keys/\npublic/\npublic-internal/\n", encoding="utf-8")
     _policy(target, start)
     dumper = yaml()
