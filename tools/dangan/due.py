@@ -35,19 +35,25 @@ Source = Callable[[Facts, dt.date, dt.date], Iterator[DueItem]]  # (facts, as of
 _OPEN_DOSSIER = ("preparing", "with_b")
 
 
-def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
-    """The next handover step of every dossier still on its way to the archive."""
+def _open_steps(f: Facts) -> Iterator[tuple]:
+    """(dossier, its next step, who holds the dossier) for every dossier still on its way to the archive."""
     for dossier in f.index.of("dossier").values():
         if dossier.get("status") not in _OPEN_DOSSIER:
             continue
         holder = dossier.get("manager_a")
         for step in f.steps(dossier):
             if step.done is None:
-                if step.effective_deadline:
-                    yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', default='')}",
-                                  step.effective_deadline, holder, f.chain_key(dossier, step.position))
+                yield dossier, step, holder
                 break
             holder = step.done.get("to")
+
+
+def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
+    """The next handover step of every dossier still on its way to the archive."""
+    for dossier, step, holder in _open_steps(f):
+        if step.effective_deadline:
+            yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', default='')}",
+                          step.effective_deadline, holder, f.chain_key(dossier, step.position))
 
 
 def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
@@ -67,17 +73,10 @@ def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]
 
 def extensions(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """Extensions running out while their step is still open."""
-    for dossier in f.index.of("dossier").values():
-        if dossier.get("status") not in _OPEN_DOSSIER:
-            continue
-        holder = dossier.get("manager_a")
-        for step in f.steps(dossier):
-            if step.done is None:
-                if step.extended_until:
-                    yield DueItem("extension", dossier.key, f"延期到期：{step.name}", step.extended_until, holder,
-                                  "approvals.extension")
-                break
-            holder = step.done.get("to")
+    for dossier, step, holder in _open_steps(f):
+        if step.extended_until:
+            yield DueItem("extension", dossier.key, f"延期到期：{step.name}", step.extended_until, holder,
+                          "approvals.extension")
 
 
 def loan_returns(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
