@@ -367,3 +367,30 @@ def test_the_exported_workbook_is_made_for_excel(demo, tmp_path):
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
     again = CliRunner().invoke(cli, ["import", "customer", str(csv_file), "--update", "--dry-run", "--root", str(demo)])
     assert again.exit_code == 0 and "无变化 46 条" in again.output
+
+
+def test_a_contacts_sheet_adds_contacts_to_existing_customers(archive, tmp_path):
+    archive.add("customer", customer())
+    path = archive.path("customer", "KH0001")
+    path.write_text(path.read_text(encoding="utf-8").replace("contacts:\n", "# 联系人按重要程度排列\ncontacts:\n"),
+                    encoding="utf-8")
+    sheet = workbook(tmp_path / "contacts.xlsx", [
+        ["客户联系人名单"], [],
+        ["客户名称", "联系人", "职务", "手机"],
+        ["王小明", "王小红", "财务", 13904710002],
+        ["王小明", "赵大勇", "出纳", "139 0471 0003"],
+        ["王小明", "王小明", None, "13904710001"],  # already listed: unchanged
+    ], merged=("A1:D1",))
+    result = archive.run("import", "contact", str(sheet), "--as", "S004")
+    assert result.exit_code == 0, result.output
+    contacts = records(archive, "customer")["KH0001"]["contacts"]
+    assert [(c["name"], c.get("title"), c["mobile"]) for c in contacts] == [
+        ("王小明", None, "13904710001"), ("王小红", "财务", "13904710002"), ("赵大勇", "出纳", "13904710003")]
+    assert "# 联系人按重要程度排列" in path.read_text(encoding="utf-8")
+    before = path.read_bytes()
+    unknown = workbook(tmp_path / "unknown.xlsx", [["客户名称", "联系人", "手机"],
+                                                   ["不存在的公司", "钱七", "13904710009"],
+                                                   ["王小明", "孙八", "13904710010"]])
+    refused = archive.run("import", "contact", str(unknown), "--as", "S004")
+    assert refused.exit_code == 1 and "找不到这一行所属的客户" in refused.output
+    assert path.read_bytes() == before  # one bad row: nothing written

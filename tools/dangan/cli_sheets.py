@@ -48,11 +48,16 @@ def _kind(index, name: str, allowed: tuple[str, ...] | None = None) -> str:
 @no_commit_option
 def import_command(kind, file, map_file, sheet, dossier, dry_run, update, skip_bad, report_file, root, as_staff,
                    no_commit) -> None:
-    """从 Excel（.xlsx）或 CSV 导入客户、回访、客诉、合同，或一份档案的清单（dossier --dossier 档号）。
+    """从 Excel（.xlsx）或 CSV 导入客户、联系人、回访、客诉、合同，或一份档案的清单。
+
+    contact：每行给一个已有客户追加一位联系人；dossier：追加到 --dossier 指定档号的清单。
 
     每一行都像一条记录一样校验；全部通过才写入（或 --skip-bad 只写入通过的行），一次导入一个提交。
     """
     index = _load(root)
+    contacts = kind in ("contact", "contacts") or kind == index.schemas.label("customer", ("contacts",))
+    if contacts:  # a contacts sheet adds contacts to existing customers
+        kind, update = "customer", True
     kind = _kind(index, kind, IMPORTABLE)
     if kind == "dossier" and not dossier:
         raise EnvironmentProblem("导入档案清单须用 --dossier 指定档号 (--dossier is required)")
@@ -68,7 +73,7 @@ def import_command(kind, file, map_file, sheet, dossier, dry_run, update, skip_b
         raise EnvironmentProblem(str(exc)) from None
     except Refused as refused:
         raise EnvironmentProblem(str(refused)) from None
-    importer = Importer(index, kind, table, mapping, who, update=update, dossier=dossier)
+    importer = Importer(index, kind, table, mapping, who, update=update, dossier=dossier, contacts=contacts)
     result = importer.run(skip_bad)
     _summary(importer, result)
     if report_file and any(p.row for p in result.problems):

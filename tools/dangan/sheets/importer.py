@@ -22,6 +22,7 @@ from ..index import Index, Record
 from ..messages import render
 from ..problems import Problem, field_path
 from ..transaction import Refused, Transaction
+from ..yamlstyle import append
 from . import defaults, identity, inventory
 from .clean import Unclean, blank
 from .convert import Converter, landline
@@ -64,9 +65,11 @@ class Result:
 
 class Importer:
     def __init__(self, index: Index, kind: str, table: Table, mapping: Mapping, actor: str, *,
-                 update: bool = False, dossier: str | None = None, today: str | None = None):
+                 update: bool = False, dossier: str | None = None, today: str | None = None,
+                 contacts: bool = False):
         self.index, self.kind, self.table, self.actor = index, kind, table, actor
         self.update, self.dossier = update, dossier
+        self.contacts = contacts  # a contacts sheet: each row adds a contact to an existing customer
         self.mapping = mapping
         self.columns, self.ignored = mapping.columns(table.headers)
         self.by_path = {c.path: c for c in self.columns}
@@ -127,7 +130,7 @@ class Importer:
         data: dict = {}
         for path, value in values.items():
             set_path(data, path, value)
-        if self.kind == "customer":
+        if self.kind == "customer" and not self.contacts:  # a contacts sheet names a customer on many rows
             for where, value, earlier in plan.customers.seen_before(number, data):
                 label = self.index.schemas.label("customer", where)
                 self.add(plan, number, field_path(where), value, f"与第 {earlier} 行重复：{label}相同 "
@@ -148,6 +151,9 @@ class Importer:
                 self.add(plan, number, "", "", f"对应多个已有客户：{'、'.join(matches)}；请填写客户编号 (ambiguous)")
                 return
             target = matches[0] if matches else None
+        if self.contacts:
+            self.add_contact(plan, number, target, data)
+            return
         if target is not None:
             self.change(plan, number, target, values)
             return
@@ -185,6 +191,25 @@ class Importer:
             set_path(after, path, value)
         plan.updated[rid] = number
         self.foreign_acts(plan, number, after, record.data)
+
+    def add_contact(self, plan: Plan, number: int, rid: str | None, data: dict) -> None:
+        """Append the row's contact to the customer it names (by id, or as --update matches customers)."""
+        contact = (data.get("contacts") or [{}])[0]
+        if rid is None:
+            self.add(plan, number, "", "", "找不到这一行所属的客户：请填写客户编号或客户名称 (no such customer)")
+            return
+        if not contact.get("name"):
+            self.add(plan, number, "contacts[0].name", "", "缺少联系人姓名 (the contact's name is missing)")
+            return
+        record = self.index.get("customer", rid)
+        known = [c for c in record.get("contacts") or [] if isinstance(c, dict)]
+        key = (contact.get("name"), contact.get("mobile"))
+        if any((c.get("name"), c.get("mobile")) == key for c in known):
+            plan.unchanged.append(number)
+            return
+        append(plan.tx.edit("customer", rid).setdefault("contacts", []), contact)
+        plan.origin.setdefault(f"customer/{rid}", number)
+        plan.updated[rid] = number
 
     def foreign_acts(self, plan: Plan, number: int, data: dict, before: dict) -> None:
         """A new act naming someone else would be committed by the importer: a forged signature."""
