@@ -36,3 +36,24 @@ def write_allowed_signers(index: Index, path: Path | None = None) -> tuple[Path,
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target, digest(text)
+
+
+class Signatures:
+    """Whether a commit signs an act of a given person: the one judgement `dangan check` and the site share."""
+
+    def __init__(self, index: Index):
+        self.people = email_to_staff(index)
+        self.emails = {p.id: {e.lower() for e in p.get("emails") or [] if isinstance(e, str)}
+                       for p in index.of("staff").values()}
+
+    def findings(self, commit, signer: str | None) -> set[str]:
+        """What is wrong, whatever the policy requires: `forged` (the author is not the signer), `unsigned`
+        (no signature), `bad-key` (not git's good verdict, or the key of someone else)."""
+        found = set()
+        if self.people.get(commit.email) != signer:
+            found.add("forged")
+        if commit.signature == "N":
+            found.add("unsigned")
+        elif commit.signature != "G" or commit.signer.lower() not in self.emails.get(signer or "", set()):
+            found.add("bad-key")
+        return found

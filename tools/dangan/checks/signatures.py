@@ -15,7 +15,7 @@ from ..acts import acts
 from ..facts import facts
 from ..index import Index
 from ..problems import ERROR, WARNING, Problem
-from ..signers import email_to_staff
+from ..signers import Signatures
 
 
 def settings(policy: dict) -> tuple[str, str, bool]:
@@ -30,9 +30,7 @@ def check_signatures(index: Index) -> Iterator[Problem]:
     if mode == "off" or f.history is None:
         return
     severity = ERROR if mode == "required" else WARNING
-    people = email_to_staff(index)
-    emails = {p.id: {e.lower() for e in p.get("emails") or [] if isinstance(e, str)}
-              for p in index.of("staff").values()}
+    judge = Signatures(index)
     signed_in: dict[str, list] = defaultdict(list)
     for record in index:
         for act in acts(index, record):
@@ -40,18 +38,18 @@ def check_signatures(index: Index) -> Iterator[Problem]:
             if commit is None or (since and commit.day < since) or act.signer is None:
                 continue
             where = dict(severity=severity, commit=commit.id[:10], signer=act.signer, date=commit.day)
-            author = people.get(commit.email)
-            if author != act.signer:
-                yield record.problem("sig.forged", act.path, value=True, author=author or commit.email, **where)
+            found = judge.findings(commit, act.signer)
+            if "forged" in found:
+                yield record.problem("sig.forged", act.path, value=True,
+                                     author=judge.people.get(commit.email) or commit.email, **where)
             left = f.left_on(act.signer)
             if left and commit.day > left.isoformat():
                 yield record.problem("sig.after-leave", act.path, value=True, left=left.isoformat(), **where)
-            if mode == "required":
-                if commit.signature == "N":
-                    yield record.problem("sig.unsigned", act.path, value=True, **where)
-                elif commit.signature != "G" or commit.signer.lower() not in emails.get(act.signer, set()):
-                    yield record.problem("sig.bad-key", act.path, value=True, verdict=commit.signature,
-                                         principal=commit.signer or "—", **where)
+            if mode == "required" and "unsigned" in found:
+                yield record.problem("sig.unsigned", act.path, value=True, **where)
+            elif mode == "required" and "bad-key" in found:
+                yield record.problem("sig.bad-key", act.path, value=True, verdict=commit.signature,
+                                     principal=commit.signer or "—", **where)
             signed_in[commit.id].append((act, record))
     if not separate:
         return

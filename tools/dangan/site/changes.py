@@ -15,7 +15,7 @@ from ..acts import acts
 from ..checks.signatures import settings
 from ..history import Commit, History
 from ..index import Record
-from ..signers import email_to_staff
+from ..signers import Signatures
 from .values import Cell, View
 
 VALID, UNSIGNED, FORGED, PENDING = "valid", "unsigned", "forged", "pending"
@@ -55,14 +55,13 @@ class RecordHistory:
         self.view = view
         self.history = history
 
-    @cached_property
+    @property
     def people(self) -> dict[str, str]:
-        return email_to_staff(self.view.index)
+        return self.judge.people
 
     @cached_property
-    def keys(self) -> dict[str, set[str]]:
-        return {p.id: {e.lower() for e in p.get("emails") or [] if isinstance(e, str)}
-                for p in self.view.index.of("staff").values()}
+    def judge(self) -> Signatures:
+        return Signatures(self.view.index)
 
     def label(self, kind: str, path: tuple) -> str:
         parts: list[str] = []
@@ -87,12 +86,10 @@ class RecordHistory:
             return UNCHECKED
         if since and commit.day < since:
             return IMPORTED
-        if self.people.get(commit.email) != signer:
+        found = self.judge.findings(commit, signer)
+        if "forged" in found or (commit.signature == "G" and "bad-key" in found):  # someone else's key
             return FORGED
-        principal = commit.signer.lower()
-        if commit.signature == "G" and (not principal or principal in self.keys.get(signer or "", set())):
-            return VALID
-        return FORGED if commit.signature == "G" else UNSIGNED
+        return UNSIGNED if found else VALID
 
     def acts(self, record: Record) -> list[ActRow]:
         rows = []
