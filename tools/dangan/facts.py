@@ -149,20 +149,11 @@ class Facts:
 
     @cached_property
     def visits_by_customer(self) -> dict[str, list[Record]]:
-        out: dict[str, list[Record]] = defaultdict(list)
-        for visit in self.index.of("visit").values():
-            if isinstance(visit.get("customer"), str):
-                out[visit.get("customer")].append(visit)
-        return out
+        return _grouped(self.index.of("visit").values(), "customer")
 
     @cached_property
     def certificates_by_dossier(self) -> dict[str, list[Record]]:
-        out: dict[str, list[Record]] = defaultdict(list)
-        for cert in self.index.of("certificate").values():
-            if isinstance(cert.get("dossier"), str):
-                out[cert.get("dossier")].append(cert)
-        return out
-
+        return _grouped(self.index.of("certificate").values(), "dossier")
 
 @dataclass
 class Step:
@@ -192,6 +183,15 @@ class Step:
         if until and self.deadline and until > self.deadline:
             return until
         return self.deadline
+
+
+def _grouped(records, field: str) -> dict[str, list[Record]]:
+    """Records by the id they name in `field` (one pass: no rule scans all records per record)."""
+    out: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if isinstance(record.get(field), str):
+            out[record.get(field)].append(record)
+    return out
 
 
 LOAN_ITEMS = (("dossiers", "dossier"), ("certificates", "certificate"), ("customers", "customer"))

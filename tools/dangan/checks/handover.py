@@ -84,28 +84,26 @@ def _order(dossier: Record, f: Facts) -> Iterator[Problem]:
             return
 
 
+def _approved_entries(index: Index, field: str, what: str) -> Iterator[Problem]:
+    """Each entry of a dossier's list `field` is approved by a role in `approvals.<what>`."""
+    f = facts(index)
+    allowed = f.approvers(what)
+    for dossier in index.of("dossier").values():
+        for i, entry in enumerate(dossier.get(field) or []):
+            by = (entry.get("approved") or {}).get("by") if isinstance(entry, dict) else None
+            if by is not None and not f.has_role(by, allowed):
+                yield dossier.problem("approval.role", (field, i, "approved", "by"), value=True,
+                                      staff=by, roles=f.role_names(allowed), policy_key=f"approvals.{what}")
+
+
 def check_extensions(index: Index) -> Iterator[Problem]:
     """An extension is approved by a role in `approvals.extension`."""
-    f = facts(index)
-    allowed = f.approvers("extension")
-    for dossier in index.of("dossier").values():
-        for i, ext in enumerate(dossier.get("extensions") or []):
-            by = (ext.get("approved") or {}).get("by") if isinstance(ext, dict) else None
-            if by is not None and not f.has_role(by, allowed):
-                yield dossier.problem("approval.role", ("extensions", i, "approved", "by"), value=True,
-                                      staff=by, roles=f.role_names(allowed), policy_key="approvals.extension")
+    return _approved_entries(index, "extensions", "extension")
 
 
 def check_amendments(index: Index) -> Iterator[Problem]:
     """An amendment to an archived dossier is approved by a role in `approvals.amendment`."""
-    f = facts(index)
-    allowed = f.approvers("amendment")
-    for dossier in index.of("dossier").values():
-        for i, amendment in enumerate(dossier.get("amendments") or []):
-            by = (amendment.get("approved") or {}).get("by") if isinstance(amendment, dict) else None
-            if by is not None and not f.has_role(by, allowed):
-                yield dossier.problem("approval.role", ("amendments", i, "approved", "by"), value=True,
-                                      staff=by, roles=f.role_names(allowed), policy_key="approvals.amendment")
+    return _approved_entries(index, "amendments", "amendment")
 
 
 def check_supplements(index: Index) -> Iterator[Problem]:
