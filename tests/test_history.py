@@ -23,6 +23,13 @@ def repo(tmp_path) -> GitArchive:
     return archive
 
 
+def handed_by_a() -> dict:
+    """A dossier that A has just handed to B: step a without B's receipt."""
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    return record
+
+
 def honest_handover(repo: GitArchive) -> None:
     """A hands over, B receives and hands on, the archivist receives: four signed commits."""
     record = dossier(status="preparing")
@@ -68,8 +75,7 @@ def test_forged_receipt(repo):
 
 
 def test_unsigned_commit_under_required(repo):
-    record = dossier(status="preparing")
-    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    record = handed_by_a()
     repo.add("dossier", record)
     repo.commit("S004", "A角移交（未签名）", sign=False)
     assert codes(repo.problems()) == ["sig.unsigned"]
@@ -77,8 +83,7 @@ def test_unsigned_commit_under_required(repo):
 
 
 def test_signed_with_someone_elses_key(repo):
-    record = dossier(status="preparing")
-    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    record = handed_by_a()
     repo.add("dossier", record)
     repo.commit("S004", "A角移交，用了 B 的密钥", key="S003")
     found = [p for p in repo.problems() if p["code"] == "sig.bad-key"]
@@ -88,8 +93,7 @@ def test_signed_with_someone_elses_key(repo):
 def test_unknown_key_is_not_good(repo, tmp_path):
     import subprocess
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(repo.keys / "stranger")], check=True)
-    record = dossier(status="preparing")
-    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    record = handed_by_a()
     repo.add("dossier", record)
     repo.commit("S004", "A角移交，未登记的密钥", key="stranger")
     found = [p for p in repo.problems() if p["code"] == "sig.bad-key"]
@@ -97,8 +101,7 @@ def test_unknown_key_is_not_good(repo, tmp_path):
 
 
 def test_warn_mode_and_imported_acts(repo):
-    record = dossier(status="preparing")
-    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    record = handed_by_a()
     repo.add("dossier", record)
     repo.commit("S014", "从纸质档案导入", date="2024-03-13", sign=False)
     assert set(codes(repo.problems())) == {"sig.forged", "sig.unsigned"}
@@ -110,8 +113,7 @@ def test_warn_mode_and_imported_acts(repo):
 
 
 def test_uncommitted_acts_are_unsigned_yet(repo):
-    record = dossier(status="preparing")
-    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    record = handed_by_a()
     repo.add("dossier", record)
     assert repo.check() == (0, [])
 

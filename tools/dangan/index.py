@@ -55,6 +55,9 @@ class Record:
                        field=field_path(path) or None, args=args, severity=severity)
 
     def get(self, *path, default=None):
+        """The value at a path (`record.get("returned", "date")`), or `default` (by keyword only)."""
+        if "" in path:  # `get("name", "")` would read a field named "" instead of defaulting
+            raise TypeError("Record.get: pass a default as default=…, not as a path part")
         node: Any = self.data
         for part in path:
             if isinstance(node, dict):
