@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import Archive
+from conftest import Archive, customer, dossier
 
 
 class GitArchive(Archive):
@@ -36,14 +36,15 @@ class GitArchive(Archive):
         return f"{sid.lower()}@hongyuan.example"
 
     def commit(self, sid: str, message: str, date: str = "2024-03-13", sign: bool = True,
-               key: str | None = None) -> str:
-        """Commit everything as staff member `sid` (signed with their key, or another's)."""
+               key: str | None = None, email: str | None = None, add: bool = True) -> str:
+        """Commit everything as staff member `sid` (signed with their key, or another's; or as anyone by e-mail)."""
         stamp = f"{date}T10:00:00+08:00"
         env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-        config = ["-c", f"user.name={sid}", "-c", f"user.email={self.email(sid)}"]
+        config = ["-c", f"user.name={sid}", "-c", f"user.email={email or self.email(sid)}"]
         if sign:
             config += ["-c", "gpg.format=ssh", "-c", f"user.signingkey={self.keys / (key or sid)}"]
-        self.git("add", "-A")
+        if add:
+            self.git("add", "-A")
         args = [*config, "commit", "-q", "--allow-empty", "-m", message]
         if sign:
             args.insert(len(config), "-c")
@@ -51,5 +52,58 @@ class GitArchive(Archive):
         self.git(*args, env=env)
         return self.git("rev-parse", "HEAD").stdout.strip()
 
+    def configure(self, sid: str) -> None:
+        """This clone's git set up for `sid`, as a staff member's own machine would be (identity and signing)."""
+        for key, value in (("user.name", sid), ("user.email", self.email(sid)), ("gpg.format", "ssh"),
+                           ("user.signingkey", str(self.keys / sid))):
+            self.git("config", key, value)
+
+    def seal(self, sid: str, date: str = "2024-12-31") -> str:
+        """A seal (signed tag) over HEAD by `sid`, as `dangan seal` makes it."""
+        from dangan import seals
+
+        name = f"{seals.PREFIX}{date.replace('-', '')}-180000"
+        seals.make(self.root, "HEAD", name, f"档案封印 {name}", author=(sid, self.email(sid)), key=self.keys / sid,
+                   when=f"{date}T18:00:00+08:00")
+        return name
+
     def problems(self) -> list[dict]:
         return self.check()[1]
+
+
+def handed_by_a() -> dict:
+    """A dossier that A has just handed to B: step a without B's receipt."""
+    record = dossier(status="preparing")
+    record["handover"] = [{k: v for k, v in record["handover"][0].items() if k in ("step", "from", "to", "handed_on")}]
+    return record
+
+
+def honest_handover(repo: GitArchive) -> None:
+    """A hands over, B receives and hands on, the archivist receives: four signed commits."""
+    record = dossier(status="preparing")
+    full = record["handover"]
+    record["handover"] = [{k: v for k, v in full[0].items() if k in ("step", "from", "to", "handed_on")}]
+    repo.add("dossier", record)
+    repo.commit("S004", "A角移交B角", date="2024-03-13")
+    record["handover"][0].update(received_on="2024-03-13", inventory_checked=True)
+    record["status"] = "with_b"
+    repo.add("dossier", record)
+    repo.commit("S003", "B角接收并核对清单", date="2024-03-13")
+    record["handover"].append({k: v for k, v in full[1].items() if k in ("step", "from", "to", "handed_on")})
+    repo.add("dossier", record)
+    repo.commit("S003", "B角移交档案室", date="2024-03-14")
+    record["handover"][1].update(received_on="2024-03-14", inventory_checked=True)
+    record["status"] = "archived"
+    repo.add("dossier", record)
+    repo.commit("S014", "档案室接收归档", date="2024-03-14")
+
+
+def signed_repo(root: Path, keys: Path) -> GitArchive:
+    """An archive with signatures required and one admitted customer, every commit signed by its actor."""
+    archive = GitArchive(root, keys)
+    checked = {"checked": ["licence", "no_illegal_record", "signed_contract"]}
+    archive.add("customer", customer(status="prospect", admission=checked))
+    archive.commit("S004", "新建客户 KH0001", date="2024-03-04")
+    archive.add("customer", customer(admission={**checked, "approved": {"by": "S003", "date": "2024-03-05"}}))
+    archive.commit("S003", "准入批准 KH0001", date="2024-03-05")
+    return archive

@@ -50,6 +50,7 @@ status: preparing
 def repo(tmp_path) -> GitArchive:
     archive = GitArchive(tmp_path / "archive", tmp_path / "keys")
     archive.add("staff", staff("S016", "离职者", ["project_manager", "sales_rep"], "yw1", left_on="2024-01-31"))
+    archive.commit("S002", "登记离职员工", date="2024-02-01")
     checked = {"checked": ["licence", "no_illegal_record", "signed_contract"]}
     archive.add("customer", customer(status="prospect", admission=checked))
     archive.commit("S004", "新建客户", date="2024-03-01")

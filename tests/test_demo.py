@@ -77,10 +77,17 @@ def test_values_other_tools_would_misread_are_quoted():
     assert "  id_number: '150102" in person
 
 
-def test_dangan_check_finds_no_problem():
-    result = CliRunner().invoke(cli, ["check", "--root", str(REPO), "--format", "json"])
+def test_dangan_check_finds_no_problem(tmp_path):
+    for folder in ("records", "schemas"):  # the records themselves, without this repository's history
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["problems"] == []
+    # in this repository, only the development's own commits made while the policy said `warn` are named
+    result = CliRunner().invoke(cli, ["check", "--root", str(REPO), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {(p["code"], p["severity"]) for p in json.loads(result.output)["problems"]} <= {
+        ("commit.not-staff", "warning"), ("commit.unauthorised", "warning")}
 
 
 def test_demo_has_every_case(demo):

@@ -11,7 +11,20 @@ from pathlib import Path
 
 import click
 
-from . import attribution, checks, contract_stats, due, due_report, ledger, policy_text, report, signers, verify
+from . import (
+    attribution,
+    checks,
+    contract_stats,
+    due,
+    due_report,
+    git,
+    ledger,
+    messages,
+    policy_text,
+    report,
+    signers,
+    verify,
+)
 from .facts import facts
 from .index import Index, build, find_root
 
@@ -107,15 +120,12 @@ def _referencing(index: Index, wanted: list[str]) -> set[str]:
 
 
 def _changed_since(root: Path, rev: str) -> set[str]:
-    import subprocess
-
-    result = subprocess.run(["git", "-C", str(root), "diff", "--name-only", "--no-renames", rev],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise EnvironmentProblem(f"--since {rev}: {result.stderr.strip() or 'not a git revision'}")
-    untracked = subprocess.run(["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
-                               capture_output=True, text=True, check=False).stdout
-    return set(result.stdout.split("\n")) | set(untracked.split("\n")) | {"records", "records/policy.yaml"}
+    try:
+        changed = git.text(root, "diff", "--name-only", "--no-renames", rev)
+    except git.GitError as error:
+        raise EnvironmentProblem(f"--since {rev}: {error or 'not a git revision'}") from None
+    untracked = git.output(root, "ls-files", "--others", "--exclude-standard") or ""
+    return set(changed.split("\n")) | set(untracked.split("\n")) | {"records", "records/policy.yaml"}
 
 
 def _relative(root: Path, path: str) -> str:
@@ -275,15 +285,12 @@ def keys_command(root: str | None, install: bool) -> None:
     if not install:
         click.echo(text, nl=False)
         return
-    import subprocess
-
-    git_dir = subprocess.run(["git", "-C", str(index.root), "rev-parse", "--absolute-git-dir"], capture_output=True,
-                             text=True, check=False)
-    if git_dir.returncode != 0:
+    folder = git.git_dir(index.root)
+    if folder is None:
         raise EnvironmentProblem("不是 git 仓库 (not a git repository)")
-    target = Path(git_dir.stdout.strip()) / "allowed_signers"
+    target = folder / "allowed_signers"
     target.write_text(text, encoding="utf-8")
-    subprocess.run(["git", "-C", str(index.root), "config", "gpg.ssh.allowedSignersFile", str(target)], check=True)
+    git.run(index.root, "config", "gpg.ssh.allowedSignersFile", str(target))
     click.echo(f"已写入 {target}（{len(text.splitlines())} 把公钥），并已配置 gpg.ssh.allowedSignersFile。")
 
 
@@ -295,42 +302,41 @@ def _find_record(index: Index, ident: str):
     return found[0] if found else None
 
 
-_VERDICTS = {"G": "签名有效", "U": "签名人未登记", "N": "未签名", "B": "签名无效", "X": "签名过期", "Y": "密钥过期",
-             "R": "密钥已吊销", "E": "无法验证", "?": "未验证"}
-
-
 @cli.command(name="history")
 @click.argument("ident", metavar="ID")
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def history_command(ident: str, root: str | None, fmt: str) -> None:
-    """一条记录的历史：谁、何时、是否签名、哪些字段由什么改成什么。"""
+@lang_option
+def history_command(ident: str, root: str | None, fmt: str, lang: str) -> None:
+    """一条记录的历史：谁、何时、签名是否有效（与 dangan check 同一判断）、哪些字段由什么改成什么。"""
     index = _load(root)
     record = _find_record(index, ident)
     path = record.file if record else None
-    hist = facts(index).history
-    if hist is None:
+    audit = facts(index).audit
+    if audit is None:
         raise EnvironmentProblem("档案库不是 git 仓库，没有历史 (not a git repository)")
+    hist = audit.history
     if path is None:
         matches = [p for p in hist.changes if p.rsplit("/", 1)[-1].rsplit(".", 1)[0] == ident.split("/")[-1]]
         if not matches:
             raise EnvironmentProblem(f"没有这条记录：{ident} (no such record)")
         path = matches[0]
-    people = signers.email_to_staff(index)
     entries = []
     for change in hist.of(path):
         commit = hist.commits[change.commit]
+        problems = [dict(f.args) | {"code": f.code} for f in audit.findings(commit.id) if f.via is None]
         entries.append({"commit": commit.id, "date": commit.authored, "author": commit.author, "email": commit.email,
-                        "staff": people.get(commit.email), "signature": commit.signature, "signer": commit.signer,
+                        "staff": audit.author(commit.id), "verdict": audit.verdict(commit.id),
+                        "key": commit.key, "findings": problems,
                         "subject": commit.subject, "trailers": commit.trailers, "status": change.status,
                         "fields": [{"field": f, "old": o, "new": n} for f, o, n in change.fields]})
     if fmt == "json":
         click.echo(json.dumps({"file": path, "history": entries}, ensure_ascii=False, indent=2, default=str))
         return
-    click.echo(f"{path}：{len(entries)} 次提交")
+    click.echo(f"{path}：{len(entries)} 次提交" if lang == "zh" else f"{path}: {len(entries)} commits")
     for e in entries:
-        who = f"{e['author']}（{e['staff'] or '非员工'}）"
-        click.echo(f"  {e['date'][:19]}  {e['commit'][:10]}  {who}  {_VERDICTS.get(e['signature'], e['signature'])}"
+        who = f"{e['author']}（{e['staff'] or ('非员工' if lang == 'zh' else 'not staff')}）"
+        click.echo(f"  {e['date'][:19]}  {e['commit'][:10]}  {who}  {messages.verdict(e['verdict'], lang)}"
                    f"  {e['subject']}")
         for f in e["fields"][:50]:
             click.echo(f"      {f['field']}: {_short(f['old'])} → {_short(f['new'])}")
@@ -344,23 +350,28 @@ def _short(value) -> str:
 @cli.command(name="verify")
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify_command(root: str | None, fmt: str) -> None:
+@click.option("--strict", is_flag=True, help="未检查的项目也算未通过（以 1 退出）。")
+def verify_command(root: str | None, fmt: str, strict: bool) -> None:
     """四性检测（DA/T 70）：真实性、完整性、可用性、安全性。"""
     index = _load(root)
     problems = checks.run(index)
     items = verify.assess(index, problems, verify.secrets(index) + verify.site_leaks(index))
     if fmt == "json":
-        click.echo(json.dumps([{"property": i.property, "item": i.name, "passed": i.passed, "applicable": i.applicable,
+        click.echo(json.dumps([{"property": i.property, "item": i.name, "status": i.status, "passed": i.passed,
+                                "applicable": i.applicable, "unchecked": i.unchecked,
                                 "problems": report.as_dicts(i.problems, "zh")} for i in items],
                               ensure_ascii=False, indent=2))
     else:
+        marks = {verify.PASSED: "通过", verify.FAILED: "未通过", verify.UNCHECKED: "未检查",
+                 verify.NOT_APPLICABLE: "不适用"}
         for prop in dict.fromkeys(i.property for i in items):
             click.echo(prop)
             for item in (i for i in items if i.property == prop):
-                mark = ("通过" if item.passed else "未通过") if item.applicable else "不适用"
                 extra = f"（{len(item.problems)} 个问题）" if item.problems else ""
-                click.echo(f"  [{mark}] {item.name}{extra}")
-    sys.exit(EXIT_OK if all(i.passed for i in items) else EXIT_PROBLEMS)
+                why = f"：{item.unchecked}" if item.status == verify.UNCHECKED else ""
+                click.echo(f"  [{marks[item.status]}] {item.name}{extra}{why}")
+    bad = {verify.FAILED, verify.UNCHECKED} if strict else {verify.FAILED}
+    sys.exit(EXIT_PROBLEMS if any(i.status in bad for i in items) else EXIT_OK)
 
 
 @cli.command(name="init")

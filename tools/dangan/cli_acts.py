@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 
@@ -28,13 +29,17 @@ def _run(root: str | None, as_staff: str | None, no_commit: bool, act: str,
         message = change(tx)
         written = tx.apply(act, message, commit=not no_commit)
     except Refused as refused:
-        click.echo(f"拒绝 (refused)：{refused}", err=True)
-        for problem in refused.problems:
-            text, hint = render(problem, "zh")
-            where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-            click.echo(f"  {where}: {problem.code}: {text}" + (f"（{hint}）" if hint else ""), err=True)
-        sys.exit(EXIT_PROBLEMS)
+        _refused(refused)
     click.echo(f"{message}（{'已暂存' if no_commit else '已提交'}：{', '.join(written)}）")
+
+
+def _refused(refused: Refused) -> NoReturn:
+    click.echo(f"拒绝 (refused)：{refused}", err=True)
+    for problem in refused.problems:
+        text, hint = render(problem, "zh")
+        where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+        click.echo(f"  {where}: {problem.code}: {text}" + (f"（{hint}）" if hint else ""), err=True)
+    sys.exit(EXIT_PROBLEMS)
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -436,3 +441,34 @@ def complaint_receive(customer, channel, category, urgent, description, departme
         return records.new_record(tx, "complaint", values, int(day(on)[:4]))[1]
 
     _run(root, as_staff, no_commit, "complaint receive", change)
+
+
+@cli.command(name="seal")
+@root_option
+@click.option("--message", "-m", default="", help="封印说明（可选）。")
+def seal_command(root: str | None, message: str) -> None:
+    """封印历史：以本人签名的标签锚定当前提交；此后改写封印之前的历史，check 和 verify 都会发现。"""
+    from .actions.history import seal
+
+    index = _load(root)
+    try:
+        name, commit = seal(index, message)
+    except Refused as refused:
+        _refused(refused)
+    click.echo(f"已封印：{name}（提交 {commit[:10]}）。请推送到服务器：git push origin {name}")
+
+
+@cli.command(name="acknowledge")
+@click.argument("commit", metavar="COMMIT")
+@click.option("--reason", required=True, help="如何处理了这个提交（已撤销、已核实无误……）。")
+@root_option
+def acknowledge_command(commit: str, reason: str, root: str | None) -> None:
+    """确认处理某个已推送提交的问题：以本人签名的提交记录下来，此后这些问题只作为警告显示。"""
+    from .actions.history import acknowledge
+
+    index = _load(root)
+    try:
+        target, made = acknowledge(index, commit, reason)
+    except Refused as refused:
+        _refused(refused)
+    click.echo(f"已确认处理提交 {target[:10]}（记录于提交 {made[:10]}）。")

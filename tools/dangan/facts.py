@@ -38,13 +38,32 @@ class Facts:
 
     @cached_property
     def history(self):
-        """The repository's history of records/, or None outside a git repository."""
-        from . import history, signers
+        """The repository's history of the archive, or None outside a git repository."""
+        from . import git, history
 
-        if not history.is_repository(self.index.root):
+        if not git.is_repository(self.index.root):
             return None
-        path, digest = signers.write_allowed_signers(self.index)
-        return history.load(self.index.root, path, digest)
+        return history.load(self.index.root)
+
+    @cached_property
+    def audit(self):
+        """The judgement of every commit under the rules in force at it, or None outside git."""
+        from . import history as history_module
+        from .audit import Audit
+
+        if self.history is None:
+            return None
+        found = Audit(self.history, self.index.schemas)
+        if self.history.dirty:
+            history_module.save(self.index.root, self.history)
+        return found
+
+    @cached_property
+    def anchors(self):
+        """The seals and whatever could show other history (`seals.inspect`), or None outside git."""
+        from . import seals
+
+        return seals.inspect(self.index.root, self.history) if self.history is not None else None
 
     @cached_property
     def calendar(self) -> WorkCalendar:

@@ -1,48 +1,77 @@
-"""The history index: every commit that touched `records/`, read in one pass.
+"""The history index: every commit that touched the archive, read in one pass.
 
-One `git log -z --raw` walk gives each commit and the blobs it changed; one
-`git cat-file --batch` process gives those blobs; each blob is parsed once and each
-change becomes a field-level diff of the parsed YAML. Signature verdicts come from one
-`git log --no-walk --stdin` over the commits not verified before. Everything is cached
-under `.dangan-cache/`, keyed by commit id, so a later run reads only new commits.
+One `git log -z --raw` walk (parents before children, history simplified to the commits
+that change `records/`, `schemas/` or the site's configuration) gives each commit and the
+blobs it changed against its first parent; one `git cat-file --batch` process gives those
+blobs; each blob is parsed once and each change becomes a field-level diff of the parsed
+YAML. Merges are read once more as combined diffs, for what a merge holds that none of its
+parents did. Signature verdicts come from one `git log --no-walk --stdin` over the commits
+not verified before, against no allowed signers at all: git then says whether a signature
+is cryptographically good and by which key (`U` and a fingerprint), and `audit` decides
+whose key that was at the time. Everything is cached under `.dangan-cache/`, keyed by
+commit id, so a later run reads only new commits. Replace objects and grafts are never
+followed (`git`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
-import subprocess
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import loader
+from . import git, loader
 
 CACHE_DIR = ".dangan-cache"
-CACHE_VERSION = 1
-_ZERO = "0" * 40
+CACHE_VERSION = 2
+PATHS = ("records", "schemas", "mkdocs.yml")  # what a commit must be signed for
+_ZERO = git.ZERO
 _HEADER = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s%x1f%(trailers:only,unfold)%x1f"
 _MISSING = object()
+# git verifies a signature against an allowed-signers file; an empty one (the null device)
+# makes it say only whether the signature is good and by which key
+_NO_SIGNERS = ("gpg.ssh.allowedSignersFile=" + os.devnull,)
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 @dataclass(slots=True)
 class Commit:
     id: str
-    parents: tuple[str, ...]
+    parents: tuple[str, ...]  # within the simplified history: the nearest commits that changed the archive
     author: str
     email: str
     authored: str  # ISO 8601 with offset
     committed: str
     subject: str
     trailers: dict[str, list[str]]
-    signature: str = "N"  # git's %G?: G good, U good but unknown key, N none, B bad, …
-    signer: str = ""  # %GS: the principal (e-mail) of the key that signed
+    signature: str = "?"  # git's %G? against no allowed signers: U good (key unknown to git), N none, B bad, …
+    key: str = ""  # %GK: the fingerprint of the key that signed (SHA256:…)
+    paths: tuple[str, ...] = ()  # what it changed against its first parent
+    merged: tuple[MergeChange, ...] = ()  # a merge's own changes: what none of its parents held
 
     @property
     def day(self) -> str:
         return self.authored[:10]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def own_paths(self) -> tuple[str, ...]:
+        """The paths this commit itself changed: all of them, or for a merge only what it added of its own."""
+        return tuple(m.path for m in self.merged) if self.is_merge else self.paths
+
+
+@dataclass(slots=True)
+class MergeChange:
+    path: str
+    fields: tuple[tuple[str, Any, Any], ...]  # (field, value at the first parent, merged value); () for a whole file
 
 
 @dataclass(slots=True)
@@ -51,17 +80,57 @@ class Change:
     path: str
     status: str  # A added, M modified, D deleted, R renamed
     old_path: str | None
-    fields: list[tuple[str, Any, Any]]  # (field path, old value, new value); _MISSING-free: None when absent
+    fields: list[tuple[str, Any, Any]]  # (field path, old value, new value); None when absent
     added: frozenset[str] = frozenset()  # field paths present after and absent before
+    data: Any = None  # the parsed new content, kept for the files that make the rules (policy, staff)
+
+
+@dataclass(slots=True)
+class Tag:
+    """A signed tag as git verified it (cached by the tag object's id)."""
+    name: str
+    object: str  # the tag object's id
+    commit: str  # the commit it points to
+    tagger: str
+    email: str
+    date: str
+    signature: str  # G/U good, N unsigned, B bad
+    key: str
+
+
+@dataclass(slots=True)
+class Acknowledgement:
+    """A commit that acknowledges earlier commits' problems (trailer `Dangan-Acknowledge:`), as git verified it."""
+    commit: str
+    email: str
+    authored: str
+    signature: str
+    key: str
+    targets: tuple[str, ...]  # the commit ids (or unique prefixes) it names
+    rules_at: str | None  # the newest archive commit before it: whose rules judge it
+
+    @property
+    def day(self) -> str:
+        return self.authored[:10]
 
 
 @dataclass
 class History:
     head: str | None = None
     commits: dict[str, Commit] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # oldest first
-    changes: dict[str, list[Change]] = field(default_factory=lambda: defaultdict(list))  # path -> oldest first
-    signers_digest: str = ""
+    order: list[str] = field(default_factory=list)  # parents before children
+    changes: dict[str, list[Change]] = field(default_factory=lambda: defaultdict(list))  # path -> in walk order
+    # what this machine has seen, kept across rewrites (integrity reads it)
+    anchor: str | None = None  # the newest published commit (the upstream's tip) seen inside HEAD
+    vanished: dict[str, str] = field(default_factory=dict)  # published commit -> the day it was found gone
+    seals_seen: dict[str, str] = field(default_factory=dict)  # seal tag name -> tag object id
+    tags: dict[str, Tag] = field(default_factory=dict)  # tag object id -> verdict
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    shallow: bool = False  # a shallow clone: the oldest commits' parents are not here
+    # the audit's findings by commit id, and the key of the rules they were judged with (`audit`)
+    audits: dict[str, tuple] = field(default_factory=dict)
+    audit_key: str = ""
+    dirty: bool = False  # something was added since the cache was read
 
     def of(self, path: str) -> list[Change]:
         return self.changes.get(path, [])
@@ -74,31 +143,9 @@ class History:
         return None
 
 
-class GitError(RuntimeError):
-    pass
-
-
-def is_repository(root: Path) -> bool:
-    try:
-        out = _git(root, "rev-parse", "--show-toplevel")
-    except GitError:
-        return False
-    return Path(out.strip()).resolve() == root.resolve()
-
-
-def _git(root: Path, *args: str, input: str | None = None, config: tuple[str, ...] = ()) -> str:
-    cmd = ["git", *[x for c in config for x in ("-c", c)], "-C", str(root), *args]
-    result = subprocess.run(cmd, input=input, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    if result.returncode != 0:
-        raise GitError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result.stdout
-
-
-def head(root: Path) -> str | None:
-    try:
-        return _git(root, "rev-parse", "--verify", "-q", "HEAD").strip() or None
-    except GitError:
-        return None
+GitError = git.GitError
+is_repository = git.is_repository
+head = git.head
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -119,6 +166,36 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def parse_path(flat: str) -> tuple:
+    """"handover[0].handed_on" -> ("handover", 0, "handed_on")."""
+    return tuple(int(m.group(2)) if m.group(2) else m.group(1) for m in _PART.finditer(flat))
+
+
+def unflatten(flat: dict[str, Any]) -> Any:
+    """The inverse of `flatten`: nested dicts and lists again."""
+    root: dict = {}
+    for key, value in flat.items():
+        path = parse_path(key)
+        node: Any = root
+        for part, following in itertools.pairwise(path):
+            container = [] if isinstance(following, int) else {}
+            if isinstance(node, list):
+                while len(node) <= part:
+                    node.append(None)
+                node[part] = node[part] if node[part] is not None else container
+                node = node[part]
+            else:
+                node = node.setdefault(part, container)
+        last = path[-1] if path else None
+        if isinstance(node, list) and isinstance(last, int):
+            while len(node) <= last:
+                node.append(None)
+            node[last] = value
+        elif isinstance(node, dict) and last is not None:
+            node[last] = value
+    return root
+
+
 def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str]]:
     before, after = flatten(old) if old is not None else {}, flatten(new) if new is not None else {}
     fields = []
@@ -130,6 +207,29 @@ def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str]
     # a parent present now and not before counts as set too (e.g. "approved" for "approved.date")
     parents = {k.rsplit(".", 1)[0] for k in added if "." in k}
     return fields, added | parents
+
+
+def merged_fields(parents: list[Any], merged: Any) -> tuple[tuple[str, Any, Any], ...]:
+    """The fields whose merged value none of the parents held (git's combined diff, field by field)."""
+    flats = [flatten(p) if p is not None else {} for p in parents]
+    after = flatten(merged) if merged is not None else {}
+    keys = sorted(set(after).union(*flats))
+    out = []
+    for key in keys:
+        value = after.get(key, _MISSING)
+        if all(f.get(key, _MISSING) != value for f in flats):
+            first = flats[0].get(key, _MISSING) if flats else _MISSING
+            out.append((key, None if first is _MISSING else first, None if value is _MISSING else value))
+    return tuple(out)
+
+
+def is_record(path: str) -> bool:
+    return path.startswith("records/") and path.endswith(".yaml")
+
+
+def keeps_data(path: str) -> bool:
+    """The files that make the rules: their content is kept for each version (`audit` rebuilds them)."""
+    return path == "records/policy.yaml" or (path.startswith("records/staff/") and path.endswith(".yaml"))
 
 
 def _parse_blob(text: bytes | None) -> Any:
@@ -153,9 +253,9 @@ class _Blobs:
         wanted = sorted(i for i in ids if i != _ZERO and i not in self.cache)
         if not wanted:
             return
-        proc = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch"],
-                              input=("\n".join(wanted) + "\n").encode(), capture_output=True, check=False)
-        data, pos = proc.stdout, 0
+        data = git.run(self.root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode(), binary=True)
+        assert isinstance(data, bytes)
+        pos = 0
         for blob in wanted:
             end = data.index(b"\n", pos)
             header = data[pos:end].split()
@@ -171,34 +271,85 @@ class _Blobs:
         return None if blob == _ZERO else self.cache.get(blob)
 
 
-def _walk(root: Path, since: str | None) -> tuple[list[Commit], list[tuple[str, str, str, str | None, str, str]]]:
-    """One `git log` pass: commits oldest first and (commit, status, path, old path, old blob, new blob)."""
+Raw = tuple[str, str, str, str | None, str, str]  # commit, status, path, old path, old blob, new blob
+
+
+def _walk(root: Path, since: str | None) -> tuple[list[Commit], list[Raw]]:
+    """One `git log` pass: commits, parents first, and (commit, status, path, old path, old blob, new blob)."""
     span = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = _git(root, "log", "-z", "--raw", "--no-abbrev", "-M", "--reverse", f"--format={_HEADER}", *span,
-               "--", "records")
+    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--reverse", "--parents",
+                   "--diff-merges=first-parent", f"--format={_HEADER}", *span, "--", *PATHS)
     commits, changes = [], []
     for chunk in out.split("\x1e")[1:]:
         parts = chunk.split("\x1f")
         cid, parents, author, email, authored, committed, subject, trailer_text = parts[:8]
         rest = parts[8] if len(parts) > 8 else ""
+        paths = []
+        for status, path, old_path, old_blob, new_blob in _raw(rest):
+            changes.append((cid, status, path, old_path, old_blob, new_blob))
+            paths.append(path)
         commits.append(Commit(cid, tuple(parents.split()), author, email.lower(), authored, committed, subject,
-                              _trailers(trailer_text)))
-        fields = rest.strip("\n\0").split("\0")
-        i = 0
-        while i < len(fields):
-            meta = fields[i].strip("\n")
-            if not meta.startswith(":"):
-                i += 1
-                continue
-            _, _, old_blob, new_blob, status = meta[1:].split(" ", 4)
-            if status[0] in "RC":
-                old_path, path = fields[i + 1], fields[i + 2]
-                i += 3
-            else:
-                old_path, path = None, fields[i + 1]
-                i += 2
-            changes.append((cid, status[0], path, old_path, old_blob, new_blob))
+                              _trailers(trailer_text), paths=tuple(paths)))
     return commits, changes
+
+
+def _raw(text: str):
+    """(status, path, old path, old blob, new blob) from `--raw -z` output."""
+    fields = text.strip("\n\0").split("\0")
+    i = 0
+    while i < len(fields):
+        meta = fields[i].strip("\n")
+        if not meta.startswith(":") or meta.startswith("::"):
+            i += 1
+            continue
+        _, _, old_blob, new_blob, status = meta[1:].split(" ", 4)
+        if status[0] in "RC":
+            yield status[0], fields[i + 2], fields[i + 1], old_blob, new_blob
+            i += 3
+        else:
+            yield status[0], fields[i + 1], None, old_blob, new_blob
+            i += 2
+
+
+def _merges(root: Path, since: str | None) -> dict[str, list[tuple[str, list[str], str]]]:
+    """Each merge's paths that differ from every parent: (path, the parents' blobs, the merged blob)."""
+    span = [f"{since}..HEAD"] if since else ["HEAD"]
+    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-c", "--merges", "--parents", "--format=%x1e%H%x1f",
+                   *span, "--", *PATHS)
+    found: dict[str, list[tuple[str, list[str], str]]] = {}
+    for chunk in out.split("\x1e")[1:]:
+        cid, _, rest = chunk.partition("\x1f")
+        entries = []
+        fields = rest.strip("\n\0").split("\0")
+        for i in range(0, len(fields) - 1):
+            meta = fields[i].strip("\n")
+            if not meta.startswith("::"):
+                continue
+            colons = len(meta) - len(meta.lstrip(":"))
+            parts = meta[colons:].split(" ")
+            blobs = parts[colons + 1: 2 * colons + 2]  # modes: colons + 1, then blobs: colons + 1
+            entries.append((fields[i + 1], blobs[:-1], blobs[-1]))
+        found[cid] = entries
+    return found
+
+
+ACKNOWLEDGE = "Dangan-Acknowledge"
+
+
+def _acknowledgements(root: Path, since: str | None) -> list[Acknowledgement]:
+    """Commits with a `Dangan-Acknowledge:` trailer (empty commits too: they change no archive file)."""
+    span = [f"{since}..HEAD"] if since else ["HEAD"]
+    out = git.text(root, "log", f"--grep=^{ACKNOWLEDGE}:", "--topo-order", "--reverse",
+                   f"--format=%x1e%H%x1f%ae%x1f%aI%x1f%G?%x1f%GK%x1f%(trailers:key={ACKNOWLEDGE},valueonly,"
+                   "separator=%x1d)", *span, config=_NO_SIGNERS)
+    found = []
+    for chunk in out.split("\x1e")[1:]:
+        cid, email, authored, signature, key, values = (chunk.strip("\n").split("\x1f") + [""] * 6)[:6]
+        targets = tuple(v.split()[0] for v in values.split("\x1d") if v.split())
+        if targets:
+            rules_at = git.output(root, "rev-list", "-1", "--topo-order", f"{cid}^", "--", *PATHS) or None
+            found.append(Acknowledgement(cid, email.lower(), authored, signature, key, targets, rules_at))
+    return found
 
 
 def _trailers(text: str) -> dict[str, list[str]]:
@@ -210,13 +361,12 @@ def _trailers(text: str) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _verify(root: Path, ids: list[str], allowed_signers: Path | None) -> dict[str, tuple[str, str]]:
-    """git's signature verdict (%G?) and principal (%GS) for each commit."""
+def _verify(root: Path, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """git's signature verdict (%G?) and key fingerprint (%GK) for each commit."""
     if not ids:
         return {}
-    config = (f"gpg.ssh.allowedSignersFile={allowed_signers}",) if allowed_signers else ()
-    out = _git(root, "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS", input="\n".join(ids) + "\n",
-               config=config)
+    out = git.text(root, "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GK",
+                   input="\n".join(ids) + "\n", config=_NO_SIGNERS)
     verdicts = {}
     for line in out.splitlines():
         parts = line.split("\x1f")
@@ -225,70 +375,111 @@ def _verify(root: Path, ids: list[str], allowed_signers: Path | None) -> dict[st
     return verdicts
 
 
+_GOOD_TAG = re.compile(r'Good "git" signature with \S+ key (SHA256:[A-Za-z0-9+/=]+)')
+
+
+def verify_tag(root: Path, name: str) -> tuple[str, str]:
+    """A tag's signature: ("U", fingerprint) when good, ("N", "") when unsigned, ("B", "") otherwise."""
+    result = git.completed(root, "verify-tag", "--raw", f"refs/tags/{name}", config=_NO_SIGNERS)
+    found = _GOOD_TAG.search(result.stderr)
+    if found:
+        return "U", found.group(1)
+    if "no signature found" in result.stderr.lower():
+        return "N", ""
+    return "B", ""
+
+
 def _cache_path(root: Path) -> Path:
     return root / CACHE_DIR / f"history-v{CACHE_VERSION}.pickle"
 
 
-def load(root: Path, allowed_signers: Path | None = None, signers_digest: str = "") -> History:
-    """The history of `records/` up to HEAD, from the cache plus the commits since."""
-    current = head(root)
+def _shape() -> str:
+    """The cached classes' fields: a cache written by another shape of them is read again from git."""
+    from dataclasses import fields as fields_of
+
+    names = [f"{c.__name__}:{','.join(f.name for f in fields_of(c))}"
+             for c in (History, Commit, MergeChange, Change, Tag, Acknowledgement)]
+    return digest(";".join(names))
+
+
+def load(root: Path) -> History:
+    """The history of the archive up to HEAD, from the cache plus the commits since."""
+    current = git.head(root)
     if current is None:
         return History()
     cached = _read_cache(root)
+    shallow = git.is_shallow(root)
+    if cached is not None and cached.shallow != shallow:  # deepened or made shallow: parents changed
+        cached = None
     if cached is not None and cached.head == current:
         history = cached
-    elif cached is not None and cached.head and _is_ancestor(root, cached.head, current):
-        history = _extend(root, cached, *_walk(root, cached.head))
-    else:  # no cache, or history rewritten under it: read it all again
-        history = _extend(root, History(), *_walk(root, None))
-    history.head = current
-    if history.signers_digest != signers_digest:  # the staff's keys changed: verify every commit again
-        for commit in history.commits.values():
-            commit.signature, commit.signer = "?", ""
-        history.signers_digest = signers_digest
+    elif cached is not None and cached.head and git.is_ancestor(root, cached.head, current):
+        history = _extend(root, cached, cached.head)
+    else:  # no cache, or history rewritten under it: read it all again, keeping what this machine saw
+        history = _extend(root, History(), None)
+        if cached is not None:
+            history.anchor, history.vanished = cached.anchor, cached.vanished
+            history.seals_seen, history.tags = cached.seals_seen, cached.tags
+            history.audit_key = cached.audit_key
+            history.audits = {c: f for c, f in cached.audits.items() if c in history.commits}
+            for cid, commit in history.commits.items():
+                old = cached.commits.get(cid)
+                if old is not None and old.signature != "?":
+                    commit.signature, commit.key = old.signature, old.key
+    changed = cached is None or cached.head != current
+    history.head, history.shallow = current, shallow
     pending = [c for c in history.order if history.commits[c].signature == "?"]
-    for cid, (verdict, signer) in _verify(root, pending, allowed_signers).items():
-        history.commits[cid].signature, history.commits[cid].signer = verdict, signer
-    if pending or cached is None or cached.head != current:
-        _write_cache(root, history)
+    for cid, (verdict, key) in _verify(root, pending).items():
+        history.commits[cid].signature, history.commits[cid].key = verdict, key
+    if pending or changed:
+        save(root, history)
     return history
 
 
-def _extend(root: Path, history: History, commits: list[Commit], raw: list[tuple]) -> History:
+def _extend(root: Path, history: History, since: str | None) -> History:
+    commits, raw = _walk(root, since)
+    merges = _merges(root, since) if any(c.is_merge for c in commits) else {}
     for commit in commits:
-        commit.signature = "?"
         history.commits[commit.id] = commit
         history.order.append(commit.id)
     blobs = _Blobs(root)
-    blobs.load({r[4] for r in raw} | {r[5] for r in raw})
+    blobs.load({b for r in raw if is_record(r[2]) for b in (r[4], r[5])}
+               | {b for entries in merges.values() for p, olds, new in entries if is_record(p) for b in (*olds, new)})
     for cid, status, path, old_path, old_blob, new_blob in raw:
-        fields, added = diff(blobs.get(old_blob), blobs.get(new_blob))
-        history.changes[path].append(Change(cid, path, status, old_path, fields, added))
+        if not is_record(path):
+            history.changes[path].append(Change(cid, path, status, old_path, []))
+            continue
+        new = blobs.get(new_blob)
+        fields, added = diff(blobs.get(old_blob), new)
+        history.changes[path].append(Change(cid, path, status, old_path, fields, added,
+                                            new if keeps_data(path) else None))
+    history.acknowledgements.extend(_acknowledgements(root, since))
+    for cid, entries in merges.items():
+        if cid in history.commits:
+            history.commits[cid].merged = tuple(
+                MergeChange(p, merged_fields([blobs.get(b) for b in olds], blobs.get(new)) if is_record(p) else ())
+                for p, olds, new in entries)
     return history
-
-
-def _is_ancestor(root: Path, older: str, newer: str) -> bool:
-    result = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", older, newer],
-                            capture_output=True, check=False)
-    return result.returncode == 0
 
 
 def _read_cache(root: Path) -> History | None:
     try:
         with open(_cache_path(root), "rb") as handle:
-            found = pickle.load(handle)
-        return found if isinstance(found, History) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            shape, found = pickle.load(handle)
+        return found if shape == _shape() and isinstance(found, History) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
         return None
 
 
-def _write_cache(root: Path, history: History) -> None:
+def save(root: Path, history: History) -> None:
+    """Write the cache atomically (a temporary file renamed over the old one)."""
     path = _cache_path(root)
     try:
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        history.dirty = False
         with open(temporary, "wb") as handle:
-            pickle.dump(history, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_shape(), history), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only checkout still works, only slower next time

@@ -201,10 +201,6 @@ CATALOGUE: dict[str, Message] = {
     # history and signatures
     "sig.forged": Message("签名不符：提交 {commit}（{date}）的作者是 {author}，而该动作的经手人是 {signer}", "forged: commit {commit} ({date}) is by {author}, but the act names {signer}",
                           "经手人须用自己的 git 账号提交自己的动作。", "each person commits their own acts"),
-    "sig.unsigned": Message("提交 {commit}（{date}）没有 SSH 签名；本档案库要求经手人签名（{signer}）", "commit {commit} ({date}) is not signed; {signer} must sign it",
-                            "配置 git 的 SSH 签名（gpg.format ssh、user.signingkey）后用 git commit -S 提交。", "configure SSH signing and commit with -S"),
-    "sig.bad-key": Message("提交 {commit}（{date}）的签名无效或不是 {signer} 的密钥（git：{verdict}，签名人 {principal}）", "commit {commit} ({date}) is not signed by a key of {signer} (git: {verdict}, principal {principal})",
-                           "在员工记录的 ssh_keys 中登记本人公钥，并运行 dangan keys。", "register your key in your staff record"),
     "sig.reused": Message("提交 {commit} 同时记录了 {first} 和 {signer} 的动作；不同人的动作须分别提交", "commit {commit} records acts of {first} and {signer}: separate commits are required"),
     "sig.after-leave": Message("{signer} 已于 {left} 离职，却在 {date} 签署（提交 {commit}）", "{signer} left on {left} but signed on {date} (commit {commit})"),
     "history.deleted": Message("档案文件在提交 {commit}（{date}，{author}）中被删除；档案只能标记销毁，不能删除", "the record file was deleted in commit {commit} ({date}, {author}); records are marked destroyed, never deleted",
@@ -212,7 +208,35 @@ CATALOGUE: dict[str, Message] = {
     "history.renamed": Message("档案编号被修改：由 {old} 改名而来（提交 {commit}）；编号一经确定不得更改", "the record's id changed: renamed from {old} (commit {commit})"),
     "history.archived-changed": Message("档案归档后，{fields} 在提交 {commit}（{date}，{author}）中被修改，却没有经批准的更正记录", "after archiving, {fields} changed in commit {commit} ({date}, {author}) without an approved amendment",
                                         "在 amendments 中记录更正原因并经有权审批人批准。", "record an approved amendment"),
-    "history.rewritten": Message("受信任的标记 {tag} 已不在当前历史中：历史被改写", "the trusted tag {tag} is no longer in the history: it was rewritten"),
+    "history.rewritten": Message("封印 {tag}（{date}，{tagger}）封存的提交 {commit} 已不在当前历史中：封印之前的历史被改写或替换了", "seal {tag} ({date}, {tagger}) covers commit {commit}, which is no longer in the history: history before the seal was rewritten or replaced",
+                                 "不要在改写后的历史上继续工作：从服务器或同事的克隆找回原来的历史（git fetch；git log {tag}），并在代码托管平台上禁止强制推送。", "do not build on the rewritten history: recover the original (git log {tag}) and forbid force pushes on the forge"),
+    "history.vanished": Message("本机曾核对过的已发布提交 {commit}（{seen} 所见）已不在任何分支中：历史被改写或被强制推送覆盖", "the published commit {commit}, verified here on {seen}, is in no branch any more: history was rewritten or force-pushed",
+                                "找回原来的历史（git reflog、服务器备份或同事的克隆）。如确系经批准的改写（如清除误提交的敏感信息），删除 .dangan-cache/ 后重新检查。", "recover the original history; after an approved rewrite, delete .dangan-cache/ and check again"),
+    "history.replaced": Message("仓库中有 {what}：它们能让 git 显示与提交本身不同的内容或父提交；Dangan 不采用它们，历史仍按提交本身核对", "the repository has {what}: they make git show other content or parents than the commits hold; Dangan ignores them and checks the commits themselves",
+                                "删除它们（git replace -d <id>；删除 .git/info/grafts），并查明是谁加上的。", "remove them (git replace -d; delete .git/info/grafts) and find out who added them"),
+    "history.shallow": Message("这是浅克隆，只有 {depth} 之后的历史：更早的提交无法核对签名和改写", "this is a shallow clone: history before {depth} cannot be checked for signatures and rewrites",
+                               "git fetch --unshallow 取回完整历史（CI 中设 fetch-depth: 0）。", "git fetch --unshallow (fetch-depth: 0 in CI)"),
+    "seal.unsigned": Message("封印 {tag} 没有有效签名（git：{verdict}）", "seal {tag} has no good signature (git: {verdict})",
+                             "封印须用 dangan seal 创建：一个由有权人员签名的附注标签。删除这个标签（git tag -d {tag}），再重新封印。", "seals are made by dangan seal (a signed annotated tag)"),
+    "seal.unauthorised": Message("封印 {tag} 由 {tagger}（{who}）签名，但按封印时的制度只有 {roles} 可用本人登记的密钥封印", "seal {tag} is signed by {tagger} ({who}), but only {roles} may seal, with their own registered key",
+                                 "删除这个标签（git tag -d {tag}），请 {roles} 运行 dangan seal。", "delete the tag and ask {roles} to run dangan seal"),
+    "seal.removed": Message("本机曾见过的封印 {tag}（封存提交 {commit}）已被删除或改指别处", "seal {tag} (of commit {commit}), seen here before, was deleted or moved",
+                            "从服务器或同事的克隆找回该标签（git fetch --tags），并在代码托管平台上保护 dangan-seal-* 标签。", "recover the tag (git fetch --tags) and protect dangan-seal-* tags on the forge"),
+    # commits, each judged by the rules in force at its parent (audit)
+    "commit.not-staff": Message("提交 {commit}（{date}，{author}）改动了档案，但按当时的员工名册作者不是员工{via_zh}", "commit {commit} ({date}, {author}) changes the archive but its author was not on the staff{via_en}",
+                                "档案只能由员工用本人的 git 账号（员工记录中的邮箱）提交：撤销这次提交（git revert {commit}），由经手人本人重做。", "only staff commit, with the e-mail of their staff record: revert it and let the person redo it"),
+    "commit.unsigned": Message("提交 {commit}（{date}，{staff}）改动了档案却没有签名：每个提交都须有本人的 SSH 签名{via_zh}", "commit {commit} ({date}, {staff}) changes the archive but is not signed{via_en}",
+                               "配置 git 的 SSH 签名（gpg.format ssh、user.signingkey、commit.gpgsign true）；未推送的提交可用 git commit --amend -S 补签，已推送的须撤销后签名重做。", "configure SSH signing; amend unpushed commits with -S, revert and redo pushed ones"),
+    "commit.bad-signature": Message("提交 {commit}（{date}，{staff}）的签名无效（git：{verdict}）：内容在签名后被改过，或签名已损坏{via_zh}", "commit {commit} ({date}, {staff}) has a bad signature (git: {verdict}): altered after signing, or damaged{via_en}",
+                                    "不要采用这个提交：从未被改动的副本找回它，或撤销后重做。", "do not accept it: recover the original or revert and redo"),
+    "commit.bad-key": Message("提交 {commit}（{date}）的作者是 {staff}，签名却用了{key_owner_zh}（{key}）{via_zh}", "commit {commit} ({date}) is by {staff} but signed with {key_owner_en} ({key}){via_en}",
+                              "每人只能用本人员工记录 ssh_keys 中登记的密钥签名；新密钥须先由有权变更员工名册的人登记。", "sign only with a key registered in your own staff record"),
+    "commit.not-employed": Message("提交 {commit} 的日期 {date} 在 {staff} {employment_zh}{via_zh}", "commit {commit} is dated {date}, {employment_en} of {staff}{via_en}",
+                                   "离职人员不能再签署；其工作须移交他人后由接手人提交。", "people who left sign nothing; their successor commits"),
+    "commit.unauthorised": Message("提交 {commit}（{date}，{staff}）改动了{what_zh}（{files}），按改动前的制度只有 {roles} 可以这样做{via_zh}", "commit {commit} ({date}, {staff}) changes {what_en} ({files}); under the rules before it only {roles} may{via_en}",
+                                   "撤销这次提交（git revert {commit}），由 {roles} 签名提交这项改动。", "revert it and let {roles} commit the change, signed"),
+    "commit.amended": Message("提交 {commit}（{date}，{staff}）改动了 {signer} 已签署的 {fields}：更改已签署的内容属于更正，须由 {roles} 签名提交{via_zh}", "commit {commit} ({date}, {staff}) changes {fields}, already signed by {signer}: an amendment, which {roles} must commit{via_en}",
+                              "撤销这次改动（git revert {commit}）；确需更正时由 {roles} 签名提交，已归档的档案还须在 amendments 中记录更正。", "revert it; a needed correction is committed by {roles} (and recorded in amendments once archived)"),
     "site.unmasked": Message("公开网站的文件中有 {count} 处未脱敏的证件号码、电话或邮箱", "{count} unmasked ID numbers, phones or e-mails in a public site file",
                              "公开版须用默认（脱敏）方式生成；内部版只输出到 public-internal/。", "build the public site masked"),
     "secret.private-key": Message("提交的文件中有私钥", "a private key is committed", "删除该文件并更换密钥。", "remove it and rotate the key"),
@@ -221,6 +245,21 @@ CATALOGUE: dict[str, Message] = {
     "attachment.outside": Message("扫描件路径 {file} 不在 attachments/ 中", "scanned file {file} is outside attachments/"),
     "attachment.unreferenced": Message("attachments/ 中的文件没有任何档案引用", "no record references this file in attachments/"),
 }
+
+
+# a commit's or an act's signature, in one word (`audit` verdicts; the site adds pending and imported)
+VERDICTS = {
+    "valid": ("签名有效", "signed"), "unsigned": ("未签名", "unsigned"), "forged": ("伪签", "forged"),
+    "unknown-key": ("未登记的密钥", "unregistered key"), "bad": ("签名无效", "bad signature"),
+    "not-staff": ("非员工提交", "not by staff"), "unchecked": ("未核对（制度未要求）", "not checked (not required)"),
+    "merge": ("合并（无自带改动）", "merge (nothing of its own)"), "pending": ("尚未提交", "not committed yet"),
+    "imported": ("纸质档案导入", "imported from paper"),
+}
+
+
+def verdict(name: str, lang: str = "zh") -> str:
+    found = VERDICTS.get(name)
+    return (found[1] if lang == "en" else found[0]) if found else name
 
 
 def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
@@ -232,9 +271,44 @@ def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
     key = problem.args.get("policy_key")
     if lang == "en":
         cite = f" (policy: {key})" if key else ""
+        cite += (f" (acknowledged by {args['acknowledged_by']} on {args['acknowledged_on']} in commit "
+                 f"{args['acknowledged']})") if "acknowledged" in args else ""
         return entry.en.format_map(args) + cite, entry.hint_en.format_map(args)
     cite = f"（依据 policy.yaml 的 {key}）" if key else ""
+    cite += (f"（已由 {args['acknowledged_by']} 于 {args['acknowledged_on']} 在提交 {args['acknowledged']} 中确认处理）"
+             if "acknowledged" in args else "")
     return entry.zh.format_map(args) + cite, entry.hint_zh.format_map(args)
+
+
+_WHAT = {"policy": ("制度、schema 或网站配置", "the policy, the schemas or the site configuration"),
+         "staff": ("员工名册（岗位、邮箱、密钥）", "the staff records (roles, e-mails, keys)")}
+
+
+def _key_owner(args: dict, lang: int) -> str:
+    if args.get("owner"):
+        return (f" {args['owner']} 的密钥", f"the key of {args['owner']}")[lang]
+    if args.get("ever"):
+        return (f"曾登记给 {args['ever']}、但当时不在其员工记录中的密钥（已撤销或尚未登记）",
+                f"a key of {args['ever']} that was not in their staff record then (revoked or not yet registered)")[lang]
+    return ("未在任何员工记录中登记的密钥", "a key registered to nobody")[lang]
+
+
+def _employment(args: dict, lang: int) -> str:
+    if args.get("joined"):
+        return (f"入职（{args['joined']}）之前", f"before the joining ({args['joined']})")[lang]
+    return (f"离职（{args.get('left')}）之后", f"after the leaving ({args.get('left')})")[lang]
+
+
+_DERIVED = {
+    "via_zh": lambda a: f"（由合并提交 {a['via']} 带入：合并时的制度要求签名）" if a.get("via") else "",
+    "via_en": lambda a: f" (brought in by merge {a['via']}, where signatures were required)" if a.get("via") else "",
+    "what_zh": lambda a: _WHAT.get(a.get("what"), ("", ""))[0],
+    "what_en": lambda a: _WHAT.get(a.get("what"), ("", ""))[1],
+    "key_owner_zh": lambda a: _key_owner(a, 0),
+    "key_owner_en": lambda a: _key_owner(a, 1),
+    "employment_zh": lambda a: _employment(a, 0),
+    "employment_en": lambda a: _employment(a, 1),
+}
 
 
 class _Args(dict):
@@ -250,6 +324,8 @@ class _Args(dict):
             return f" (loan {self['loan']} is open)" if self.get("loan") else " (no open loan)"
         if key == "resolve":
             return " --resolve" if self.get("merge") else ""
+        if key in _DERIVED:
+            return _DERIVED[key](self)
         if key == "encoding_en":
             enc = self.get("encoding")
             return f" (it looks like {enc})" if enc else ""

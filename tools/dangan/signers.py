@@ -1,11 +1,26 @@
-"""Staff identities: commit e-mails to staff, and git's allowed_signers file from their keys."""
+"""Staff identities: commit e-mails to staff, key fingerprints, and git's allowed_signers file."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from pathlib import Path
 
 from .history import CACHE_DIR, digest
 from .index import Index
+
+
+def fingerprint(public_key: str) -> str | None:
+    """An OpenSSH public key's fingerprint as git and ssh-keygen print it (`SHA256:…`), or None."""
+    parts = public_key.split() if isinstance(public_key, str) else []
+    if len(parts) < 2:
+        return None
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
 def email_to_staff(index: Index) -> dict[str, str]:
@@ -36,24 +51,3 @@ def write_allowed_signers(index: Index, path: Path | None = None) -> tuple[Path,
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target, digest(text)
-
-
-class Signatures:
-    """Whether a commit signs an act of a given person: the one judgement `dangan check` and the site share."""
-
-    def __init__(self, index: Index):
-        self.people = email_to_staff(index)
-        self.emails = {p.id: {e.lower() for e in p.get("emails") or [] if isinstance(e, str)}
-                       for p in index.of("staff").values()}
-
-    def findings(self, commit, signer: str | None) -> set[str]:
-        """What is wrong, whatever the policy requires: `forged` (the author is not the signer), `unsigned`
-        (no signature), `bad-key` (not git's good verdict, or the key of someone else)."""
-        found = set()
-        if self.people.get(commit.email) != signer:
-            found.add("forged")
-        if commit.signature == "N":
-            found.add("unsigned")
-        elif commit.signature != "G" or commit.signer.lower() not in self.emails.get(signer or "", set()):
-            found.add("bad-key")
-        return found

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import checks
+from .audit import HISTORY_CODES
 from .index import Index
 from .problems import ERROR, Problem
 from .yamlstyle import SCHEMA_LINE, dumps, loads, to_yaml
@@ -93,7 +94,7 @@ class Transaction:
         before = {key(p) for p in checks.run(self.index) if p.severity == ERROR}
         after_index = self.index.overlay(self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
         return [p for p in checks.run(after_index) if p.severity == ERROR and key(p) not in before
-                and not p.code.startswith(("sig.", "history."))]
+                and not p.code.startswith(HISTORY_CODES)]
 
     # --- writing ------------------------------------------------------------------------------
     def apply(self, act: str, message: str, *, commit: bool = True) -> list[str]:
@@ -138,7 +139,8 @@ class Transaction:
 
 
 def commit(root: Path, message: str, acts: list[str], records: list[str], *, sign: bool,
-           author: tuple[str, str] | None = None, key: Path | None = None, when: str | None = None) -> None:
+           author: tuple[str, str] | None = None, key: Path | None = None, when: str | None = None,
+           trailers: dict[str, str] | None = None) -> None:
     """Commit what is staged, with `Dangan-Act:` and `Dangan-Record:` trailers.
 
     By default as the configured git user with their signing key; the demo builder names
@@ -156,6 +158,8 @@ def commit(root: Path, message: str, acts: list[str], records: list[str], *, sig
         args += ["--trailer", f"Dangan-Act: {act}"]
     for record in dict.fromkeys(records):
         args += ["--trailer", f"Dangan-Record: {record}"]
+    for key_, value in (trailers or {}).items():
+        args += ["--trailer", f"{key_}: {value}"]
     env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else None
     _git(root, *args, env=env)
 

@@ -64,8 +64,10 @@ CHECKS: list[Check] = [
     contracts.check_payments,
     contracts.check_attribution,
     attachments.check_attachments,
+    signatures.check_commits,
     signatures.check_signatures,
     integrity.check_history,
+    integrity.check_anchors,
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 

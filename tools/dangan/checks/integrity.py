@@ -1,48 +1,55 @@
-"""Integrity (DA/T 70 完整性): nothing rewritten, nothing lost. No record file is ever
-deleted (destruction marks a record, a disposal lists it); a record's id never changes;
-once a dossier is archived its number, inventory and handover change only through an
-`amendments` entry approved by `approvals.amendment`; history below a trusted tag
-(`dangan-trusted*`) is never rewritten."""
+"""Integrity (DA/T 70 完整性): nothing rewritten, nothing lost, nothing shown that is not there.
+
+No record file is ever deleted (destruction marks a record, a disposal lists it); a
+record's id never changes; once a dossier is archived, everything but its custody
+(status, location, loans, destruction, sealing, notes) changes only through an
+`amendments` entry approved by `approvals.amendment`. Each commit is judged by the rules in
+force at its parent (`signatures.mode`). Every seal (`dangan seal`) is a signed tag by a role
+of `approvals.seal` and stays in the history; a published commit or a seal this checkout
+saw never disappears; replace refs and grafts are reported, a shallow clone named.
+"""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
+from ..audit import GOOD
 from ..facts import facts
 from ..index import Index
 from ..problems import ERROR, WARNING, Problem
-from .signatures import settings
+from ..rules_in_force import MODES
 
-PROTECTED = ("id", "inventory", "total_pages", "handover")
+# what may change in an archived dossier without an amendment: its custody, not its content
+MUTABLE_WHEN_ARCHIVED = ("status", "location", "amendments", "disposal", "confidentiality", "note")
 
 
 def check_history(index: Index) -> Iterator[Problem]:
-    """Judged like signatures: not with `signatures.mode: off`, only from `signatures.since`."""
+    """Deleted and renamed records, and archived dossiers changed without an approved amendment."""
     f = facts(index)
-    mode, since, _ = settings(f.policy)
-    history = f.history if mode != "off" else None
-    if history is None:
+    audit = f.audit
+    if audit is None:
         return
-    severity = ERROR if mode == "required" else WARNING
+    history = f.history
 
-    def judged(change) -> bool:
-        commit = history.commits.get(change.commit)
-        return commit is not None and (not since or commit.day >= since)
+    def severity(change) -> str | None:
+        mode = audit.mode(change.commit)
+        return None if mode == "off" else audit.judged(change.commit, ERROR if mode == "required" else WARNING)[0]
+
+    def who(change) -> dict:
+        return _who(history.commits.get(change.commit)) | audit.judged(change.commit, ERROR)[1]
 
     for path, changes in sorted(history.changes.items()):
+        if not path.startswith("records/"):
+            continue
         last = changes[-1]
-        if last.status == "D" and judged(last) and not (index.root / path).exists():
-            yield Problem("history.deleted", path, severity=severity, args=_who(history.commits.get(last.commit)))
+        if last.status == "D" and severity(last) and not (index.root / path).exists():
+            yield Problem("history.deleted", path, severity=severity(last), args=who(last))
         for change in changes:
-            if change.status == "R" and change.old_path and judged(change):
-                yield Problem("history.renamed", path, 1, 1, severity=severity,
-                              args={"old": change.old_path, **_who(history.commits.get(change.commit))})
+            if change.status == "R" and change.old_path and severity(change):
+                yield Problem("history.renamed", path, 1, 1, severity=severity(change),
+                              args={"old": change.old_path, **who(change)})
     for dossier in index.of("dossier").values():
-        for problem in _archived_changes(f, dossier, judged):
-            problem.severity = severity
-            yield problem
-    yield from _trusted(index)
+        yield from _archived_changes(f, dossier, severity, who)
 
 
 def _who(commit) -> dict:
@@ -51,30 +58,62 @@ def _who(commit) -> dict:
     return {"commit": commit.id[:10], "author": f"{commit.author} <{commit.email}>", "date": commit.day}
 
 
-def _archived_changes(f, dossier, judged) -> Iterator[Problem]:
+def _top(name: str) -> str:
+    return name.split("[")[0].split(".")[0]
+
+
+def _archived_changes(f, dossier, severity, who) -> Iterator[Problem]:
     history = f.history
     archived = False
     allowed = f.approvers("amendment")
     for change in history.of(dossier.file):
-        touched = sorted({name for name, _, _ in change.fields if name.split("[")[0].split(".")[0] in PROTECTED})
-        if archived and touched and judged(change):
+        touched = sorted({name for name, _, _ in change.fields if _top(name) not in MUTABLE_WHEN_ARCHIVED})
+        level = severity(change)
+        if archived and touched and level:
             amended = any(k.startswith("amendments[") and k.endswith("approved.by") for k in change.added)
             approver = next((new for name, _, new in change.fields
                              if name.startswith("amendments[") and name.endswith("approved.by")), None)
             if not amended or not f.has_role(approver, allowed):
-                yield dossier.problem("history.archived-changed", (touched[0].split("[")[0].split(".")[0],),
+                yield dossier.problem("history.archived-changed", (_top(touched[0]),), severity=level,
                                       fields=", ".join(touched[:5]), policy_key="approvals.amendment",
-                                      **_who(history.commits.get(change.commit)))
+                                      **who(change))
         if any(name == "status" and new in ("archived", "on_loan", "destroyed") for name, _, new in change.fields):
             archived = True
 
 
-def _trusted(index: Index) -> Iterator[Problem]:
-    root = index.root
-    tags = subprocess.run(["git", "-C", str(root), "tag", "--list", "dangan-trusted*"], capture_output=True,
-                          text=True, check=False).stdout.split()
-    for tag in tags:
-        result = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", tag, "HEAD"],
-                                capture_output=True, check=False)
-        if result.returncode != 0:
-            yield Problem("history.rewritten", "records", args={"tag": tag})
+def check_anchors(index: Index) -> Iterator[Problem]:
+    """Seals signed by a role of `approvals.seal` and inside HEAD; nothing vanished; no replace refs or grafts."""
+    f = facts(index)
+    audit = f.audit
+    if audit is None:
+        return
+    strictest = max((MODES[s.mode] for s in audit.after.values()), default=0)
+    level = ERROR if strictest == MODES["required"] else WARNING
+    found = f.anchors
+    for what in found.replaced:
+        yield Problem("history.replaced", "records", severity=level, args={"what": what})
+    if found.shallow:
+        yield Problem("history.shallow", "records", severity=WARNING, args={"depth": found.shallow})
+    for name in found.lightweight:
+        yield Problem("seal.unsigned", "records", severity=level, args={"tag": name, "verdict": "lightweight"})
+    for seal in found.seals:
+        where = {"tag": seal.name, "tagger": f"{seal.tagger} <{seal.email}>", "date": seal.date[:10],
+                 "commit": seal.commit[:10]}
+        if seal.name in found.outside_head:
+            yield Problem("history.rewritten", "records", severity=level, args=where)
+            continue
+        if seal.signature not in GOOD or not seal.key:
+            yield Problem("seal.unsigned", "records", severity=level, args={**where, "verdict": seal.signature})
+            continue
+        state_commit = found.state_commit.get(seal.name)
+        rules = audit.after.get(state_commit) if state_commit else None
+        rules = rules or audit.head_state()
+        who = rules.by_email.get(seal.email)
+        if who is None or rules.by_key.get(seal.key) != who or not rules.may(who, "seal"):
+            roles = "、".join(audit.role_names(rules, rules.approvers("seal")))
+            yield Problem("seal.unauthorised", "records", severity=level,
+                          args={**where, "who": who or "非员工", "roles": roles, "policy_key": "approvals.seal"})
+    for commit, day in sorted(found.vanished.items()):
+        yield Problem("history.vanished", "records", severity=level, args={"commit": commit[:10], "seen": day})
+    for name, commit in found.removed:
+        yield Problem("seal.removed", "records", severity=level, args={"tag": name, "commit": commit})

@@ -1,10 +1,17 @@
-"""Signatures (DESIGN §4): the commit that first records an act is its signature. Its
-author must be the person the act names (`sig.forged`); from `signatures.since`, with
-`signatures.mode: required`, it must carry a good SSH signature by that person's key
-(`sig.unsigned`, `sig.bad-key`); acts of different people go in separate commits when
-`signatures.separate_commits` (`sig.reused`); nobody signs after leaving (`sig.after-leave`).
-Acts committed before `signatures.since` were imported from paper and are not judged;
-an act not committed yet is "unsigned yet", not an error."""
+"""Signatures (DESIGN §4): commits are the signatures, judged by the rules in force at their parent.
+
+`check_commits` reports what the audit found in each commit: unsigned, not by staff, signed
+with a key that was not the author's at the time, by someone not employed then, rule-making
+files changed without the role (`approvals.policy`, `approvals.staff`), signed acts changed
+without `approvals.amendment`, and merges that bring in commits made under laxer rules.
+
+`check_signatures` judges the acts: the commit that first records an act is its signature,
+so its author must be the person the act names (`sig.forged`); nobody signs after leaving
+(`sig.after-leave`); acts of different people go in separate commits when
+`signatures.separate_commits` (`sig.reused`). Acts dated before `signatures.since` were
+imported from paper and are not judged (their commit still is); an act not committed yet
+is "unsigned yet", not an error.
+"""
 
 from __future__ import annotations
 
@@ -13,49 +20,56 @@ from collections.abc import Iterator
 
 from ..acts import acts
 from ..facts import facts
+from ..history import parse_path
 from ..index import Index
 from ..problems import ERROR, WARNING, Problem
-from ..signers import Signatures
 
 
-def settings(policy: dict) -> tuple[str, str, bool]:
-    section = policy.get("signatures") if isinstance(policy.get("signatures"), dict) else {}
-    mode = section.get("mode", "off")
-    return mode, str(section.get("since") or ""), section.get("separate_commits", True) is not False
+def check_commits(index: Index) -> Iterator[Problem]:
+    audit = facts(index).audit
+    if audit is None:
+        return
+    records = {r.file: r for r in index}
+    for finding in audit.all_findings():
+        severity, acknowledged = audit.judged(finding.commit, finding.severity)
+        args = dict(finding.args) | acknowledged
+        if finding.via:
+            args["via"] = finding.via[:10]
+        record = records.get(finding.path)
+        if record is not None:
+            yield record.problem(finding.code, parse_path(finding.field) if finding.field else (),
+                                 severity=severity, **args)
+        else:
+            yield Problem(finding.code, finding.path, field=finding.field, args=args, severity=severity)
 
 
 def check_signatures(index: Index) -> Iterator[Problem]:
     f = facts(index)
-    mode, since, separate = settings(f.policy)
-    if mode == "off" or f.history is None:
+    audit = f.audit
+    if audit is None:
         return
-    severity = ERROR if mode == "required" else WARNING
-    judge = Signatures(index)
     signed_in: dict[str, list] = defaultdict(list)
     for record in index:
         for act in acts(index, record):
             commit = f.history.first_setting(record.file, act.flat)
-            if commit is None or (since and commit.day < since) or act.signer is None:
+            if commit is None or act.signer is None or audit.unknown(commit.id):
                 continue
-            where = dict(severity=severity, commit=commit.id[:10], signer=act.signer, date=commit.day)
-            found = judge.findings(commit, act.signer)
-            if "forged" in found:
-                yield record.problem("sig.forged", act.path, value=True,
-                                     author=judge.people.get(commit.email) or commit.email, **where)
-            left = f.left_on(act.signer)
+            rules = audit.before(commit.id)
+            if rules.mode == "off" or (rules.since and (act.date or commit.day) < rules.since):
+                continue
+            severity, acknowledged = audit.judged(commit.id, ERROR if rules.mode == "required" else WARNING)
+            where = dict(severity=severity, commit=commit.id[:10], signer=act.signer, date=commit.day, **acknowledged)
+            author = rules.by_email.get(commit.email)
+            if author != act.signer:
+                yield record.problem("sig.forged", act.path, value=True, author=author or commit.email, **where)
+            left = f.left_on(act.signer)  # as the staff records say now: a leave may be recorded late
             if left and commit.day > left.isoformat():
                 yield record.problem("sig.after-leave", act.path, value=True, left=left.isoformat(), **where)
-            if mode == "required" and "unsigned" in found:
-                yield record.problem("sig.unsigned", act.path, value=True, **where)
-            elif mode == "required" and "bad-key" in found:
-                yield record.problem("sig.bad-key", act.path, value=True, verdict=commit.signature,
-                                     principal=commit.signer or "—", **where)
-            signed_in[commit.id].append((act, record))
-    if not separate:
-        return
+            if rules.separate:
+                signed_in[commit.id].append((act, record, severity))
     for cid, found in signed_in.items():
-        signers = []
-        for act, record in found:
+        signers: list[str] = []
+        for act, record, severity in found:
             if act.signer not in signers:
                 signers.append(act.signer)
             if signers.index(act.signer) > 0:

@@ -4,7 +4,8 @@ Every act of every record (the fields the schema marks ``x-signed-by``) is repla
 date order as a commit by the staff member who performed it, signed with that person's
 own SSH key (made here with ssh-keygen and registered in their staff record), with
 `signatures.mode: required` in the policy. Acts of one person on one day share a
-commit; different people never do.
+commit; different people never do. The archivist seals each year's history with a signed
+tag (`dangan seal`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from .. import seals
 from ..acts import Act, acts
 from ..index import Index, Record
 from ..schemas import load_schemas
@@ -160,7 +162,11 @@ def build(target: Path) -> int:
     founding = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
     commits = [_commit(target, index, keys, FOUNDER, founding, "建立档案库：制度、schema 和员工名册", [], 0)]
     minute: dict[str, int] = defaultdict(int)
+    sealer, previous = _sealer(index), founding
     for day, signer, group in _commits(timeline):
+        if day[:4] != previous[:4]:  # a new year: seal the last one's history
+            _seal(target, index, keys, sealer, commits[-1], previous[:4])
+        previous = day
         for event in group:
             if event.acts:
                 done = {id(a) for a in event.acts}
@@ -169,7 +175,23 @@ def build(target: Path) -> int:
         minute[day] += 1
         commits.append(_commit(target, index, keys, signer, day, _message(index, group),
                                [e.record.file for e in group], minute[day], group))
+    _seal(target, index, keys, sealer, commits[-1], previous[:4])
     return len(commits)
+
+
+def _sealer(index: Index) -> str:
+    """The archivist who seals each year's history (the founder when there is none)."""
+    found = sorted(r.id for r in index.of("staff").values() if "archivist" in (r.get("roles") or [])
+                   and not r.get("left_on"))
+    return found[0] if found else FOUNDER
+
+
+def _seal(root: Path, index: Index, keys: dict[str, Path], sealer: str, commit: str, year: str) -> None:
+    """The year-end seal: a signed tag over the year's last commit, by the archivist."""
+    person = index.get("staff", sealer)
+    author = (person.get("name"), person.get("emails")[0]) if person else (sealer, f"{sealer.lower()}@example.invalid")
+    seals.make(root, commit, f"{seals.PREFIX}{year}1231-180000", f"档案封印：{year} 年度\n\n封存提交 {commit}。",
+               author=author, key=keys[sealer], when=f"{year}-12-31T18:00:00+08:00")
 
 
 def _commits(timeline: list[Event]):

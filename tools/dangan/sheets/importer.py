@@ -16,11 +16,11 @@ from typing import Any
 
 from ..actions.records import set_path
 from ..acts import acts
-from ..checks.signatures import settings
 from ..identifiers import check_mobile
 from ..index import Index, Record
 from ..messages import render
 from ..problems import Problem, field_path
+from ..rules_in_force import State
 from ..transaction import Refused, Transaction
 from ..yamlstyle import append
 from . import defaults, identity, inventory
@@ -76,7 +76,7 @@ class Importer:
         self.cells = dict(table.rows)
         self.converter = Converter(index, kind)
         self.today = today or dt.date.today().isoformat()
-        self.signing = settings(index.policy_data)[0] == "required"
+        self.signing = State(index.policy_data, {}).mode == "required"
 
     def run(self, skip_bad: bool = False) -> Result:
         """All rows; with `skip_bad`, again without the rejected ones until the rest pass."""

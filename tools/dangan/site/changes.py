@@ -1,26 +1,25 @@
 """A record's history for its page: who changed which field when, and each signature's verdict.
 
-A signed act (DESIGN §4) is valid when the commit that first recorded it was authored by the
-person the act names and carries a good signature (git's %G? = G) by one of their keys; forged
-when its author is someone else; unsigned otherwise."""
+The verdicts are the audit's (`dangan check` and `dangan history` give the same): an act is
+valid when the commit that first recorded it was made by the person it names and that
+commit is good under the rules in force at it; forged when its author is someone else or it
+is signed with another person's key."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .. import audit as judged
 from ..acts import acts
-from ..checks.signatures import settings
-from ..history import Commit, History
+from ..audit import Audit
+from ..history import Commit, History, parse_path
 from ..index import Record
-from ..signers import Signatures
+from ..signers import email_to_staff
 from .values import Cell, View
 
-VALID, UNSIGNED, FORGED, PENDING = "valid", "unsigned", "forged", "pending"
-UNCHECKED, IMPORTED = "unchecked", "imported"  # signatures.mode off; committed before signatures.since
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+PENDING, IMPORTED = "pending", "imported"
 
 
 @dataclass(slots=True)
@@ -45,23 +44,15 @@ class ChangeRow:
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # label, before, after
 
 
-def parse_path(flat: str) -> tuple:
-    """"handover[0].handed_on" -> ("handover", 0, "handed_on")."""
-    return tuple(int(m.group(2)) if m.group(2) else m.group(1) for m in _PART.finditer(flat))
-
-
 class RecordHistory:
-    def __init__(self, view: View, history: History):
+    def __init__(self, view: View, history: History, audit: Audit):
         self.view = view
         self.history = history
-
-    @property
-    def people(self) -> dict[str, str]:
-        return self.judge.people
+        self.audit = audit
 
     @cached_property
-    def judge(self) -> Signatures:
-        return Signatures(self.view.index)
+    def people(self) -> dict[str, str]:
+        return email_to_staff(self.view.index)
 
     def label(self, kind: str, path: tuple) -> str:
         parts: list[str] = []
@@ -74,22 +65,21 @@ class RecordHistory:
         return " · ".join(parts)
 
     def author(self, commit: Commit) -> Cell:
-        staff = self.people.get(commit.email)
+        staff = self.audit.author(commit.id) or self.people.get(commit.email)
         return self.view.link("staff", staff) if staff else Cell(self.view.mask.text(commit.author))
 
-    def verdict(self, commit: Commit | None, signer: str | None) -> str:
-        """The verdict `dangan check` gives the act, under the policy's `signatures` settings."""
+    def verdict(self, commit: Commit | None, signer: str | None, date: str | None) -> str:
+        """The verdict `dangan check` gives the act, under the rules in force at its commit."""
         if commit is None:
             return PENDING
-        mode, since, _ = settings(self.view.index.policy_data)
-        if mode == "off":
-            return UNCHECKED
-        if since and commit.day < since:
+        rules = self.audit.before(commit.id)
+        if rules.mode == "off":
+            return judged.UNCHECKED
+        if rules.since and (date or commit.day) < rules.since:
             return IMPORTED
-        found = self.judge.findings(commit, signer)
-        if "forged" in found or (commit.signature == "G" and "bad-key" in found):  # someone else's key
-            return FORGED
-        return UNSIGNED if found else VALID
+        if self.audit.author(commit.id) != signer:
+            return judged.FORGED
+        return self.audit.verdict(commit.id)
 
     def acts(self, record: Record) -> list[ActRow]:
         rows = []
@@ -97,7 +87,8 @@ class RecordHistory:
             commit = self.history.first_setting(record.file, act.flat)
             rows.append(ActRow(self.label(record.kind, act.path), self.view.link("staff", act.signer)
                                if act.signer else Cell(""), act.date or "", commit.id[:10] if commit else "",
-                               self.author(commit) if commit else Cell(""), self.verdict(commit, act.signer)))
+                               self.author(commit) if commit else Cell(""),
+                               self.verdict(commit, act.signer, act.date)))
         return rows
 
     def changes(self, record: Record) -> list[ChangeRow]:
@@ -105,15 +96,14 @@ class RecordHistory:
         for act in acts(self.view.index, record):
             commit = self.history.first_setting(record.file, act.flat)
             if commit is not None:
-                by_commit.setdefault(commit.id, []).append(self.verdict(commit, act.signer))
+                by_commit.setdefault(commit.id, []).append(self.verdict(commit, act.signer, act.date))
         rows = []
         for change in reversed(self.history.of(record.file)):
             commit = self.history.commits.get(change.commit)
             if commit is None:
                 continue
             verdicts = by_commit.get(commit.id, [])
-            verdict = next((v for v in (FORGED, UNCHECKED, IMPORTED) if v in verdicts), None) or (
-                VALID if commit.signature == "G" else UNSIGNED)
+            verdict = judged.FORGED if judged.FORGED in verdicts else self.audit.verdict(commit.id)
             rows.append(ChangeRow(commit.id[:10], commit.authored[:16].replace("T", " "), self.author(commit),
                                   commit.signature, verdict, self.view.mask.text(commit.subject), change.status,
                                   [self._field(record, flat, old, new) for flat, old, new in change.fields]))

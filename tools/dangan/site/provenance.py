@@ -1,33 +1,29 @@
-"""Where a build comes from: the commit, whether that commit is signed, and the build date.
-Shown in the footer of every page (theme/partials/copyright.html)."""
+"""Where a build comes from: the commit, the audit's verdict on the archive's newest change, and
+the build date. Shown in the footer of every page (theme/partials/copyright.html)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
+from .. import git
+from ..facts import facts
 from ..index import Index
-from ..signers import write_allowed_signers
+from ..messages import verdict
 
 
 @dataclass
 class Provenance:
     commit: str  # full id, "" outside git
-    signature: str  # git's %G?: G good, N none, …
+    archive_commit: str  # the newest commit that changed the archive
+    verdict: str  # the audit's verdict on it, in words ("签名有效" …)
     dirty: bool  # records or schemas changed since the commit
     built: str  # ISO date
     internal: bool
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _git(root: Path, *args: str) -> str | None:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def build_date() -> dt.date:
@@ -39,15 +35,9 @@ def build_date() -> dt.date:
 
 
 def provenance(index: Index, internal: bool) -> Provenance:
-    root = index.root
-    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD") or ""
-    signature, dirty = "", False
-    if commit:
-        try:
-            signers, _ = write_allowed_signers(index)
-            config = ["-c", f"gpg.ssh.allowedSignersFile={signers}"]
-        except OSError:
-            config = []
-        signature = _git(root, *config, "log", "-1", "--format=%G?", commit) or "N"
-        dirty = bool(_git(root, "status", "--porcelain", "--", "records", "schemas"))
-    return Provenance(commit, signature, dirty, build_date().isoformat(), internal)
+    audit = facts(index).audit
+    commit = (git.head(index.root) or "") if audit is not None else ""
+    newest = audit.history.order[-1] if audit is not None and audit.history.order else ""
+    words = verdict(audit.verdict(newest)) if newest else ""
+    dirty = bool(git.output(index.root, "status", "--porcelain", "--", "records", "schemas")) if commit else False
+    return Provenance(commit, newest, words, dirty, build_date().isoformat(), internal)

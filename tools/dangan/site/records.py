@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
-from ..checks.signatures import settings
 from ..index import Record
+from ..messages import VERDICTS
+from ..rules_in_force import State
 from . import forms, routes
 from .changes import RecordHistory
 from .pages import Page, Site
@@ -24,7 +25,7 @@ class RecordPages:
     @cached_property
     def history(self) -> RecordHistory | None:
         found = self.view.facts.history
-        return RecordHistory(self.view, found) if found is not None else None
+        return RecordHistory(self.view, found, self.view.facts.audit) if found is not None else None
 
     @cached_property
     def sealed_access(self) -> dict:
@@ -41,14 +42,15 @@ class RecordPages:
         related = [(title, [(self.view.link(r.kind, r.id), self.view.summary(r)) for r in items])
                    for title, items in self.view.related(record)]
         history = self.history
-        mode, since, _ = settings(self.view.facts.policy)
+        rules = State(self.view.facts.policy, {})
         return Page(src, "record.html", {
             "record": record, "kind_title": kind_title, "name": self._name(record),
             "confidentiality": self.view.cell(record.kind, ("confidentiality",), record.get("confidentiality")),
             "fields": self.view.fields(record), "related": related, "forms": forms.for_record(self.site, record),
             "changes": history.changes(record) if history else None,
             "acts": history.acts(record) if history else None,
-            "signature_mode": self.view.cell("policy", ("signatures", "mode"), mode).text, "since": since,
+            "signature_mode": self.view.cell("policy", ("signatures", "mode"), rules.mode).text,
+            "since": rules.since, "verdicts": {name: words[0] for name, words in VERDICTS.items()},
         }, boost=RECORD_BOOST)
 
     def _name(self, record: Record) -> str:

@@ -1,0 +1,91 @@
+"""The one way Dangan runs git.
+
+History is read as it is stored: replace objects (`refs/replace/*`) and a grafts file would
+let a repository show other content or other parents than its commits hold, so every call
+runs with both disabled (`GIT_NO_REPLACE_OBJECTS`, a `GIT_GRAFT_FILE` that cannot exist);
+`integrity` reports their presence. Read-only calls take no optional locks, so that a check
+never blocks an act running at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ZERO = "0" * 40
+# a path that cannot exist on any system (its parent is a device file), so git reads no grafts
+_NO_GRAFTS = os.path.join(os.devnull, "dangan-no-grafts")
+_ENV = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": _NO_GRAFTS, "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_TERMINAL_PROMPT": "0"}
+
+
+class GitError(RuntimeError):
+    """git failed; the message is its own (stderr)."""
+
+
+def _command(root: Path, args: tuple[str, ...], config: tuple[str, ...]) -> list[str]:
+    return ["git", *[x for c in config for x in ("-c", c)], "-C", str(root), *args]
+
+
+def run(root: Path, *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+        config: tuple[str, ...] = (), binary: bool = False) -> str | bytes:
+    """git's standard output; GitError with its message when it fails."""
+    result = subprocess.run(_command(root, args, config), input=input, capture_output=True, text=not binary,
+                            encoding=None if binary else "utf-8", errors=None if binary else "replace",
+                            env={**os.environ, **_ENV, **(env or {})}, check=False)
+    if result.returncode != 0:
+        err = result.stderr.decode("utf-8", "replace") if binary else result.stderr
+        raise GitError(err.strip() or f"git {' '.join(args)} failed ({result.returncode})")
+    return result.stdout
+
+
+def text(root: Path, *args: str, **options) -> str:
+    out = run(root, *args, **options)
+    assert isinstance(out, str)
+    return out
+
+
+def output(root: Path, *args: str, **options) -> str | None:
+    """Stripped output, or None when git fails."""
+    try:
+        return text(root, *args, **options).strip()
+    except GitError:
+        return None
+
+
+def succeeds(root: Path, *args: str, **options) -> bool:
+    return output(root, *args, **options) is not None
+
+
+def completed(root: Path, *args: str, config: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The whole result (exit code, stdout and stderr), for commands whose verdict is in stderr."""
+    return subprocess.run(_command(root, args, config), capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", env={**os.environ, **_ENV}, check=False)
+
+
+def is_repository(root: Path) -> bool:
+    """The archive's root is the top of a git work tree."""
+    top = output(root, "rev-parse", "--show-toplevel")
+    return top is not None and Path(top).resolve() == root.resolve()
+
+
+def head(root: Path) -> str | None:
+    return output(root, "rev-parse", "--verify", "-q", "HEAD") or None
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    return succeeds(root, "merge-base", "--is-ancestor", older, newer)
+
+
+def git_dir(root: Path) -> Path | None:
+    found = output(root, "rev-parse", "--absolute-git-dir")
+    return Path(found) if found else None
+
+
+def is_shallow(root: Path) -> bool:
+    return output(root, "rev-parse", "--is-shallow-repository") == "true"
+
+
+def config(root: Path, key: str) -> str | None:
+    return output(root, "config", "--get", key) or None
