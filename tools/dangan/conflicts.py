@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
+
+from . import git
 
 MARKER = re.compile(r"^<<<<<<< ", re.MULTILINE)
 
@@ -42,7 +43,6 @@ def sides(text: str) -> tuple[str, str]:
 
 def added_on_both_sides(root: Path, rel: str) -> bool:
     """An add/add conflict: the file is unmerged and has no common ancestor version (stage 1)."""
-    result = subprocess.run(["git", "-C", str(root), "ls-files", "-u", "--", rel], capture_output=True, text=True,
-                            check=False)
-    stages = {line.split()[2] for line in result.stdout.splitlines() if len(line.split()) > 2}
+    listed = git.output(root, "ls-files", "-u", "--", rel) or ""
+    stages = {line.split()[2] for line in listed.splitlines() if len(line.split()) > 2}
     return bool(stages) and "1" not in stages

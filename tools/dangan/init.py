@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
+from . import git
 from .schemas import SchemaSet, load_schemas
 from .yamlstyle import dumps, loads
 
@@ -86,6 +86,7 @@ def create(target: Path, name: str, short_name: str) -> None:
 
 
 def _git(root: Path, *args: str) -> None:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise InitError(result.stderr.strip())
+    try:
+        git.run(root, *args)
+    except git.GitError as error:
+        raise InitError(str(error)) from None

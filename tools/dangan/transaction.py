@@ -16,12 +16,11 @@ with `signatures.mode: required` the commit is signed (`git commit -S`).
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks
+from . import checks, git
 from .audit import HISTORY_CODES
 from .index import Index
 from .problems import ERROR, Problem
@@ -169,11 +168,10 @@ def _is_repo(root: Path) -> bool:
 
 
 def _git(root: Path, *args: str, env: dict | None = None) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                            env={**os.environ, **env} if env else None)
-    if result.returncode != 0:
-        raise Refused(f"git {args[0]}: {result.stderr.strip()}")
-    return result.stdout
+    try:
+        return git.text(root, *args, env=env)
+    except git.GitError as error:
+        raise Refused(f"git {args[0]}: {error}") from None
 
 
 def atomic_write(root: Path, rel: str, target_rel: str, text: str, original: bytes | None) -> None:

@@ -7,8 +7,8 @@ details, changes the records, and returns the commit message; the CLI applies it
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
+from .. import git
 from ..index import Index
 from ..signers import email_to_staff
 from ..transaction import Refused
@@ -21,8 +21,7 @@ def actor(index: Index, as_staff: str | None) -> str:
             raise Refused(f"没有这名员工：{as_staff} (no such staff member)")
         if not (index.root / ".git").exists():
             return as_staff
-    result = subprocess.run(["git", "-C", str(index.root), "config", "user.email"], capture_output=True, text=True)
-    email = result.stdout.strip().lower()
+    email = (git.config(index.root, "user.email") or "").lower()
     found = email_to_staff(index).get(email)
     if found is None:
         raise Refused(f"git 用户 {email or '（未设置）'} 不是员工：请用员工记录中的邮箱配置 git user.email"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import shutil
 import subprocess
 from collections import defaultdict
@@ -22,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .. import seals
+from .. import git, seals
 from ..acts import Act, acts
 from ..index import Index, Record
 from ..schemas import load_schemas
@@ -53,12 +52,11 @@ class DemoError(RuntimeError):
     pass
 
 
-def _git(root: Path, *args: str, env: dict | None = None) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
-    if result.returncode != 0:
-        raise DemoError(result.stderr.strip())
-    return result.stdout
+def _git(root: Path, *args: str) -> str:
+    try:
+        return git.text(root, *args)
+    except git.GitError as error:
+        raise DemoError(str(error)) from None
 
 
 def _remove(data: Any, path: tuple) -> None:
