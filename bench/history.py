@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 RECORD = """id: KH{n:06d}
 type: enterprise
 name: 测试客户{n}有限公司
@@ -27,6 +29,15 @@ department: yw1
 status: active
 first_contact_on: '2024-03-01'
 note: 第 {version} 版
+"""
+
+
+STAFF = """id: S{s:03d}
+name: 员工{s}
+roles: [sales_rep]
+department: yw1
+emails: [s{s:03d}@hongyuan.example]
+joined_on: '2010-01-04'
 """
 
 
@@ -46,9 +57,16 @@ def make_repo(root: Path, files: int, commits: int, seed: int = 7) -> None:
         return mark
 
     versions = [0] * files
+    policy = (Path(__file__).parents[1] / "records" / "policy.yaml").read_text(encoding="utf-8")
+    policy = policy.replace("mode: 'off'", "mode: 'required'")
     for c in range(commits):
         changed = range(files) if c == 0 else rng.sample(range(files), 2)
         ops = []
+        if c == 0:  # the rules and the staff, so that the audit judges every later commit
+            ops.append(b"M 100644 :%d records/policy.yaml\n" % blob(policy))
+            for s in range(50):
+                staff = STAFF.format(s=s)
+                ops.append(b"M 100644 :%d records/staff/S%03d.yaml\n" % (blob(staff), s))
         for n in changed:
             versions[n] += 1
             m = blob(RECORD.format(n=n, owner=n % 40, version=versions[n]))
@@ -89,12 +107,21 @@ def main() -> None:
     print(f"repository: {args.files} files, {args.commits} commits, made in {time.perf_counter() - start:.1f} s")
     load = [sys.executable, "-c", f"from pathlib import Path; from dangan import history; "
                                   f"h = history.load(Path({str(root)!r})); print(len(h.commits))"]
+    audit = [sys.executable, "-c", f"from pathlib import Path; from dangan import history; "
+                                   f"from dangan.audit import Audit; from dangan.schemas import load_schemas; "
+                                   f"root = Path({str(root)!r}); h = history.load(root); "
+                                   f"a = Audit(h, load_schemas(Path({str(REPO / 'schemas')!r}), root)); "
+                                   f"history.save(root, h) if h.dirty else None; "
+                                   f"print(sum(1 for _ in a.all_findings()))"]
     cache = root / ".dangan-cache"
     baseline = timed(["git", "-C", str(root), "log", "--name-status", "--format=%H", "--", "records"])
     cold = timed(load, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     warm = timed(load)
+    audit_cold = timed(audit, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    audit_warm = timed(audit)
     rows = [("git log --name-status (baseline)", *baseline), ("history index, cold", *cold),
-            ("history index, warm (cache)", *warm)]
+            ("history index, warm (cache)", *warm), ("history index and audit of every commit, cold", *audit_cold),
+            ("history index and audit, warm (findings cached by commit)", *audit_warm)]
     lines = [f"| {name} | {t:.2f} s | {mem:.0f} MB |" for name, t, mem in rows]
     table = "\n".join(["| what | median time | peak memory |", "|---|---|---|", *lines])
     print(table)

@@ -382,3 +382,32 @@ def test_an_honest_history_with_branches_and_seals_passes(repo):
     exit_code, status = verify(repo, "--strict")
     assert exit_code == 0 and set(status.values()) == {"passed", "not-applicable"}
     assert dossier()["id"] in repo.run("history", "2024鸿借字第001号").output
+
+
+def test_moving_a_record_out_of_the_archive_is_a_deletion(repo):
+    honest_handover(repo)
+    (repo.root / "old").mkdir()
+    repo.git("mv", "records/dossiers/2024鸿借字第001号.yaml", "old/2024鸿借字第001号.yaml")
+    moved = repo.commit("S014", "移出档案库", date="2024-04-01", add=False)
+    found = errors(repo)
+    assert codes(found) == ["history.deleted"] and moved[:10] in found[0]["message"]
+    assert found[0]["file"] == "records/dossiers/2024鸿借字第001号.yaml"
+
+
+def test_one_verdict_for_check_history_and_the_site(repo):
+    from dangan.facts import facts
+    from dangan.index import build
+    from dangan.site.changes import RecordHistory
+    from dangan.site.values import View
+
+    repo.add("dossier", handed_by_a())
+    repo.commit("S004", "A角移交，用了 B 的密钥", key="S003")
+    assert codes(errors(repo)) == ["commit.bad-key"]
+    entries = json.loads(repo.run("history", "2024鸿借字第001号", "--format", "json").output)["history"]
+    assert [e["verdict"] for e in entries] == ["forged"]
+    index = build(repo.root)
+    f = facts(index)
+    page = RecordHistory(View(index, False), f.history, f.audit)
+    record = index.get("dossier", "2024鸿借字第001号")
+    assert [row.verdict for row in page.changes(record)] == ["forged"]
+    assert [row.verdict for row in page.acts(record)] == ["forged"]

@@ -38,7 +38,7 @@ from functools import cached_property
 from typing import Any
 
 from .acts import acts_in
-from .history import Change, Commit, History, is_record, keeps_data, unflatten
+from .history import ACKNOWLEDGE, Change, Commit, History, is_record, keeps_data, unflatten
 from .problems import ERROR, WARNING
 from .rules_in_force import DEFAULT_APPROVERS, EMPTY, MODES, POLICY_FILE, State
 from .schemas import SchemaSet
@@ -127,18 +127,22 @@ class Audit:
         return author if good else None
 
     def _acknowledgements(self) -> dict[str, tuple[str, str, str]]:
-        """Commits whose problems a role of `approvals.acknowledge` acknowledged: commit -> (by commit, who, day)."""
+        """Commits whose problems a role of `approvals.acknowledge` acknowledged (a signed commit with the trailer
+        `Dangan-Acknowledge: <commit>`): commit -> (acknowledging commit, who, day)."""
         out: dict[str, tuple[str, str, str]] = {}
-        for ack in self.history.acknowledgements:
-            rules = self.after.get(ack.rules_at) if ack.rules_at else None
-            who = rules.by_email.get(ack.email) if rules else None
-            if rules is None or who is None or ack.signature not in GOOD or rules.by_key.get(ack.key) != who \
-                    or not rules.may(who, "acknowledge"):
+        for cid in self.history.order:
+            commit = self.history.commits[cid]
+            targets = commit.trailers.get(ACKNOWLEDGE)
+            if not targets:
                 continue
-            for target in ack.targets:
-                found = [c for c in self.history.commits if c.startswith(target.lower())] if len(target) >= 7 else []
-                if len(found) == 1:
-                    out.setdefault(found[0], (ack.commit, who, ack.day))
+            rules = self.before(cid)
+            who = self._signer(commit, rules)
+            if who is None or not rules.may(who, "acknowledge"):
+                continue
+            for target in (t.split()[0].lower() for t in targets if t.split()):
+                found = [c for c in self.history.commits if c.startswith(target)] if len(target) >= 7 else []
+                if len(found) == 1 and self.position[found[0]] < self.position[cid]:
+                    out.setdefault(found[0], (cid, who, commit.day))
         return out
 
     def judged(self, cid: str, severity: str) -> tuple[str, dict[str, str]]:
@@ -239,7 +243,7 @@ class Audit:
                 yield from self._judge_commit(commit, state, state.mode, list(merged), merged)
             yield from self._judge_brought_in(commit, state)
             return
-        fields = {c.path: c.fields for c in changes}
+        fields = {c.path: c.fields for c in changes if c.status != "D"}  # a deleted file: history.deleted
         yield from self._judge_commit(commit, state, state.mode, list(commit.paths), fields)
 
     def _judge_commit(self, commit: Commit, state: State, mode: str, paths: list[str],
@@ -337,7 +341,7 @@ class Audit:
             commit = self.history.commits[cid]
             changes = self._changes_by_commit({cid}).get(cid, [])
             yield from self._judge_commit(commit, self.before(cid), state.mode, list(commit.own_paths),
-                                          {c.path: c.fields for c in changes}, via=merge.id)
+                                          {c.path: c.fields for c in changes if c.status != "D"}, via=merge.id)
 
     def _brought_in(self, merge: Commit) -> list[str]:
         """Commits reachable from a merge's other parents and not from its first (paint-down, as git does)."""

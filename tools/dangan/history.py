@@ -1,16 +1,16 @@
-"""The history index: every commit that touched the archive, read in one pass.
+"""The history index: every commit and what it changed of the archive, read in one pass.
 
-One `git log -z --raw` walk (parents before children, history simplified to the commits
-that change `records/`, `schemas/` or the site's configuration) gives each commit and the
-blobs it changed against its first parent; one `git cat-file --batch` process gives those
-blobs; each blob is parsed once and each change becomes a field-level diff of the parsed
-YAML. Merges are read once more as combined diffs, for what a merge holds that none of its
-parents did. Signature verdicts come from one `git log --no-walk --stdin` over the commits
-not verified before, against no allowed signers at all: git then says whether a signature
-is cryptographically good and by which key (`U` and a fingerprint), and `audit` decides
-whose key that was at the time. Everything is cached under `.dangan-cache/`, keyed by
-commit id, so a later run reads only new commits. Replace objects and grafts are never
-followed (`git`).
+One `git log -z --raw` walk over every commit (parents before children; no pathspec: git
+walks the whole history faster than it simplifies it to some paths) gives each commit and
+the archive's blobs it changed against its first parent (`records/`, `schemas/`, the site's
+configuration); one `git cat-file --batch` process gives those blobs; each blob is parsed
+once and each change becomes a field-level diff of the parsed YAML. Merges are read once
+more as combined diffs, for what a merge holds that none of its parents did. Signature
+verdicts come from one `git log --no-walk --stdin` over the commits not verified before,
+against no allowed signers at all: git then says whether a signature is cryptographically
+good and by which key (`U` and a fingerprint), and `audit` decides whose key that was at
+the time. Everything is cached under `.dangan-cache/`, keyed by commit id, so a later run
+reads only new commits. Replace objects and grafts are never followed (`git`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from . import git, loader
 
 CACHE_DIR = ".dangan-cache"
 CACHE_VERSION = 2
-PATHS = ("records", "schemas", "mkdocs.yml")  # what a commit must be signed for
+PATHS = ("records", "schemas", "mkdocs.yml")  # the archive: what a commit must be signed for
 _ZERO = git.ZERO
 _HEADER = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s%x1f%(trailers:only,unfold)%x1f"
 _MISSING = object()
@@ -42,7 +42,7 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 @dataclass(slots=True)
 class Commit:
     id: str
-    parents: tuple[str, ...]  # within the simplified history: the nearest commits that changed the archive
+    parents: tuple[str, ...]
     author: str
     email: str
     authored: str  # ISO 8601 with offset
@@ -51,7 +51,7 @@ class Commit:
     trailers: dict[str, list[str]]
     signature: str = "?"  # git's %G? against no allowed signers: U good (key unknown to git), N none, B bad, …
     key: str = ""  # %GK: the fingerprint of the key that signed (SHA256:…)
-    paths: tuple[str, ...] = ()  # what it changed against its first parent
+    paths: tuple[str, ...] = ()  # what it changed of the archive against its first parent
     merged: tuple[MergeChange, ...] = ()  # a merge's own changes: what none of its parents held
 
     @property
@@ -98,22 +98,6 @@ class Tag:
     key: str
 
 
-@dataclass(slots=True)
-class Acknowledgement:
-    """A commit that acknowledges earlier commits' problems (trailer `Dangan-Acknowledge:`), as git verified it."""
-    commit: str
-    email: str
-    authored: str
-    signature: str
-    key: str
-    targets: tuple[str, ...]  # the commit ids (or unique prefixes) it names
-    rules_at: str | None  # the newest archive commit before it: whose rules judge it
-
-    @property
-    def day(self) -> str:
-        return self.authored[:10]
-
-
 @dataclass
 class History:
     head: str | None = None
@@ -125,7 +109,6 @@ class History:
     vanished: dict[str, str] = field(default_factory=dict)  # published commit -> the day it was found gone
     seals_seen: dict[str, str] = field(default_factory=dict)  # seal tag name -> tag object id
     tags: dict[str, Tag] = field(default_factory=dict)  # tag object id -> verdict
-    acknowledgements: list[Acknowledgement] = field(default_factory=list)
     shallow: bool = False  # a shallow clone: the oldest commits' parents are not here
     # the audit's findings by commit id, and the key of the rules they were judged with (`audit`)
     audits: dict[str, tuple] = field(default_factory=dict)
@@ -223,6 +206,10 @@ def merged_fields(parents: list[Any], merged: Any) -> tuple[tuple[str, Any, Any]
     return tuple(out)
 
 
+def in_archive(path: str) -> bool:
+    return path.startswith(("records/", "schemas/")) or path == "mkdocs.yml"
+
+
 def is_record(path: str) -> bool:
     return path.startswith("records/") and path.endswith(".yaml")
 
@@ -277,8 +264,8 @@ Raw = tuple[str, str, str, str | None, str, str]  # commit, status, path, old pa
 def _walk(root: Path, since: str | None) -> tuple[list[Commit], list[Raw]]:
     """One `git log` pass: commits, parents first, and (commit, status, path, old path, old blob, new blob)."""
     span = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--reverse", "--parents",
-                   "--diff-merges=first-parent", f"--format={_HEADER}", *span, "--", *PATHS)
+    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--reverse",
+                   "--diff-merges=first-parent", f"--format={_HEADER}", *span)
     commits, changes = [], []
     for chunk in out.split("\x1e")[1:]:
         parts = chunk.split("\x1f")
@@ -286,8 +273,13 @@ def _walk(root: Path, since: str | None) -> tuple[list[Commit], list[Raw]]:
         rest = parts[8] if len(parts) > 8 else ""
         paths = []
         for status, path, old_path, old_blob, new_blob in _raw(rest):
-            changes.append((cid, status, path, old_path, old_blob, new_blob))
-            paths.append(path)
+            if old_path and in_archive(old_path) and not in_archive(path):  # moved out of the archive: deleted
+                status, path, old_path, new_blob = "D", old_path, None, _ZERO
+            elif old_path and not in_archive(old_path):  # moved in: added
+                status, old_path, old_blob = "A", None, _ZERO
+            if in_archive(path):
+                changes.append((cid, status, path, old_path, old_blob, new_blob))
+                paths.append(path)
         commits.append(Commit(cid, tuple(parents.split()), author, email.lower(), authored, committed, subject,
                               _trailers(trailer_text), paths=tuple(paths)))
     return commits, changes
@@ -314,8 +306,7 @@ def _raw(text: str):
 def _merges(root: Path, since: str | None) -> dict[str, list[tuple[str, list[str], str]]]:
     """Each merge's paths that differ from every parent: (path, the parents' blobs, the merged blob)."""
     span = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-c", "--merges", "--parents", "--format=%x1e%H%x1f",
-                   *span, "--", *PATHS)
+    out = git.text(root, "log", "-z", "--raw", "--no-abbrev", "-c", "--merges", "--format=%x1e%H%x1f", *span)
     found: dict[str, list[tuple[str, list[str], str]]] = {}
     for chunk in out.split("\x1e")[1:]:
         cid, _, rest = chunk.partition("\x1f")
@@ -328,28 +319,13 @@ def _merges(root: Path, since: str | None) -> dict[str, list[tuple[str, list[str
             colons = len(meta) - len(meta.lstrip(":"))
             parts = meta[colons:].split(" ")
             blobs = parts[colons + 1: 2 * colons + 2]  # modes: colons + 1, then blobs: colons + 1
-            entries.append((fields[i + 1], blobs[:-1], blobs[-1]))
+            if in_archive(fields[i + 1]):
+                entries.append((fields[i + 1], blobs[:-1], blobs[-1]))
         found[cid] = entries
     return found
 
 
-ACKNOWLEDGE = "Dangan-Acknowledge"
-
-
-def _acknowledgements(root: Path, since: str | None) -> list[Acknowledgement]:
-    """Commits with a `Dangan-Acknowledge:` trailer (empty commits too: they change no archive file)."""
-    span = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = git.text(root, "log", f"--grep=^{ACKNOWLEDGE}:", "--topo-order", "--reverse",
-                   f"--format=%x1e%H%x1f%ae%x1f%aI%x1f%G?%x1f%GK%x1f%(trailers:key={ACKNOWLEDGE},valueonly,"
-                   "separator=%x1d)", *span, config=_NO_SIGNERS)
-    found = []
-    for chunk in out.split("\x1e")[1:]:
-        cid, email, authored, signature, key, values = (chunk.strip("\n").split("\x1f") + [""] * 6)[:6]
-        targets = tuple(v.split()[0] for v in values.split("\x1d") if v.split())
-        if targets:
-            rules_at = git.output(root, "rev-list", "-1", "--topo-order", f"{cid}^", "--", *PATHS) or None
-            found.append(Acknowledgement(cid, email.lower(), authored, signature, key, targets, rules_at))
-    return found
+ACKNOWLEDGE = "Dangan-Acknowledge"  # the trailer of a commit that acknowledges earlier commits' problems
 
 
 def _trailers(text: str) -> dict[str, list[str]]:
@@ -398,7 +374,7 @@ def _shape() -> str:
     from dataclasses import fields as fields_of
 
     names = [f"{c.__name__}:{','.join(f.name for f in fields_of(c))}"
-             for c in (History, Commit, MergeChange, Change, Tag, Acknowledgement)]
+             for c in (History, Commit, MergeChange, Change, Tag)]
     return digest(";".join(names))
 
 
@@ -428,7 +404,8 @@ def load(root: Path) -> History:
                     commit.signature, commit.key = old.signature, old.key
     changed = cached is None or cached.head != current
     history.head, history.shallow = current, shallow
-    pending = [c for c in history.order if history.commits[c].signature == "?"]
+    pending = [c for c in history.order if history.commits[c].signature == "?" and (
+        history.commits[c].paths or ACKNOWLEDGE in history.commits[c].trailers)]
     for cid, (verdict, key) in _verify(root, pending).items():
         history.commits[cid].signature, history.commits[cid].key = verdict, key
     if pending or changed:
@@ -453,7 +430,6 @@ def _extend(root: Path, history: History, since: str | None) -> History:
         fields, added = diff(blobs.get(old_blob), new)
         history.changes[path].append(Change(cid, path, status, old_path, fields, added,
                                             new if keeps_data(path) else None))
-    history.acknowledgements.extend(_acknowledgements(root, since))
     for cid, entries in merges.items():
         if cid in history.commits:
             history.commits[cid].merged = tuple(

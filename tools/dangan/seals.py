@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import git
-from .history import PATHS, History, Tag, save, verify_tag
+from .history import History, Tag, save, verify_tag
 
 PREFIX = "dangan-seal-"
 _REF = "%(refname)%1f%(objecttype)%1f%(objectname)%1f%(*objectname)%1f%(taggername)%1f%(taggeremail)%1f" \
@@ -30,7 +30,6 @@ class Anchors:
     seals: list[Tag] = field(default_factory=list)
     lightweight: list[str] = field(default_factory=list)  # seal names that are not signed tag objects
     outside_head: set[str] = field(default_factory=set)  # seal names whose commit is not in HEAD
-    state_commit: dict[str, str | None] = field(default_factory=dict)  # seal name -> nearest archive commit
     replaced: list[str] = field(default_factory=list)  # refs/replace/…, info/grafts
     shallow: str | None = None  # the first commit of a shallow clone
     vanished: dict[str, str] = field(default_factory=dict)  # published commit -> day found gone
@@ -68,9 +67,6 @@ def inspect(root: Path, history: History, today: dt.date | None = None) -> Ancho
     if found.seals or found.lightweight:
         found.outside_head = set((git.output(root, "tag", "--list", f"{PREFIX}*", "--no-merged", "HEAD")
                                   or "").split())
-    for seal in found.seals:
-        found.state_commit[seal.name] = git.output(root, "rev-list", "-1", "--topo-order", seal.commit, "--",
-                                                   *PATHS) or None
     _remember_seals(history, found)
     _remember_anchor(root, history, found, (today or dt.date.today()).isoformat())
     if history.dirty:

@@ -45,6 +45,9 @@ def check_history(index: Index) -> Iterator[Problem]:
         if last.status == "D" and severity(last) and not (index.root / path).exists():
             yield Problem("history.deleted", path, severity=severity(last), args=who(last))
         for change in changes:
+            merge = history.commits.get(change.commit)
+            if merge is not None and merge.is_merge:  # reported at the commit that renamed it
+                continue
             if change.status == "R" and change.old_path and severity(change):
                 yield Problem("history.renamed", path, 1, 1, severity=severity(change),
                               args={"old": change.old_path, **who(change)})
@@ -67,17 +70,21 @@ def _archived_changes(f, dossier, severity, who) -> Iterator[Problem]:
     archived = False
     allowed = f.approvers("amendment")
     for change in history.of(dossier.file):
-        touched = sorted({name for name, _, _ in change.fields if _top(name) not in MUTABLE_WHEN_ARCHIVED})
+        commit = history.commits.get(change.commit)
+        fields = change.fields
+        if commit is not None and commit.is_merge:  # what a merge brings in was judged in its own commits
+            fields = next((m.fields for m in commit.merged if m.path == change.path), ())
+        touched = sorted({name for name, _, _ in fields if _top(name) not in MUTABLE_WHEN_ARCHIVED})
         level = severity(change)
         if archived and touched and level:
             amended = any(k.startswith("amendments[") and k.endswith("approved.by") for k in change.added)
-            approver = next((new for name, _, new in change.fields
+            approver = next((new for name, _, new in fields
                              if name.startswith("amendments[") and name.endswith("approved.by")), None)
             if not amended or not f.has_role(approver, allowed):
                 yield dossier.problem("history.archived-changed", (_top(touched[0]),), severity=level,
                                       fields=", ".join(touched[:5]), policy_key="approvals.amendment",
                                       **who(change))
-        if any(name == "status" and new in ("archived", "on_loan", "destroyed") for name, _, new in change.fields):
+        if any(name == "status" and new in ("archived", "on_loan", "destroyed") for name, _, new in fields):
             archived = True
 
 
@@ -105,9 +112,7 @@ def check_anchors(index: Index) -> Iterator[Problem]:
         if seal.signature not in GOOD or not seal.key:
             yield Problem("seal.unsigned", "records", severity=level, args={**where, "verdict": seal.signature})
             continue
-        state_commit = found.state_commit.get(seal.name)
-        rules = audit.after.get(state_commit) if state_commit else None
-        rules = rules or audit.head_state()
+        rules = audit.after.get(seal.commit) or audit.head_state()  # the rules in force at the sealed commit
         who = rules.by_email.get(seal.email)
         if who is None or rules.by_key.get(seal.key) != who or not rules.may(who, "seal"):
             roles = "、".join(audit.role_names(rules, rules.approvers("seal")))
