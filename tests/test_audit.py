@@ -411,3 +411,26 @@ def test_one_verdict_for_check_history_and_the_site(repo):
     record = index.get("dossier", "2024鸿借字第001号")
     assert [row.verdict for row in page.changes(record)] == ["forged"]
     assert [row.verdict for row in page.acts(record)] == ["forged"]
+
+
+def test_acts_refuse_what_the_audit_would_report(repo):
+    from dangan.index import build
+    from dangan.transaction import Refused, Transaction
+
+    repo.add("dossier", handed_by_a())
+    repo.commit("S004", "A角移交B角", date="2024-03-13")
+    repo.configure("S004")
+    tx = Transaction(build(repo.root), "S004")
+    tx.edit("staff", "S004")["roles"].append("gm")
+    with pytest.raises(Refused, match="员工名册变更须由 总经理 提交"):
+        tx.apply("staff", "给自己加总经理岗位")
+    tx = Transaction(build(repo.root), "S004")
+    tx.edit("dossier", "2024鸿借字第001号")["handover"][0]["handed_on"] = "2024-03-12"
+    with pytest.raises(Refused, match="总经理、副总经理"):
+        tx.apply("amend", "改移交日期")
+    assert repo.git("status", "--porcelain").stdout == ""  # nothing written
+    repo.configure("S002")
+    tx = Transaction(build(repo.root), "S002")
+    tx.edit("dossier", "2024鸿借字第001号")["handover"][0]["handed_on"] = "2024-03-12"
+    tx.apply("amend", "总经理更正移交日期")
+    assert repo.check() == (0, [])

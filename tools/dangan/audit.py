@@ -64,13 +64,24 @@ class Finding:
     via: str | None = None  # the merge that brought the commit in, when judged there
 
 
-def _guarded(path: str) -> str | None:
+def guarded(path: str) -> str | None:
     """What kind of rule-making file a path is: 'policy' (policy, schemas, site configuration), 'staff', or None."""
     if path == POLICY_FILE or path.startswith("schemas/") or path == "mkdocs.yml":
         return "policy"
     if path.startswith("records/staff/"):
         return "staff"
     return None
+
+
+def signed_fields(schemas: SchemaSet, kind: str, before: Any, changed: Iterable[str]) -> list[tuple[str, str | None]]:
+    """Of the fields changed (each held a value before), those an act in `before` had signed: (field, signer)."""
+    signed = list(acts_in(schemas, kind, before))
+    out = []
+    for name in changed:
+        act = next((a for a in signed if a.covers(name)), None)
+        if act is not None:
+            out.append((name, act.signer))
+    return out
 
 
 class Audit:
@@ -107,7 +118,7 @@ class Audit:
         if base.mode != "required" or not base.people:
             return True
         commit = self.history.commits[cid]
-        what = _guarded(change.path) or "policy"
+        what = guarded(change.path) or "policy"
         if commit.is_merge:
             own = {m.path for m in commit.merged}
             brought = all((c, change.path) not in self.rejected for c in self._brought_in(commit))
@@ -276,7 +287,7 @@ class Audit:
             elif person.left and commit.day > person.left:
                 yield finding("commit.not-employed", staff=author, left=person.left)
         for what in ("policy", "staff"):
-            touched = [p for p in paths if _guarded(p) == what]
+            touched = [p for p in paths if guarded(p) == what]
             if touched and not state.may(author, what):
                 roles = "、".join(self.role_names(state, state.approvers(what)))
                 yield finding("commit.unauthorised", touched[0], staff=author or commit.email, what=what,
@@ -298,7 +309,7 @@ class Audit:
 
     def _amended(self, cid: str, path: str, fields: Iterable[tuple[str, Any, Any]]) -> list[tuple[str, str | None]]:
         """The fields a commit changed that an act had already signed: (field, the act's signer)."""
-        if not is_record(path) or _guarded(path):
+        if not is_record(path) or guarded(path):
             return []
         changed = [name for name, old, _ in fields if old is not None]
         if not changed:
@@ -306,13 +317,7 @@ class Audit:
         kind = self.kinds.get(path.split("/")[1])
         if kind is None:
             return []
-        signed = list(acts_in(self.schemas, kind, unflatten(self._flat_before(path, cid))))
-        out = []
-        for name in changed:
-            act = next((a for a in signed if a.covers(name)), None)
-            if act is not None:
-                out.append((name, act.signer))
-        return out
+        return signed_fields(self.schemas, kind, unflatten(self._flat_before(path, cid)), changed)
 
     def _flat_before(self, path: str, cid: str) -> dict[str, Any]:
         """A file's fields as they stood before a commit, replayed from its changes."""

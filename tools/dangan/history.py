@@ -219,7 +219,8 @@ def keeps_data(path: str) -> bool:
     return path == "records/policy.yaml" or (path.startswith("records/staff/") and path.endswith(".yaml"))
 
 
-def _parse_blob(text: bytes | None) -> Any:
+def parse_blob(text: bytes | None) -> Any:
+    """A file's content parsed by the strict loader, or None when it is not a readable record (never raises)."""
     if text is None:
         return None
     problems: list = []
@@ -251,7 +252,7 @@ class _Blobs:
                 self.cache[blob] = None
                 continue
             size = int(header[2])
-            self.cache[blob] = _parse_blob(data[pos:pos + size])
+            self.cache[blob] = parse_blob(data[pos:pos + size])
             pos += size + 1
 
     def get(self, blob: str) -> Any:

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from . import checks, git
-from .audit import HISTORY_CODES
+from .audit import HISTORY_CODES, guarded, signed_fields
+from .facts import facts
+from .history import diff, parse_blob
 from .index import Index
 from .problems import ERROR, Problem
 from .yamlstyle import SCHEMA_LINE, dumps, loads, to_yaml
@@ -102,6 +104,7 @@ class Transaction:
         if problems:
             raise Refused("此动作违反规则，未写入任何文件 (refused: nothing was written)", problems)
         self._verify_actor()
+        self._verify_authority()
         written = []
         for staged in self.staged.values():
             target = staged.new_rel or staged.rel
@@ -130,6 +133,26 @@ class Transaction:
         if email not in emails:
             raise Refused(f"此动作须由 {self.actor} 本人提交，当前 git 用户是 {email or '（未设置）'} "
                           f"(this act must be committed by {self.actor} themself)")
+
+    def _verify_authority(self) -> None:
+        """Refuse what the audit would report once committed: a change of the rule-making files (policy, staff)
+        or of what an act already signed, by someone the rules in force do not allow."""
+        audit = facts(self.index).audit if _is_repo(self.index.root) else None
+        rules = audit.head_state() if audit is not None else None
+        if rules is None or rules.mode != "required" or not rules.people:
+            return
+        for staged in self.staged.values():
+            what = guarded(staged.rel)
+            if staged.original is not None and what is None:
+                before = parse_blob(staged.original)
+                changed = [name for name, old, _ in diff(before, staged.data)[0] if old is not None]
+                if signed_fields(self.index.schemas, staged.kind, before, changed):
+                    what = "amendment"
+            if what and not rules.may(self.actor, what):
+                roles = "、".join(audit.role_names(rules, rules.approvers(what)))
+                label = self.index.schemas.label("policy", ("approvals", what))
+                raise Refused(f"{staged.rel}：{label}须由 {roles} 提交，{self.actor} 无此权限，未写入任何文件"
+                              f" (only {roles} may make this change; nothing was written)")
 
     def _commit(self, act: str, message: str) -> None:
         mode = (self.index.policy_data.get("signatures") or {}).get("mode", "off")
