@@ -4,7 +4,6 @@ is refused when the rules forbid it, and commits as its signer."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 import yaml
@@ -236,22 +235,6 @@ def test_someone_elses_change_is_not_overwritten(repo, monkeypatch):
     result = act(repo, "S004", "handover", "2024鸿借字第001号", "--step", "a", "--on", "2024-03-13")
     assert result.exit_code == 1 and "被他人修改" in result.output
     assert repo.path("dossier", "2024鸿借字第001号").read_text(encoding="utf-8").endswith("# 他人刚刚保存\n")
-
-
-def test_a_killed_write_leaves_the_old_file(repo, monkeypatch):
-    path = repo.path("dossier", "2024鸿借字第001号")
-    original = path.read_bytes()
-
-    def killed(fd):
-        raise KeyboardInterrupt  # the process dies between writing and renaming
-
-    monkeypatch.setattr(os, "fsync", killed)
-    result = act(repo, "S004", "handover", "2024鸿借字第001号", "--step", "a", "--on", "2024-03-13")
-    assert result.exit_code != 0  # interrupted
-    assert path.read_bytes() == original
-    assert list(path.parent.glob(".*.tmp"))  # what the dead process left behind is not a record
-    monkeypatch.undo()
-    assert repo.check()[0] == 0  # the temporary file is a dotfile: not a record
 
 
 def test_amendment_by_an_authorised_approver(repo):

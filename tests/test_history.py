@@ -100,7 +100,8 @@ def test_imported_acts_and_warn_mode(repo):
 def test_uncommitted_acts_are_unsigned_yet(repo):
     record = handed_by_a()
     repo.add("dossier", record)
-    assert repo.check() == (0, [])
+    assert codes(repo.problems()) == ["file.uncommitted"]  # not committed, so not signed: not a forgery either
+    assert repo.check("--before-commit") == (0, [])
 
 
 def test_signing_after_leaving(repo):

@@ -16,8 +16,12 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import REPO, Archive, customer, dossier
 from dangan.cli import cli
-from dangan.identifiers import make_credit_code, make_id_number
+from dangan.identifiers import check_credit_code, check_id_number, id_check_char, make_credit_code, make_id_number
+from dangan.schemas import load_schemas
 from dangan.sheets import clean
+from dangan.sheets.convert import enum_value
+from dangan.sheets.mapping import default_mapping
+from dangan.sheets.read import read_table
 from dangan.sheets.report import REASON, ROW
 from gitarchive import GitArchive
 
@@ -394,3 +398,137 @@ def test_a_contacts_sheet_adds_contacts_to_existing_customers(archive, tmp_path)
     refused = archive.run("import", "contact", str(unknown), "--as", "S004")
     assert refused.exit_code == 1 and "找不到这一行所属的客户" in refused.output
     assert path.read_bytes() == before  # one bad row: nothing written
+
+
+# A 客户台账 as kept by hand: one column for either number, short tier labels, a footer.
+EITHER = "统一社会信用代码/身份证号"
+LEDGER = ["序号", "客户名称", "客户类型", EITHER, "客户等级", "客户状态", "联系电话", "客户经理", "首次接触日期"]
+ID_BAD_CHECK = ID_GOOD[:17] + ("1" if ID_GOOD[17] != "1" else "2")
+ID_AND_CODE = ("110101198001010299", "110101198001010387")  # valid as ID numbers and as credit codes alike
+
+
+def customer_ledger(path: Path) -> Path:
+    return workbook(path, [
+        ["鸿远小贷客户台账（2024 年）"],  # 1: a title merged over the columns
+        ["单位：业务一部", None, None, None, None, None, None, "制表日期：2024-03-31"],  # 2
+        LEDGER,  # 3
+        # 4: a full-width credit code padded with spaces; 优选 and 潜在 for 优选类客户 and 潜在客户
+        [1, "呼和浩特市青城商贸有限公司", "企业", f" {CODE_A.translate(FULLWIDTH)} ", "优选", "潜在", 13904710001,
+         "李娜", "2024-03-13"],
+        # 5: no customer type: the ID number says it; spaces inside the number
+        [2, "王小明", None, f"{ID_GOOD[:6]} {ID_GOOD[6:14]} {ID_GOOD[14:]}", "合格", None, "13904710002", "李娜",
+         "2024年3月13日"],
+        [],  # 6
+        [3, "赵丽", "个人", ID_X.lower(), "VIP", "潜在客户", "13904710003", "S004", "2024/3/13"],  # 7: a lower-case x
+        [4, "包头市恒达机械有限公司", None, CODE_B, "贵宾", None, "13904710004", "李娜",
+         dt.datetime(2024, 3, 13)],  # 8: no type: the credit code says it
+        [5, "孙强", None, ID_BAD_CHECK, "合格类", None, "13904710005", "李娜", "2024-03-13"],  # 9: a bad check digit
+        ["合计", None, None, "共 5 户"],  # 10: merged A10:C10
+        ["制表人：李娜", None, None, None, "审核人：孙建国"],  # 11
+    ], merged=("A1:I1", "A10:C10"))
+
+
+def imported(rid: str, name: str, kind: str, number: dict, tier: str, mobile: str) -> dict:
+    return {"id": rid, "type": kind, "name": name, kind: number, "contacts": [{"name": name, "mobile": mobile}],
+            "owner": "S004", "department": "yw1", "first_contact_on": "2024-03-13",
+            "created": {"by": "S004", "date": "2024-03-13", "note": "由 台账.xlsx 导入 (imported)"},
+            "tier": tier, "status": "prospect"}
+
+
+def test_a_ledger_with_one_column_for_either_number(archive, tmp_path):
+    sheet = customer_ledger(tmp_path / "台账.xlsx")
+    refused = archive.run("import", "customer", str(sheet), "--as", "S004")
+    out = refused.output
+    assert refused.exit_code == 1, out
+    assert "表头在第 3 行）：5 行数据" in out and "未识别的列，已忽略 (ignored)：序号\n" in out
+    assert (f"  第 9 行 [{EITHER}] “{ID_BAD_CHECK}”：不是有效的身份证号码：校验位不对（GB 11643）；"
+            "不是有效的统一社会信用代码：校验位不对（GB 32100）（核对证件原件") in out
+    assert "1 行有问题" in out and "客户类型" not in out.split("第 9 行", 1)[1]  # the type it would have said
+    assert not any(f"第 {n} 行" in out for n in (4, 5, 7, 8, 10, 11))
+    assert not archive.path("customer", "KH0001").parent.exists()
+    schemas = load_schemas(REPO / "schemas", REPO)
+    table = read_table(sheet, default_mapping(schemas, "customer").known)
+    assert [n for n, _ in table.rows] == [4, 5, 7, 8, 9] and table.footer == [10, 11]  # 合计, 制表人：…
+
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--skip-bad")
+    assert result.exit_code == 0 and "新建 4 条" in result.output and "跳过 1 行" in result.output, result.output
+    assert records(archive, "customer") == {
+        "KH0001": imported("KH0001", "呼和浩特市青城商贸有限公司", "enterprise", {"credit_code": CODE_A}, "preferred",
+                           "13904710001"),
+        "KH0002": imported("KH0002", "王小明", "individual", {"id_number": ID_GOOD}, "qualified", "13904710002"),
+        "KH0003": imported("KH0003", "赵丽", "individual", {"id_number": ID_X}, "vip", "13904710003"),
+        "KH0004": imported("KH0004", "包头市恒达机械有限公司", "enterprise", {"credit_code": CODE_B}, "vip",
+                           "13904710004"),
+    }
+    assert archive.check() == (0, [])
+
+
+@pytest.mark.parametrize("header", [EITHER, "证件号码", "身份证号/统一社会信用代码", "统一社会信用代码或身份证号",
+                                    "信用代码／身份证号码", "证件号码（身份证号、信用代码）"])
+def test_the_headers_of_a_column_for_either_number(archive, tmp_path, header):
+    sheet = workbook(tmp_path / "c.xlsx", [["客户名称", header], ["王小明", ID_GOOD], ["青城商贸", CODE_A]])
+    result = archive.run("import", "customer", str(sheet), "--as", "S004")
+    assert result.exit_code == 0 and "已忽略" not in result.output, result.output
+    found = records(archive, "customer")
+    assert (found["KH0001"]["type"], found["KH0001"]["individual"]) == ("individual", {"id_number": ID_GOOD})
+    assert (found["KH0002"]["type"], found["KH0002"]["enterprise"]) == ("enterprise", {"credit_code": CODE_A})
+
+
+def test_why_a_number_is_neither(archive, tmp_path):
+    feb30 = "15010219990230001"
+    feb30 += id_check_char(feb30)
+    wrong_code = CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1")
+    assert all(check_id_number(n) is None and check_credit_code(n) is None for n in ID_AND_CODE)
+    sheet = workbook(tmp_path / "numbers.xlsx", [
+        ["客户名称", "客户类型", "证件号码", "身份证号码"],
+        ["甲公司", "企业", ID_GOOD],  # 2
+        ["乙", None, ID_AND_CODE[0]],  # 3
+        ["丙", None, CODE_A[:17]],  # 4
+        ["丁", None, "150102850412013"],  # 5
+        ["戊", None, CODE_A[:16] + "O" + CODE_A[17]],  # 6
+        ["己", None, feb30],  # 7
+        ["庚", None, wrong_code],  # 8
+        ["辛", None, ID_X[:17]],  # 9
+        ["壬", None, ID_GOOD, ID_OTHER],  # 10
+        ["癸", "个人", ID_AND_CODE[0]],  # 11: the type says which
+        ["子", "企业", ID_AND_CODE[1]],  # 12
+    ])
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--dry-run")
+    lines = {int(line.split()[1]): line for line in result.output.splitlines() if line.startswith("  第 ")}
+    assert result.exit_code == 1 and sorted(lines) == list(range(2, 11)), result.output
+    assert f"第 2 行 [证件号码] “{ID_GOOD}”：客户类型是“企业”，但这是身份证号码" in lines[2]
+    assert "既是有效的身份证号码，也是有效的统一社会信用代码，无法判断（请在“客户类型”列写明企业或个人。）" in lines[3]
+    assert "：有 17 位：统一社会信用代码和身份证号码都是 18 位" in lines[4]
+    assert "：15 位的是第一代身份证号码或旧的工商注册号" in lines[5]
+    assert "：含有统一社会信用代码和身份证号码都不用的字符：O（" in lines[6]
+    assert f"“{feb30}”：不是有效的身份证号码：出生日期 1999-02-30 不存在或不合理；" in lines[7]
+    assert f"“{wrong_code}”：不是有效的统一社会信用代码：校验位不对（GB 32100）（" in lines[8]
+    assert "身份证号码" not in lines[8].split("：", 1)[1]
+    assert "只有 17 位：末位 X 可能在保存为数字时丢失" in lines[9]
+    assert f"第 10 行 [证件号码] “{ID_GOOD}”：与“身份证号码”列的“{ID_OTHER}”不一致" in lines[10]
+    assert all("(" in line and line.endswith(")") for line in lines.values())  # and in English
+    result = archive.run("import", "customer", str(sheet), "--as", "S004", "--skip-bad")
+    assert result.exit_code == 0 and "新建 2 条" in result.output, result.output
+    found = records(archive, "customer")
+    assert (found["KH0001"]["name"], found["KH0001"]["type"], found["KH0001"]["individual"]) == \
+        ("癸", "individual", {"id_number": ID_AND_CODE[0]})
+    assert (found["KH0002"]["name"], found["KH0002"]["type"], found["KH0002"]["enterprise"]) == \
+        ("子", "enterprise", {"credit_code": ID_AND_CODE[1]})
+
+
+@pytest.mark.parametrize(("path", "cells", "code"), [
+    (("tier",), ["优选", "优选类", "优选客户", "优选类客户", "preferred", "Preferred", " 优 选 "], "preferred"),
+    (("tier",), ["合格", "合格类", "合格级", "合格类客户", "QUALIFIED"], "qualified"),
+    (("tier",), ["VIP", "vip", "Vip客户", "VIP 客户", "ＶＩＰ", "vip级", "贵宾", "贵宾客户"], "vip"),
+    (("status",), ["潜在", "潜在客户", "prospect"], "prospect"),
+    (("status",), ["休眠", "休眠客户"], "dormant"),
+    (("credit", "rating"), ["AAA级", "aaa", "A级", "a"], None),
+])
+def test_enum_cells_take_the_labels_short_forms(path, cells, code):
+    schema = load_schemas(REPO / "schemas", REPO).field_info("customer", path).schema
+    for cell in cells:
+        expected = code or clean.code(cell).removesuffix("级").upper()
+        assert enum_value(schema, cell) == expected, cell
+    for wrong in ("优秀", "客户", "合格优选"):
+        with pytest.raises(clean.Unclean, match="不是可选的值"):
+            enum_value(schema, wrong)

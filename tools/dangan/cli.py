@@ -26,7 +26,7 @@ from . import (
     verify,
 )
 from .facts import facts
-from .index import Index, build, find_root
+from .index import Index, build, find_root, unusable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -38,7 +38,7 @@ class EnvironmentProblem(click.ClickException):
 def _root(option: str | None) -> Path:
     if option:
         root = Path(option)
-        if not (root / "records" / "policy.yaml").is_file() and not (root / "records").is_dir():
+        if not os.path.isdir(root / "records"):  # os.path: False, not an error, when it may not be looked at
             raise EnvironmentProblem(f"--root {option}: 这里没有 records/ 目录 (no records/ folder here)")
         return root.resolve()
     env = os.environ.get("DANGAN_ROOT")
@@ -51,8 +51,19 @@ def _root(option: str | None) -> Path:
     return found
 
 
-def _load(root_option: str | None) -> Index:
-    return build(_root(root_option))
+def _load(root_option: str | None, *, policy: bool = True, lang: str = "zh") -> Index:
+    """The archive's index, or an `EnvironmentProblem` (exit 2) naming what makes it unusable: schemas that
+    cannot be read or compiled, a folder of records/ that cannot be read, and — with `policy`, for every
+    command but `dangan check`, which reports it as problems (exit 1) — a policy that is missing,
+    unreadable, not YAML or fails its schema. Notes about the run (a cache that cannot be written) go to
+    standard error."""
+    index = build(_root(root_option))
+    if index.notes:
+        click.echo(report.environment(index.notes, lang, stop=False), err=True)
+    blocking = unusable(index, policy=policy)
+    if blocking:
+        raise EnvironmentProblem(report.environment(blocking, lang))
+    return index
 
 
 root_option = click.option("--root", "root", metavar="DIR", default=None,
@@ -77,14 +88,18 @@ def cli() -> None:
               help="写入文件而不是标准输出（如 GitLab 的 code-quality 报告）。")
 @click.option("--since", metavar="REV", default=None,
               help="只报告 REV 之后的提交（及未提交的修改）改动过的文件中的问题，用于 CI。")
+@click.option("--before-commit", is_flag=True,
+              help="检查即将提交的改动（pre-commit 钩子、编辑时）：不报告“尚未提交”(file.uncommitted)。")
 def check(paths: tuple[str, ...], root: str | None, fmt: str, lang: str, output: str | None,
-          since: str | None) -> None:
+          since: str | None, before_commit: bool) -> None:
     """检查档案库：YAML、schema、证件号码、引用、编号、制度规则和 git 历史。Check the archive.
 
     给出 PATH 时只报告这些文件或目录中的问题（引用等仍按整个档案库核对）。
     """
-    index = _load(root)
+    index = _load(root, policy=False, lang=lang)
     problems = checks.run(index)
+    if before_commit:
+        problems = [p for p in problems if p.code != "file.uncommitted"]
     if since:
         changed = _changed_since(index.root, since)
         problems = [p for p in problems if p.file in changed]
@@ -198,6 +213,9 @@ def due_command(root: str | None, as_of: str | None, within: int, staff: str | N
     """列出到期和逾期事项：移交、补充资料、延期、借阅和权证归还、保管期满……"""
     index = _load(root)
     day = _date(as_of)
+    outside = due.out_of_range(index, day, within)
+    if outside is not None:
+        raise EnvironmentProblem(f"--as-of {day} --within {within}: {messages.bilingual(outside)}")
     if staff and index.get("staff", staff) is None:
         raise EnvironmentProblem(f"--staff {staff}: 没有这名员工 (no such staff member)")
     items = due.collect(index, day, within, staff)
@@ -417,7 +435,7 @@ def site_group() -> None:
 
 
 def _mkdocs(root: str | None, internal: bool) -> tuple[Path, Path, dict]:
-    archive = _root(root)
+    archive = _load(root).root  # the site needs usable schemas and policy: stop here, not half-way in mkdocs
     config = archive / "mkdocs.yml"
     if not config.is_file():
         raise EnvironmentProblem(f"{config}: 没有 mkdocs.yml，无法生成网站 (no mkdocs.yml in the archive)")
@@ -476,6 +494,10 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
+    except OSError as exc:  # the environment: a file or folder we may not read or write, a full disk …
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"dangan: {where}{exc.strerror or exc} (无法读写 / cannot read or write)", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("DANGAN_DEBUG"):
             raise

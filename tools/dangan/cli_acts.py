@@ -1,17 +1,22 @@
 """The act commands: each edits records in a transaction that is checked, written and
-committed as one act of the person at the keyboard (the git user)."""
+committed as one act of the person at the keyboard (the git user), under the archive's
+lock, after finishing whatever an interrupted act left (`journal`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import click
 
+from . import journal, lock
 from .actions import actor, custody, customers, day, dossiers, records
-from .cli import EXIT_PROBLEMS, EnvironmentProblem, _load, cli, root_option
+from .cli import EXIT_PROBLEMS, EXIT_USAGE, EnvironmentProblem, _load, _root, cli, root_option
+from .index import Index
 from .messages import render
 from .transaction import Refused, Transaction
 
@@ -21,13 +26,30 @@ on_option = click.option("--on", "on", metavar="DATE", default=None, help="动�
 no_commit_option = click.option("--no-commit", is_flag=True, help="只写入并暂存（git add），不提交。")
 
 
+@contextmanager
+def acting(root: str | None, act: str) -> Iterator[tuple[Index, Path]]:
+    """The archive locked for one act, an interrupted act's leftovers dealt with, then read afresh."""
+    path = _root(root)
+    try:
+        with lock.holding(path, act) as folder:
+            note = journal.recover(folder, path)
+            if note:
+                click.echo(note, err=True)
+            yield _load(str(path)), folder
+    except (lock.Busy, journal.Unrecoverable) as error:
+        raise EnvironmentProblem(str(error)) from None
+
+
 def _run(root: str | None, as_staff: str | None, no_commit: bool, act: str,
          change: Callable[[Transaction], str]) -> None:
-    index = _load(root)
+    on = click.get_current_context().params.get("on")  # the act's date, held to the policy's limits
     try:
-        tx = Transaction(index, actor(index, as_staff))
-        message = change(tx)
-        written = tx.apply(act, message, commit=not no_commit)
+        with acting(root, act) as (index, folder):
+            if isinstance(on, str):
+                day(on, index)
+            tx = Transaction(index, actor(index, as_staff), journal=folder)
+            message = change(tx)
+            written = tx.apply(act, message, commit=not no_commit)
     except Refused as refused:
         _refused(refused)
     click.echo(f"{message}（{'已暂存' if no_commit else '已提交'}：{', '.join(written)}）")
@@ -39,7 +61,7 @@ def _refused(refused: Refused) -> NoReturn:
         text, hint = render(problem, "zh")
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
         click.echo(f"  {where}: {problem.code}: {text}" + (f"（{hint}）" if hint else ""), err=True)
-    sys.exit(EXIT_PROBLEMS)
+    sys.exit(EXIT_USAGE if refused.environment else EXIT_PROBLEMS)
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -66,10 +88,13 @@ def new_command(kind: str, sets: tuple[str, ...], yes: bool, no_input: bool, roo
     index = _load(root)
     if kind not in index.schemas.kinds or kind == "policy":
         raise EnvironmentProblem(f"没有这种记录：{kind}（可用：{', '.join(k for k in index.schemas.kinds)}）")
-    when = day(on)
     values: dict = {}
-    for path, text in _pairs(sets).items():
-        records.set_path(values, path, records.coerce(index, kind, path, text))
+    try:
+        when = day(on)
+        for path, text in _pairs(sets).items():
+            records.set_path(values, path, records.coerce(index, kind, path, text))
+    except Refused as error:  # --on or --set as written cannot be used
+        raise EnvironmentProblem(str(error)) from None
     required = [k for k in index.schemas.raw[kind].get("required", []) if k not in ("id", "created")]
     for name in required:
         if name not in values and not no_input:
@@ -353,7 +378,10 @@ def reassign_command(source, target, root, as_staff, no_commit) -> None:
 def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
     """经批准更正已归档的档案（由有权审批人执行）。"""
     index = _load(root)
-    changes = {path: records.coerce(index, "dossier", path, text) for path, text in _pairs(sets).items()}
+    try:
+        changes = {path: records.coerce(index, "dossier", path, text) for path, text in _pairs(sets).items()}
+    except Refused as error:
+        raise EnvironmentProblem(str(error)) from None
     _run(root, as_staff, no_commit, "amend", lambda tx: dossiers.amend(tx, dossier, changes, reason, day(on)))
 
 
@@ -366,20 +394,24 @@ def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
 @no_commit_option
 def renumber_command(dossier, new, resolve, root, as_staff, no_commit) -> None:
     """为档案重新编号（如两人取了同一个号），并更正所有引用它的记录。"""
-    index = _load(root)
+    def change(tx: Transaction) -> str:
+        number = new or _next_number(tx.index, dossier, resolve)  # taken under the lock
+        if resolve:
+            return records.resolve_duplicate(tx, dossier, number)
+        return records.renumber(tx, dossier, number)
+
+    _run(root, as_staff, no_commit, "renumber", change)
+
+
+def _next_number(index: Index, dossier: str, resolve: bool) -> str:
+    from .next_number import next_dossier
+
     record = index.get("dossier", dossier)
     if record is None and not resolve:
-        raise EnvironmentProblem(f"没有这份档案：{dossier}")
-    if new is None:
-        from .next_number import next_dossier
-
-        business_type = record.get("business_type") if record else _conflicted_type(index, dossier)
-        year = int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year
-        new = next_dossier(index, year, str(business_type), taken=(dossier,))
-    if resolve:
-        _run(root, as_staff, no_commit, "renumber", lambda tx: records.resolve_duplicate(tx, dossier, new))
-        return
-    _run(root, as_staff, no_commit, "renumber", lambda tx: records.renumber(tx, dossier, new))
+        raise Refused(f"没有这份档案：{dossier} (no such dossier)")
+    business_type = record.get("business_type") if record else _conflicted_type(index, dossier)
+    year = int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year
+    return next_dossier(index, year, str(business_type), taken=(dossier,))
 
 
 def _conflicted_type(index, dossier: str) -> str:
@@ -450,9 +482,9 @@ def seal_command(root: str | None, message: str) -> None:
     """封印历史：以本人签名的标签锚定当前提交；此后改写封印之前的历史，check 和 verify 都会发现。"""
     from .actions.history import seal
 
-    index = _load(root)
     try:
-        name, commit = seal(index, message)
+        with acting(root, "seal") as (index, _):
+            name, commit = seal(index, message)
     except Refused as refused:
         _refused(refused)
     click.echo(f"已封印：{name}（提交 {commit[:10]}）。请推送到服务器：git push origin {name}")
@@ -466,9 +498,22 @@ def acknowledge_command(commit: str, reason: str, root: str | None) -> None:
     """确认处理某个已推送提交的问题：以本人签名的提交记录下来，此后这些问题只作为警告显示。"""
     from .actions.history import acknowledge
 
-    index = _load(root)
     try:
-        target, made = acknowledge(index, commit, reason)
+        with acting(root, "acknowledge") as (index, _):
+            target, made = acknowledge(index, commit, reason)
     except Refused as refused:
         _refused(refused)
     click.echo(f"已确认处理提交 {target[:10]}（记录于提交 {made[:10]}）。")
+
+
+@cli.command(name="recover")
+@root_option
+def recover_command(root: str | None) -> None:
+    """完成或撤销被中断的动作（进程被杀、断电后）：已提交的只清理记录，未提交的把文件恢复原状。"""
+    path = _root(root)
+    try:
+        with lock.holding(path, "recover") as folder:
+            note = journal.recover(folder, path)
+    except (lock.Busy, journal.Unrecoverable) as error:
+        raise EnvironmentProblem(str(error)) from None
+    click.echo(note or "没有被中断的动作 (nothing to recover)")

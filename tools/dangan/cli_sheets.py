@@ -10,7 +10,7 @@ import click
 from . import ledger
 from .actions import actor
 from .cli import EXIT_OK, EXIT_PROBLEMS, EnvironmentProblem, _load, cli, root_option
-from .cli_acts import as_option, no_commit_option
+from .cli_acts import acting, as_option, no_commit_option
 from .messages import render
 from .sheets.export import FORMATS, export
 from .sheets.importer import Importer, Result
@@ -54,7 +54,13 @@ def import_command(kind, file, map_file, sheet, dossier, dry_run, update, skip_b
 
     每一行都像一条记录一样校验；全部通过才写入（或 --skip-bad 只写入通过的行），一次导入一个提交。
     """
-    index = _load(root)
+    with acting(root, "import") as (index, folder):
+        _import(index, folder, kind, file, map_file, sheet, dossier, dry_run, update, skip_bad, report_file, as_staff,
+                no_commit)
+
+
+def _import(index, folder, kind, file, map_file, sheet, dossier, dry_run, update, skip_bad, report_file, as_staff,
+            no_commit) -> None:
     contacts = kind in ("contact", "contacts") or kind == index.schemas.label("customer", ("contacts",))
     if contacts:  # a contacts sheet adds contacts to existing customers
         kind, update = "customer", True
@@ -93,6 +99,7 @@ def import_command(kind, file, map_file, sheet, dossier, dry_run, update, skip_b
         sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
     title = "清单" if kind == "dossier" else index.schemas.title(kind)
     message = f"导入{title}：{table.source}（{counts}）"
+    plan.tx.journal = folder
     try:
         written = plan.tx.apply(f"import {kind}", message, commit=not no_commit)
     except Refused as refused:

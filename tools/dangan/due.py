@@ -1,7 +1,9 @@
 """`dangan due`: what is due or overdue on a date, and whose it is.
 
 Each source is a function of the facts, the day and the horizon yielding `DueItem`s;
-the archive's sources are here, the customer side's in `due_customers`.
+the archive's sources are here, the customer side's in `due_customers`. A deadline counted in
+working days through a year whose official holidays are not known is provisional
+(`WorkCalendar.guessed_years`). `out_of_range` names the days that cannot be computed at all.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from dataclasses import dataclass
 
 from .facts import Facts, date, facts, is_open, loan_items
 from .index import Index
+from .problems import Problem
+from .schedules import LUNAR_YEARS, SCHEDULED_DAYS
+from .workdays import OFFICIAL_YEARS, official_source, spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +27,17 @@ class DueItem:
     due: dt.date
     owner: str | None  # staff id
     rule: str  # the policy key (or rule) that sets the date
+    provisional: tuple[int, ...] = ()  # the years of unknown holidays its working days were counted through
 
     def overdue_days(self, as_of: dt.date) -> int:
         return max(0, (as_of - self.due).days)
 
     def as_dict(self, as_of: dt.date) -> dict:
-        return {"kind": self.kind, "record": self.record, "what": self.what, "due": self.due.isoformat(),
-                "owner": self.owner, "overdue_days": self.overdue_days(as_of), "rule": self.rule}
+        out = {"kind": self.kind, "record": self.record, "what": self.what, "due": self.due.isoformat(),
+               "owner": self.owner, "overdue_days": self.overdue_days(as_of), "rule": self.rule}
+        if self.provisional:
+            out |= {"provisional": True, "provisional_years": list(self.provisional)}
+        return out
 
 
 Source = Callable[[Facts, dt.date, dt.date], Iterator[DueItem]]  # (facts, as of, horizon)
@@ -51,9 +60,12 @@ def _open_steps(f: Facts) -> Iterator[tuple]:
 def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
     """The next handover step of every dossier still on its way to the archive."""
     for dossier, step, holder in _open_steps(f):
-        if step.effective_deadline:
+        due = step.effective_deadline
+        if due:
+            counted = f.calendar.guessed_years(step.start, step.definition.get("deadline")) \
+                if due == step.deadline else ()  # an extension's date is given, not counted
             yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', default='')}",
-                          step.effective_deadline, holder, f.chain_key(dossier, step.position))
+                          due, holder, f.chain_key(dossier, step.position), counted)
 
 
 def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
@@ -68,7 +80,8 @@ def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]
             if opened:
                 items = "、".join(map(str, request.get("items") or []))
                 yield DueItem("supplement", dossier.key, f"补齐资料：{items}", f.calendar.deadline(opened, period),
-                              senders.get(request.get("step"), dossier.get("manager_a")), "supplements.within")
+                              senders.get(request.get("step"), dossier.get("manager_a")), "supplements.within",
+                              f.calendar.guessed_years(opened, period))
 
 
 def extensions(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
@@ -108,6 +121,25 @@ def retention_expiries(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[D
 
 
 SOURCES: list[Source] = [handover_steps, supplements, extensions, loan_returns, retention_expiries]
+
+
+def out_of_range(index: Index, as_of: dt.date, within: int) -> Problem | None:
+    """`due.out-of-range` when `as_of`, or the horizon `within` days later, is a day `collect` cannot compute:
+    outside the schedules' days (the lunar calendar's years). Inside them every day is computed; where the
+    official holidays are not known, working-day deadlines come out provisional."""
+    first, last = SCHEDULED_DAYS
+    if first <= as_of <= last:
+        horizon = as_of + dt.timedelta(days=within)
+        if horizon <= last:
+            return None
+        outside = horizon
+    else:
+        outside = as_of
+    policy_years = facts(index).calendar.policy_years - OFFICIAL_YEARS
+    return Problem("due.out-of-range", "", args={
+        "day": outside.isoformat(), "first": first.isoformat(), "last": last.isoformat(),
+        "lunar_first": LUNAR_YEARS[0], "lunar_last": LUNAR_YEARS[-1], "official": spans(OFFICIAL_YEARS),
+        "package": official_source(), "policy_years": spans(policy_years)})
 
 
 def collect(index: Index, as_of: dt.date, within: int, staff: str | None = None) -> list[DueItem]:

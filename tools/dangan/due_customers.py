@@ -45,12 +45,13 @@ def complaint_replies(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     for complaint in f.index.of("complaint").values():
         if isinstance(complaint.get("reply"), dict):
             continue
-        deadline, key, _ = reply_deadline(f, complaint)
+        deadline, key, period = reply_deadline(f, complaint)
         if deadline:
             label = "紧急客诉答复" if complaint.get("urgent") is True else "客诉答复"
             what = f"{label}：{complaint.get('customer')}"
-            yield DueItem("complaint", complaint.key, what, deadline, (complaint.get("received") or {}).get("by"),
-                          f"complaints.{key}")
+            received = complaint.get("received") or {}
+            yield DueItem("complaint", complaint.key, what, deadline, received.get("by"), f"complaints.{key}",
+                          f.calendar.guessed_years(date(received.get("date")), period))
 
 
 def contract_filings(f: Facts, as_of, horizon) -> Iterator[DueItem]:
@@ -92,7 +93,8 @@ def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                 record = f.index.get("customer", customer)
                 owner = record.get("owner") if record else None
                 yield DueItem("visit", survey.key, f"低分跟进回访：{'、'.join(low_scores(f, survey))}",
-                              f.calendar.deadline(when, follow_up), owner, "surveys.follow_up_within")
+                              f.calendar.deadline(when, follow_up), owner, "surveys.follow_up_within",
+                              f.calendar.guessed_years(when, follow_up))
     if not isinstance(per_year, int) or per_year < 1:
         return
     months = 12 // per_year
@@ -118,7 +120,8 @@ def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
         if made and not isinstance(customer.get("profile_review"), dict) and isinstance(review_within, dict):
             reviewer = sorted(f.superiors(created.get("by")))
             yield DueItem("profile", customer.key, "客户档案审核", f.calendar.deadline(made, review_within),
-                          reviewer[0] if reviewer else None, "customers.profile_review_within")
+                          reviewer[0] if reviewer else None, "customers.profile_review_within",
+                          f.calendar.guessed_years(made, review_within))
         if customer.get("long_term") is True and isinstance(every, int):
             updated = date(customer.get("updated_on")) or made
             if updated:
@@ -157,7 +160,8 @@ def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
         if written and not isinstance(report.get("reviewed"), dict) and isinstance(within, dict):
             reviewer = sorted(f.superiors(visit.get("staff")))
             yield DueItem("visit", visit.key, "审阅回访报告", f.calendar.deadline(written, within),
-                          reviewer[0] if reviewer else None, "visits.report_review_within")
+                          reviewer[0] if reviewer else None, "visits.report_review_within",
+                          f.calendar.guessed_years(written, within))
 
 
 SOURCES: list[Source] = [visits, complaint_replies, contract_filings, contract_statistics, surveys, profiles,

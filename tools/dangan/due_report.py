@@ -1,4 +1,8 @@
-"""Output of `dangan due`: text, JSON, CSV and iCalendar (RFC 5545)."""
+"""Output of `dangan due`: text, JSON, CSV and iCalendar (RFC 5545).
+
+A provisional deadline (counted through a year whose holidays are not known) is marked in every
+format, with the reason from the catalogue: 暂定 and a note in text, `provisional` fields in JSON and
+CSV, STATUS:TENTATIVE in iCalendar."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import TextIO
 
 from .due import DueItem
 from .index import Index
+from .messages import say
 
 FORMATS = ("text", "json", "csv", "ics")
 KIND_NAMES = {"handover": "档案移交", "supplement": "补齐资料", "extension": "延期到期", "loan": "借阅归还",
@@ -17,10 +22,21 @@ KIND_NAMES = {"handover": "档案移交", "supplement": "补齐资料", "extensi
               "complaint": "客诉答复", "contract": "合同归档", "statistics": "合同统计", "survey": "年度满意度调查",
               "profile": "客户档案更新", "review": "阶段评审到期"}
 COLUMNS = ("kind", "record", "what", "due", "owner", "overdue_days", "rule")
+PROVISIONAL_COLUMNS = ("provisional", "provisional_reason")  # only when an item is provisional
 
 
 def write(items: list[DueItem], index: Index, as_of: dt.date, fmt: str, out: TextIO) -> None:
     {"text": _text, "json": _json, "csv": _csv, "ics": _ics}[fmt](items, index, as_of, out)
+
+
+def _mark() -> str:
+    return say("due.provisional-mark")[0]
+
+
+def _reason(item: DueItem) -> str:
+    """Why the item's date is provisional, and what makes it certain."""
+    message, hint = say("due.provisional", years="、".join(map(str, item.provisional)))
+    return f"{message}。{hint}"
 
 
 def _owner_name(index: Index, owner: str | None) -> str:
@@ -36,22 +52,27 @@ def _text(items: list[DueItem], index: Index, as_of: dt.date, out: TextIO) -> No
     for item in items:
         late = item.overdue_days(as_of)
         state = f"逾期 {late} 天" if late else ("今天到期" if item.due == as_of else "将到期")
+        mark = f"  {_mark()}" if item.provisional else ""
         out.write(f"  {item.due}  {state:<8} {KIND_NAMES.get(item.kind, item.kind)}  {item.record}  "
-                  f"{item.what}  —— {_owner_name(index, item.owner)}  [{item.rule}]\n")
+                  f"{item.what}  —— {_owner_name(index, item.owner)}  [{item.rule}]{mark}\n")
+    for reason in dict.fromkeys(_reason(item) for item in items if item.provisional):
+        out.write(f"{reason}\n")
 
 
 def _json(items: list[DueItem], index: Index, as_of: dt.date, out: TextIO) -> None:
-    json.dump({"as_of": as_of.isoformat(), "items": [i.as_dict(as_of) for i in items]}, out,
-              ensure_ascii=False, indent=2)
+    rows = [i.as_dict(as_of) | ({"provisional_reason": _reason(i)} if i.provisional else {}) for i in items]
+    json.dump({"as_of": as_of.isoformat(), "items": rows}, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
 def _csv(items: list[DueItem], index: Index, as_of: dt.date, out: TextIO) -> None:
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    extra = PROVISIONAL_COLUMNS if any(item.provisional for item in items) else ()
+    writer.writerow(COLUMNS + extra)
     for item in items:
         row = item.as_dict(as_of)
-        writer.writerow([row[c] for c in COLUMNS])
+        marks = ("true", _reason(item)) if item.provisional else ("false", "")
+        writer.writerow([row[c] for c in COLUMNS] + list(marks[:len(extra)]))
 
 
 def _ics_text(value: str) -> str:
@@ -79,11 +100,16 @@ def _ics(items: list[DueItem], index: Index, as_of: dt.date, out: TextIO) -> Non
     for item in items:
         uid = hashlib.sha1(f"{item.kind}|{item.record}|{item.what}|{item.rule}".encode()).hexdigest()
         summary = f"{KIND_NAMES.get(item.kind, item.kind)}：{item.what}"
+        description = f"{item.record} · {_owner_name(index, item.owner)} · {item.rule}"
+        tentative = []
+        if item.provisional:  # the date may move once the year's holidays are known
+            summary = f"（{_mark()}）{summary}"
+            description += f"\n{_reason(item)}"
+            tentative = ["STATUS:TENTATIVE"]
         lines += ["BEGIN:VEVENT", f"UID:{uid}@dangan", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
                   f"DTEND;VALUE=DATE:{item.due + dt.timedelta(days=1):%Y%m%d}",
-                  f"SUMMARY:{_ics_text(summary)}",
-                  f"DESCRIPTION:{_ics_text(f'{item.record} · {_owner_name(index, item.owner)} · {item.rule}')}",
+                  f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(description)}", *tentative,
                   f"CATEGORIES:{_ics_text(item.kind)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     for line in lines:

@@ -2,26 +2,45 @@
 
 Files -> index -> checks / ledgers / pages. The kind of a record comes from its
 folder, its id from its file name (which must equal the record's ``id``).
+
+Every entry of ``records/`` and of each kind folder is accounted for, looked at (lstat) before
+anything opens it: a record is a regular file named ``<id>.yaml``; anything else is a problem —
+named pipes, sockets and devices, symbolic links that loop, dangle or leave the archive, ``.yml``
+and other suffixes, an empty or dotted stem, control characters in a name, hidden files (a hidden
+``.KH0001.yaml`` is an error: a whole record nobody sees; other dotfiles a warning). Only
+``.gitkeep`` is allowed silently: git records no empty folder, and that empty file is the usual
+way to keep a kind folder that has no records yet.
+
+Some faults make the archive unusable rather than wrong (`unusable`): schemas that cannot be read
+or compiled, a folder that cannot be read; and, for every command but ``dangan check``, which
+reports it, a policy that is missing, unreadable or fails its schema.
 """
 
 from __future__ import annotations
 
 import os
+import stat as st
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import conflicts, loader
-from .problems import Problem, field_path
+from .problems import ERROR, WARNING, Problem, field_path
 from .schemas import SchemaSet, load_schemas
 from .validation import validate
 
 POLICY_FILE = "records/policy.yaml"
 RECORDS = "records"
+POLICY_NAME = "policy.yaml"
 DEFAULT_MAX_BYTES = 1024 * 1024
 PARALLEL_FROM = 2000  # files to parse before a second process pays for its start
-YAML_SUFFIXES = (".yaml", ".yml")
+RECORD_SUFFIX = ".yaml"
+YAML_SUFFIXES = (".yaml", ".yml")  # lower-cased: any other spelling of these is `file.suffix`
+KEEP_FILE = ".gitkeep"
+FOLDER_UNREADABLE = "file.folder-unreadable"
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @dataclass(slots=True)
@@ -80,6 +99,7 @@ class Index:
     problems: list[Problem] = field(default_factory=list)  # from reading and validating
     files: int = 0
     cache: Any = None  # a RecordCache while building
+    notes: list[Problem] = field(default_factory=list)  # about this run, not the archive (the cache)
 
     def of(self, kind: str) -> dict[str, Record]:
         return self.records.get(kind, {})
@@ -122,54 +142,115 @@ def find_root(start: Path) -> Path | None:
     """Walk up from `start` to the folder holding records/policy.yaml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / POLICY_FILE).is_file():
+        if os.path.isfile(folder / POLICY_FILE):  # False, not an error, for a folder we may not look into
             return folder
     return None
 
 
 def build(root: Path, *, cache: bool = True) -> Index:
-    """Read the whole archive under `root` into an index (reusing what the cache already parsed)."""
+    """Read the whole archive under `root` into an index (reusing what the cache already parsed).
+    Never raises: what cannot be read is a problem. Without a usable schema set nothing is read."""
     from .record_cache import RecordCache
 
     root = root.resolve()
     schemas = load_schemas(root / "schemas", root)
     index = Index(root, schemas, problems=list(schemas.problems))
+    if schemas.problems:  # no kind, no folder, no validator can be trusted: `unusable` says why
+        return index
     if cache and not os.environ.get("DANGAN_NO_CACHE"):
         index.cache = RecordCache.open(root, schemas)
-    policy_path = root / POLICY_FILE
-    if not policy_path.is_file():
-        index.problems.append(Problem("file.policy-missing", POLICY_FILE))
-    else:
-        index.policy = _load(index, policy_path, "policy", None, DEFAULT_MAX_BYTES)
-    limit = (index.policy_data.get("limits") or {}).get("max_file_bytes", DEFAULT_MAX_BYTES)
-    if not isinstance(limit, int):
-        limit = DEFAULT_MAX_BYTES
+    index.policy = _load_policy(index)
+    limit = _file_limit(index)
     folders = schemas.folders
-    records_dir = root / RECORDS
     pending: list = []
-    for entry in _scandir(records_dir):
+    for entry in _scandir(index, root / RECORDS, RECORDS):
         rel = f"{RECORDS}/{entry.name}"
-        if entry.name.startswith("."):
+        if entry.name == POLICY_NAME:
+            continue  # read first
+        found = loader.inspect(Path(entry.path), rel, root, index.problems, folders=True)
+        if found is None or not _named_well(index, entry.name, rel, found, top=True):
             continue
-        if entry.is_symlink() and not _inside(Path(entry.path), root):
-            index.problems.append(Problem("file.symlink", rel))
-            continue
-        if entry.is_dir():
-            kind = folders.get(entry.name)
-            if kind is None:
-                index.problems.append(Problem("file.unknown-folder", rel,
-                                              args={"folders": ", ".join(sorted(folders))}))
-                continue
-            index.records.setdefault(kind, {})
-            for sub in _scandir(Path(entry.path)):
-                _load_entry(index, root, sub, kind, limit, pending)
-        elif rel != POLICY_FILE:
+        kind = folders.get(entry.name) if st.S_ISDIR(found.st_mode) else None
+        if not st.S_ISDIR(found.st_mode):
             index.problems.append(Problem("file.stray", rel))
+        elif kind is None:
+            index.problems.append(Problem("file.unknown-folder", rel, args={"folders": ", ".join(sorted(folders))}))
+        else:
+            index.records.setdefault(kind, {})
+            for sub in _scandir(index, Path(entry.path), rel):
+                _load_entry(index, sub, f"{rel}/{sub.name}", kind, limit, pending)
     _parse_pending(index, pending)
     if index.cache is not None:
-        index.cache.save()
+        failure = index.cache.save()
+        if failure:
+            index.notes.append(Problem("cache.unwritable", ".dangan-cache", severity=WARNING,
+                                       args={"detail": failure}))
         index.cache = None
     return index
+
+
+def unusable(index: Index, *, policy: bool = True) -> list[Problem]:
+    """What stops a command before it starts: schemas that cannot be read or compiled and folders of
+    records/ that cannot be read (the archive cannot even be read whole); with `policy`, also a policy
+    that is missing, unreadable, not YAML or fails its schema (`dangan check` reports that one)."""
+    if index.schemas.problems:
+        return list(index.schemas.problems)  # nothing else was read
+    found = [p for p in index.problems if p.code == FOLDER_UNREADABLE]
+    return found + policy_problems(index) if policy else found
+
+
+def policy_problems(index: Index) -> list[Problem]:
+    """Why the policy cannot be applied (empty when it can): its errors, when it is missing, could not be
+    read as YAML or fails its schema. Rules read the policy as its schema describes it, nothing else."""
+    if index.policy is not None and index.policy.valid:
+        return []
+    found = [p for p in index.problems if p.file == POLICY_FILE and p.severity == ERROR]
+    return found or [Problem("file.policy-missing", POLICY_FILE)]
+
+
+def _load_policy(index: Index) -> Record | None:
+    before = len(index.problems)
+    found = loader.inspect(index.root / POLICY_FILE, POLICY_FILE, index.root, index.problems)
+    if found is None:
+        if len(index.problems) == before:
+            index.problems.append(Problem("file.policy-missing", POLICY_FILE))
+        return None
+    return _load(index, index.root / POLICY_FILE, "policy", POLICY_FILE, DEFAULT_MAX_BYTES, found=found)
+
+
+def _file_limit(index: Index) -> int:
+    """limits.max_file_bytes of a policy that passed its schema, else the default."""
+    limits = index.policy_data.get("limits") if index.policy is not None and index.policy.valid else None
+    limit = limits.get("max_file_bytes") if isinstance(limits, dict) else None
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else DEFAULT_MAX_BYTES
+
+
+def _named_well(index: Index, name: str, rel: str, found: os.stat_result, *, top: bool = False) -> bool:
+    """Whether an entry (of records/ with `top`, else of a kind folder) may be read as what its place holds;
+    a problem for every name that may not. Folders and other files of records/ are judged by the caller."""
+    folder = st.S_ISDIR(found.st_mode)
+    suffix = next((s for s in YAML_SUFFIXES if name.lower().endswith(s)), None)
+    stem = name[: -len(suffix)] if suffix else name
+    problem = None
+    if suffix and not folder and not stem.strip("."):
+        problem = Problem("file.name", rel, args={"name": name})
+    elif name.startswith("."):
+        if name == KEEP_FILE and not folder:
+            return False
+        hidden_record = suffix is not None and not folder
+        problem = Problem("file.hidden-record" if hidden_record else "file.hidden", rel,
+                          severity=ERROR if hidden_record else WARNING)
+    elif top:
+        return True
+    elif folder or suffix is None:
+        problem = Problem("file.stray", rel)
+    elif not name.endswith(RECORD_SUFFIX):
+        problem = Problem("file.suffix", rel, args={"expected": stem + RECORD_SUFFIX})
+    elif not stem.isprintable() and any(unicodedata.category(c) in _UNPRINTABLE for c in stem):
+        problem = Problem("file.name", rel, args={"name": name})
+    if problem is not None:
+        index.problems.append(problem)
+    return problem is None
 
 
 def _conflict(root: Path, rel: str, text: str, stem: str) -> Problem:
@@ -184,52 +265,47 @@ def _conflict(root: Path, rel: str, text: str, stem: str) -> Problem:
     return Problem("file.conflict", rel, line, 1)
 
 
-def _scandir(folder: Path) -> list[os.DirEntry]:
+def _scandir(index: Index, folder: Path, rel: str) -> list[os.DirEntry]:
+    """The entries of a folder, sorted; a folder that cannot be read is `file.folder-unreadable`."""
     try:
         with os.scandir(folder) as it:
             return sorted(it, key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        index.problems.append(Problem(FOLDER_UNREADABLE, rel, args={"detail": exc.strerror or str(exc)}))
         return []
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError):
-        return False
+def _load_entry(index: Index, entry: os.DirEntry, rel: str, kind: str, limit: int, pending: list) -> None:
+    found = loader.inspect(entry.path, rel, index.root, index.problems, folders=True)
+    if found is not None and _named_well(index, entry.name, rel, found):
+        _load(index, entry.path, kind, rel, limit, pending, found=found)
 
 
-def _load_entry(index: Index, root: Path, entry: os.DirEntry, kind: str, limit: int, pending: list) -> None:
-    path = Path(entry.path)
-    rel = path.relative_to(root).as_posix()
-    if entry.name.startswith("."):
-        return
-    if entry.is_symlink() and not _inside(path, root):
-        index.problems.append(Problem("file.symlink", rel))
-        return
-    if entry.is_dir() or not entry.name.endswith(YAML_SUFFIXES):
-        index.problems.append(Problem("file.stray", rel))
-        return
-    _load(index, path, kind, rel, limit, pending)
-
-
-def _load(index: Index, path: Path, kind: str, rel: str | None, limit: int,
-          pending: list | None = None) -> Record | None:
-    """Reuse the cached record, or read the file; parse it now, or later in `pending`."""
-    rel = rel or path.relative_to(index.root).as_posix()
+def _load(index: Index, path: Path | str, kind: str, rel: str | None, limit: int,
+          pending: list | None = None, *, found: os.stat_result | None = None) -> Record | None:
+    """Reuse the cached record, or read the file; parse it now, or later in `pending`. `found` is the
+    file's status from `loader.inspect`: only a regular file is ever opened, and never so that it blocks."""
+    rel = rel or Path(path).relative_to(index.root).as_posix()
     index.files += 1
     problems = index.problems
     try:
-        stat = path.stat()
+        stat = found or os.stat(path)
         if stat.st_size > limit:
             problems.append(Problem("file.too-large", rel, args={"size": stat.st_size, "limit": limit}))
             return None
         cache = index.cache
         hit = cache.by_stat(rel, kind, stat) if cache else None
         if hit is None:
-            raw = path.read_bytes()
+            raw = loader.read_file(path, limit)
+            if len(raw) > limit:
+                problems.append(Problem("file.too-large", rel, args={"size": len(raw), "limit": limit}))
+                return None
             hit = cache.by_content(rel, kind, stat, raw) if cache else None
+    except loader.NotRegular as exc:
+        problems.append(Problem("file.special", rel, args={"type": exc.type}))
+        return None
     except OSError as exc:
         problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
         return None

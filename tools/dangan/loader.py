@@ -11,13 +11,23 @@ types, so that a record means the same thing here as in any YAML 1.2 tool:
   but that we keep as text is reported as ``yaml.needs-quotes``.
 
 Duplicate keys, merge keys, anchors and aliases, custom tags, tab indentation,
-NUL bytes, non-UTF-8 text, empty files and files over the size limit are errors.
+nesting deeper than `MAX_DEPTH`, NUL bytes, non-UTF-8 text, empty files and files over
+the size limit are errors.
+
+Files are never opened blindly: `inspect` looks at what a path is (lstat) before anything
+opens it — a named pipe, a socket or a device, a symbolic link that loops, dangles or leaves
+the archive is a problem, not a read — and `read_file` opens without blocking and reads
+only what fstat confirms is a regular file.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat as st
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
@@ -57,7 +67,7 @@ RecordLoader.add_implicit_resolver(
 
 # Plain scalars that YAML 1.2 (core schema) or YAML 1.1 tools read as something other
 # than text, while we keep them as text: they must be quoted to mean the same everywhere.
-_OTHER_TOOLS_NON_TEXT = re.compile(
+OTHER_TOOLS_NON_TEXT = re.compile(
     r"""^(?:
         [-+]?[0-9][0-9_]*                       # 010020, 0755123456, 1_000
       | [-+]?0[oO]?[0-7]+ | [-+]?0[xX][0-9a-fA-F]+ | [-+]?0[bB][01]+
@@ -71,6 +81,8 @@ _OTHER_TOOLS_NON_TEXT = re.compile(
     re.VERBOSE,
 )
 _ALLOWED_TAGS = {TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_MAP, TAG_SEQ}
+
+MAX_DEPTH = 32  # nesting of mappings and sequences: records need a handful; deeper only crashes parsers
 
 # A position is (key line, key column, value line, value column), all 1-based.
 Position = tuple[int, int, int, int]
@@ -127,6 +139,8 @@ def parse(text: str, rel: str, problems: list[Problem] | None = None) -> Parsed:
     out = Parsed(problems=problems if problems is not None else [])
     if "\t" in text and _tab_indentation(text, rel, out.problems):
         return out
+    if _maybe_deep(text) and _too_deep(text, rel, out.problems):
+        return out
     if ("&" in text or "*" in text) and _anchors(text, rel, out.problems):
         return out
     try:
@@ -144,7 +158,10 @@ def parse(text: str, rel: str, problems: list[Problem] | None = None) -> Parsed:
         return out
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         mark = getattr(exc, "position", None)
-        out.problems.append(Problem("yaml.syntax", rel, args={"detail": str(exc)},
+        detail = str(exc).split("\n", 1)[0]
+        if isinstance(getattr(exc, "character", None), int):
+            detail = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        out.problems.append(Problem("yaml.syntax", rel, args={"detail": detail},
                                     line=None if mark is None else text.count("\n", 0, mark) + 1))
         return out
     if node is None:
@@ -167,6 +184,37 @@ def _tab_indentation(text: str, rel: str, problems: list[Problem]) -> bool:
             problems.append(Problem("yaml.tab", rel, number, indent.index("\t") + 1))
             found = True
     return found
+
+
+_BLOCK_PREFIX = re.compile(r"^[ ?-]*", re.MULTILINE)
+
+
+def _maybe_deep(text: str) -> bool:
+    """A cheap bound: each level of nesting needs a bracket, or a space, dash or `?` before a line's
+    content. Only a text that could exceed `MAX_DEPTH` is scanned event by event."""
+    brackets = text.count("[") + text.count("{")
+    return brackets > MAX_DEPTH or brackets + max(map(len, _BLOCK_PREFIX.findall(text)), default=0) > MAX_DEPTH
+
+
+def _too_deep(text: str, rel: str, problems: list[Problem]) -> bool:
+    """Report nesting deeper than `MAX_DEPTH` before any recursive code sees it: libyaml's
+    composer crashes the interpreter a few hundred thousand levels down, our builder and the
+    validators raise far sooner. The event scan is iterative and stops at the first level too many."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=RecordLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    problems.append(Problem("yaml.too-deep", rel, mark.line + 1, mark.column + 1,
+                                            args={"limit": MAX_DEPTH}))
+                    return True
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the main parse reports the syntax error
+    return False
 
 
 def _anchors(text: str, rel: str, problems: list[Problem]) -> bool:
@@ -238,7 +286,7 @@ class _Builder:
         text, tag = node.value, node.tag
         plain = not node.style  # libyaml gives "" for plain scalars, PyYAML None
         if tag == TAG_STR:
-            if plain and path and _OTHER_TOOLS_NON_TEXT.match(text):
+            if plain and path and OTHER_TOOLS_NON_TEXT.match(text):
                 self.problem("yaml.needs-quotes", node, path, text=text)
             return text
         try:
@@ -256,3 +304,91 @@ class _Builder:
         if plain and text:
             self.out.raw[path] = text
         return value
+
+
+# Reading files: look before opening, never block, never follow a link out of the archive.
+
+_SPECIAL = ((st.S_ISFIFO, "fifo"), (st.S_ISSOCK, "socket"), (st.S_ISCHR, "char-device"),
+            (st.S_ISBLK, "block-device"), (st.S_ISDIR, "directory"))
+
+
+def special_type(mode: int) -> str:
+    """What a non-regular file is, as a word the message catalogue knows ("fifo", "socket" …)."""
+    for test, name in _SPECIAL:
+        if test(mode):
+            return name
+    return "other"
+
+
+def inspect(path: Path | str, rel: str, root: Path, problems: list[Problem], *,
+            folders: bool = False) -> os.stat_result | None:
+    """The status of what `path` names, without opening it: a regular file (or, with `folders`, a
+    folder) inside the archive, following symbolic links that stay inside. Anything else is a
+    problem and None: a named pipe, socket or device (`file.special`), a link that loops, dangles
+    or leaves the archive. None without a problem when the path does not exist."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
+        return None
+    if st.S_ISLNK(found.st_mode):
+        try:
+            found = os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problems.append(Problem("file.symlink-loop", rel))
+            elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                problems.append(Problem("file.symlink-dangling", rel, args={"target": _link_target(path)}))
+            else:
+                problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
+            return None
+        if not inside(path, root):
+            problems.append(Problem("file.symlink", rel))
+            return None
+    if st.S_ISREG(found.st_mode) or (folders and st.S_ISDIR(found.st_mode)):
+        return found
+    problems.append(Problem("file.special", rel, args={"type": special_type(found.st_mode)}))
+    return None
+
+
+def inside(path: Path | str, root: Path) -> bool:
+    """Whether `path`, links followed, is inside `root` (a loop or an unresolvable path is not)."""
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _link_target(path: Path | str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+class NotRegular(OSError):
+    """What was opened turned out not to be a regular file (it changed since `inspect`)."""
+
+    def __init__(self, mode: int):
+        super().__init__(errno.EINVAL, special_type(mode))
+        self.type = special_type(mode)
+
+
+def read_file(path: Path | str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, at most `limit` + 1 of them. Opened non-blocking, so that a named
+    pipe put in its place after `inspect` cannot hang the read; `NotRegular` when it is not a file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not st.S_ISREG(mode):
+            raise NotRegular(mode)
+        handle = open(descriptor, "rb", closefd=True)  # noqa: SIM115 - closes the descriptor from here on
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
+        return handle.read() if limit is None else handle.read(limit + 1)

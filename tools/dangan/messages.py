@@ -43,6 +43,28 @@ CATALOGUE: dict[str, Message] = {
     "file.conflict": Message("文件中有未解决的 git 合并冲突标记", "the file holds unresolved git merge-conflict markers",
                              "解决冲突：保留正确内容，删除 <<<<<<<、=======、>>>>>>> 行后再提交。",
                              "resolve the conflict: keep the right content, delete the <<<<<<<, =======, >>>>>>> lines"),
+    "file.special": Message("不是普通文件（{type_zh}），未打开", "not a regular file ({type_en}); not opened",
+                            "档案文件只能是普通文件：删除它，或换成真实的 .yaml 文件。",
+                            "records are regular files: delete it or put a real .yaml file in its place"),
+    "file.symlink-loop": Message("符号链接形成循环，无法读取", "symbolic link loop; cannot be read",
+                                 "删除该链接，或换成真实文件。", "delete the link or replace it by a real file"),
+    "file.symlink-dangling": Message("符号链接指向不存在的“{target}”", "symbolic link to '{target}', which does not exist",
+                                     "删除该链接，或换成真实文件。", "delete the link or replace it by a real file"),
+    "file.folder-unreadable": Message("无法读取目录：{detail}", "cannot read the folder: {detail}",
+                                      "检查目录的权限（运行 dangan 的用户须能列出并进入它）。",
+                                      "check the folder's permissions: the user running dangan must list and enter it"),
+    "file.hidden-record": Message("隐藏的档案文件（文件名以 . 开头）：它不会被当作档案读取，其他工具也看不到它",
+                                  "hidden record file (its name starts with a dot): not read as a record, and unseen by other tools",
+                                  "去掉文件名开头的点；如果是多余的副本，删除它。",
+                                  "remove the leading dot from its name, or delete it if it is a stray copy"),
+    "file.hidden": Message("隐藏文件（文件名以 . 开头），不属于档案库", "hidden file (its name starts with a dot); not part of the archive",
+                           "删除它（如系统自动生成的 .DS_Store），或加入 .gitignore 并移出 records/。",
+                           "delete it (e.g. a .DS_Store the system made), or move it out of records/"),
+    "file.suffix": Message("档案文件名应以 .yaml 结尾", "a record file's name ends in .yaml",
+                           "重命名为 {expected}。", "rename it to {expected}"),
+    "file.name": Message("文件名“{name}”不能作为档案编号：编号不能为空、只有点或含控制字符",
+                         "file name '{name}' cannot be a record id: empty, only dots, or control characters",
+                         "按 <编号>.yaml 重新命名，编号须与记录的 id 一致。", "name it <id>.yaml, the id being the record's id"),
     # YAML
     "yaml.syntax": Message("YAML 语法错误：{detail}", "YAML syntax error: {detail}",
                            "检查缩进、冒号后的空格和引号是否成对。", "check indentation, the space after colons, and paired quotes"),
@@ -65,10 +87,29 @@ CATALOGUE: dict[str, Message] = {
     "yaml.needs-quotes": Message("“{text}”须加引号：其他 YAML 工具会把它读成数字、布尔值或空值（如丢失开头的 0）",
                                  "'{text}' must be quoted: other YAML tools read it as a number, boolean or null (losing leading zeros)",
                                  "写成 \"{text}\"。", "write \"{text}\""),
+    "yaml.too-deep": Message("嵌套超过 {limit} 层", "nested more than {limit} levels deep",
+                             "档案记录只需几层嵌套：检查是否多了括号或缩进。", "records need a few levels: look for stray brackets or indentation"),
     # schemas
     "schema.missing": Message("缺少 schemas/ 目录", "the schemas/ folder is missing"),
     "schema.json": Message("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
     "schema.metaschema": Message("不是有效的 JSON Schema（2020-12）：{detail}", "not a valid JSON Schema (2020-12): {detail}"),
+    "schema.empty": Message("schema 文件是空的", "the schema file is empty",
+                            "从 git 历史恢复它（git checkout -- 该文件），或从 dangan init 建立的档案库复制。",
+                            "restore it from git (git checkout -- the file) or copy it from an archive made by dangan init"),
+    "schema.not-object": Message("schema 必须是一个 JSON 对象（{{…}}）", "a schema must be a JSON object ({{…}})",
+                                 "从 git 历史恢复它。", "restore it from git"),
+    "schema.kind-missing": Message("缺少“{kind}”的 schema 文件", "the schema of '{kind}' is missing",
+                                   "从 git 历史恢复它，或从 dangan init 建立的档案库复制。",
+                                   "restore it from git or copy it from an archive made by dangan init"),
+    "schema.ref": Message("$ref“{ref}”找不到所指的定义：{detail}", "$ref '{ref}' resolves to nothing: {detail}",
+                          "检查 $ref 的拼写和被引用 schema 的 $id。", "check the $ref and the $id of the schema it names"),
+    "schema.regex": Message("“{pattern}”不是有效的正则表达式：{detail}", "'{pattern}' is not a valid regular expression: {detail}"),
+    "schema.annotation": Message("Dangan 注解格式不对：应为 {expected}", "malformed Dangan annotation: {expected} expected"),
+    "rules.unchecked": Message("制度文件有错误，未按制度检查时限、配额、审批等规则", "the policy has errors: the rules (deadlines, quotas, approvals …) were not checked",
+                               "先修正 policy.yaml 的错误，再运行 dangan check。", "fix policy.yaml first, then run dangan check again"),
+    "cache.unwritable": Message("无法写入缓存（{detail}）：检查照常进行，但下次不会更快", "cannot write the cache ({detail}): checking works, only not faster next time",
+                                "让运行 dangan 的用户可以写入 .dangan-cache/，或忽略此提示。",
+                                "let the user running dangan write .dangan-cache/, or ignore this note"),
     "schema.required": Message("缺少必填字段“{label}”（{name}）", "required field '{name}' ({label}) is missing",
                                "添加该字段。", "add the field"),
     "schema.additional": Message("未知字段“{name}”（{where}中没有这个字段）", "unknown field '{name}' in {where}",
@@ -105,6 +146,25 @@ CATALOGUE: dict[str, Message] = {
     "id.gender-mismatch": Message("性别与身份证号码（第 17 位）不一致", "gender does not match the ID number (17th digit)"),
     "id.mobile": Message("“{value_}”不是有效的中国大陆手机号码", "'{value_}' is not a valid mainland mobile number",
                          "手机号码为 11 位，以 13–19 开头。", "mobiles have 11 digits and start with 13–19"),
+    # a spreadsheet column holding either an ID number or a credit code (sheets/convert.py; the cell is shown beside)
+    "import.either.length": Message("有 {length} 位：{credit}和{id}都是 18 位", "{length} characters: {credit_name} and {id_name} have 18",
+                                    "核对原件后以文本格式重新录入。", "check the original and enter it again as text"),
+    "import.either.old": Message("15 位的是第一代身份证号码或旧的工商注册号，不是{id}或{credit}", "15 digits: a first-generation ID number or an old registration number, not {id_name} or {credit_name}",
+                                 "请换成 18 位的{id}或{credit}。", "use the 18-character {id_name} or {credit_name}"),
+    "import.either.characters": Message("含有{credit}和{id}都不用的字符：{chars}", "holds characters neither {credit_name} nor {id_name} uses: {chars}",
+                                        "{credit}不用 I、O、S、V、Z，{id}只有数字和末位 X；核对原件后重新录入。", "credit codes do not use I, O, S, V, Z; ID numbers are digits and a final X"),
+    "import.either.checksum": Message("不是有效的{label}：校验位不对（{standard}）", "not a valid {name}: wrong check character ({standard})",
+                                      "核对证件原件，逐位检查后重新录入。", "compare with the original document and enter it again"),
+    "import.either.birth-date": Message("不是有效的{label}：出生日期 {born} 不存在或不合理", "not a valid {name}: impossible birth date {born}",
+                                        "核对证件原件。", "compare with the original document"),
+    "import.either.shape": Message("不是有效的{label}：格式不对", "not a valid {name}: malformed",
+                                   "核对证件原件。", "compare with the original document"),
+    "import.either.ambiguous": Message("既是有效的{id}，也是有效的{credit}，无法判断", "valid both as {id_name} and as {credit_name}",
+                                       "请在“{type_label}”列写明{types}。", "give the customer type ({types})"),
+    "import.either.mismatch": Message("{type_label}是“{type_value}”，但这是{label}", "the row's customer type is {type}, but this is {name}",
+                                      "核对{type_label}和号码。", "check the customer type and the number"),
+    "import.either.conflict": Message("与“{column}”列的“{other}”不一致", "differs from '{other}' in column {column}",
+                                      "两列应是同一个号码：核对后改正其中一列。", "both columns should hold the same number: correct one"),
     # references
     "ref.missing": Message("“{label}”引用的{target_title}“{value_}”不存在", "'{label}' names {target} '{value_}', which does not exist",
                            "检查编号是否写对，或先建立该记录。", "check the id, or create that record first"),
@@ -173,6 +233,29 @@ CATALOGUE: dict[str, Message] = {
                                "用 dangan reassign 把其档案和待办移交给他人。", "reassign the step to someone else"),
     "calendar.unknown-year": Message("{year} 年的法定节假日未知，该年的工作日按周一至周五计算", "holidays of {year} are unknown: working days counted Monday–Friday",
                                      "在 policy.yaml 的 calendar 中补充该年的放假和调休日期。", "add that year's holidays and make-up days to the policy's calendar"),
+    # dangan due, acts and --set: refusals and notes that are not problems of a file
+    "due.provisional": Message("暂定：按工作日计算的期限经过 {years} 年，该年的法定节假日和调休尚未知，工作日暂按周一至周五计算",
+                               "provisional: counted in working days through {years}, whose official holidays and make-up days are not known yet (Monday–Friday assumed)",
+                               "在 policy.yaml 的 calendar 中补充 {years} 年的放假日期（holidays）和调休上班日期（workdays）后即为确定日期。",
+                               "add the holidays and make-up working days of {years} to the policy's calendar to make it final"),
+    "due.provisional-mark": Message("暂定", "provisional"),
+    "due.out-of-range": Message("{day} 超出 dangan due 能计算的范围（{first} 至 {last}）：节日问候要用到次年的农历日期，而农历只能算 {lunar_first}–{lunar_last} 年（lunardate）。"
+                                "法定节假日和调休已知的年份为 {official}（{package}）{policy_years_zh}；其余年份的工作日按周一至周五计算，所得期限标为“暂定”",
+                                "{day} is outside the days dangan due can compute ({first} to {last}): festival greetings need the next year's lunar dates, and lunardate knows {lunar_first}–{lunar_last} only. "
+                                "Official holidays and make-up days are known for {official} ({package}){policy_years_en}; other years count Monday–Friday and their deadlines are marked provisional",
+                                "换一个 --as-of 日期，或缩短 --within。", "choose another --as-of or a shorter --within"),
+    "act.future": Message("动作日期 {date} 晚于可登记的最晚日期 {latest}（今天 {today}，制度允许提前 {days} 天）：尚未发生的动作不能预先登记",
+                          "the act is dated {date}, after the latest date that may be recorded, {latest} (today {today}, {days} days ahead allowed): acts are not recorded before they happen",
+                          "按实际发生的日期（--on）登记；公司允许提前登记的天数见 policy.yaml 的 limits.future_days。",
+                          "record it with --on on the day it happens; limits.future_days in the policy sets how far ahead may be recorded"),
+    "set.index": Message("“{path}”中的序号 [{index}] 超出列表“{field}”：它现有 {length} 项，序号只能是 0 至 {length}（{length} 即追加一项）",
+                         "'{path}': index [{index}] is beyond the list '{field}', which has {length} items: use 0 to {length} ({length} appends one)",
+                         "按顺序逐项添加，每次最多追加一项。", "add items in order, one at a time"),
+    "set.empty": Message("字段路径为空", "the field path is empty", "写成 字段=值，如 --set name=张三。", "write field=value, e.g. --set name=张三"),
+    "set.not-list": Message("“{path}”写法不对：“{field}”不是列表，不能用序号 [{index}]", "'{path}': '{field}' is not a list, so [{index}] cannot index it",
+                            "字段路径的写法如 contacts[0].mobile。", "write paths like contacts[0].mobile"),
+    "set.not-mapping": Message("“{path}”写法不对：“{field}”不是“字段: 值”的映射，不能再写字段“{key}”", "'{path}': '{field}' is not a mapping, so it has no field '{key}'",
+                               "字段路径的写法如 contacts[0].mobile。", "write paths like contacts[0].mobile"),
     # rules: customers
     "admission.incomplete": Message("客户为有效客户，但准入条件未满足：{missing}", "the customer is active but admission is incomplete: {missing}",
                                     "核实后在 admission.checked 中记录，或将状态改为 prospect。", "record the checks or set status prospect"),
@@ -222,6 +305,11 @@ CATALOGUE: dict[str, Message] = {
                                  "删除这个标签（git tag -d {tag}），请 {roles} 运行 dangan seal。", "delete the tag and ask {roles} to run dangan seal"),
     "seal.removed": Message("本机曾见过的封印 {tag}（封存提交 {commit}）已被删除或改指别处", "seal {tag} (of commit {commit}), seen here before, was deleted or moved",
                             "从服务器或同事的克隆找回该标签（git fetch --tags），并在代码托管平台上保护 dangan-seal-* 标签。", "recover the tag (git fetch --tags) and protect dangan-seal-* tags on the forge"),
+    # the working tree against the history (checks/worktree.py)
+    "file.uncommitted": Message("文件{state_zh}，尚未提交：未提交的改动没有签名，也不在档案的历史中", "the file is {state}, not committed: uncommitted changes are unsigned and not in the archive's history",
+                                "用 dangan 的动作或 git commit -S 提交它；若是被中断的动作留下的，运行 dangan recover；编辑时请用 dangan check --before-commit 检查。", "commit it, or run dangan recover if an interrupted act left it; while editing use dangan check --before-commit"),
+    "act.interrupted": Message("动作 {act}（始于 {started}）被中断，留下了未完成的改动：{files}{detail}", "the act {act} (started {started}) was interrupted and left unfinished changes: {files}{detail}",
+                               "运行 dangan recover 撤销它（下一个动作也会自动撤销）。", "run dangan recover to undo it (the next act does so too)"),
     # commits, each judged by the rules in force at its parent (audit)
     "commit.not-staff": Message("提交 {commit}（{date}，{author}）改动了档案，但按当时的员工名册作者不是员工{via_zh}", "commit {commit} ({date}, {author}) changes the archive but its author was not on the staff{via_en}",
                                 "档案只能由员工用本人的 git 账号（员工记录中的邮箱）提交：撤销这次提交（git revert {commit}），由经手人本人重做。", "only staff commit, with the e-mail of their staff record: revert it and let the person redo it"),
@@ -280,6 +368,17 @@ def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
     return entry.zh.format_map(args) + cite, entry.hint_zh.format_map(args)
 
 
+def say(code: str, lang: str = "zh", **args) -> tuple[str, str]:
+    """(message, hint) of an entry that is no problem of a file: a refusal, a usage error, a note."""
+    return render(Problem(code, "", args=args), lang)
+
+
+def bilingual(problem: Problem) -> str:
+    """One line for a refusal or a usage error: the Chinese message and hint, then the English message."""
+    zh, hint = render(problem, "zh")
+    return f"{zh}。{hint} ({render(problem, 'en')[0]})" if hint else f"{zh} ({render(problem, 'en')[0]})"
+
+
 _WHAT = {"policy": ("制度、schema 或网站配置", "the policy, the schemas or the site configuration"),
          "staff": ("员工名册（岗位、邮箱、密钥）", "the staff records (roles, e-mails, keys)")}
 
@@ -304,11 +403,23 @@ _DERIVED = {
     "via_en": lambda a: f" (brought in by merge {a['via']}, where signatures were required)" if a.get("via") else "",
     "what_zh": lambda a: _WHAT.get(a.get("what"), ("", ""))[0],
     "what_en": lambda a: _WHAT.get(a.get("what"), ("", ""))[1],
+    "state_zh": lambda a: {"modified": "已修改", "added": "是新增的", "deleted": "已删除", "renamed": "已改名",
+                           "copied": "是复制的", "untracked": "未纳入 git", "unmerged": "有未解决的合并冲突"}.get(
+        a.get("state"), "已修改") + ("（已暂存）" if a.get("staged") else ""),
     "key_owner_zh": lambda a: _key_owner(a, 0),
     "key_owner_en": lambda a: _key_owner(a, 1),
     "employment_zh": lambda a: _employment(a, 0),
     "employment_en": lambda a: _employment(a, 1),
+    "policy_years_zh": lambda a: f"、{a['policy_years']}（policy.yaml 的 calendar）" if a.get("policy_years") else "",
+    "policy_years_en": lambda a: f" and {a['policy_years']} (the policy's calendar)" if a.get("policy_years") else "",
+    "type_zh": lambda a: _FILE_TYPES.get(a.get("type"), ("其他特殊文件", ""))[0],
+    "type_en": lambda a: _FILE_TYPES.get(a.get("type"), ("", "another special file"))[1],
 }
+
+# what a non-regular file is (`loader.special_type`)
+_FILE_TYPES = {"fifo": ("命名管道", "a named pipe"), "socket": ("套接字", "a socket"),
+               "char-device": ("字符设备", "a character device"), "block-device": ("块设备", "a block device"),
+               "directory": ("目录", "a folder")}
 
 
 class _Args(dict):

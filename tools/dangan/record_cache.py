@@ -9,6 +9,7 @@ the record (or none) and the problems of reading and validating it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .loader import read_file
 from .schemas import SchemaSet
 
 VERSION = 1
@@ -48,12 +50,11 @@ class RecordCache:
         entries: dict = {}
         saved_ns = 0
         try:
-            with open(path, "rb") as handle:
-                found = pickle.load(handle)
+            found = pickle.loads(read_file(path))  # never blocks on a named pipe in its place
             if isinstance(found, dict) and found.get("key") == key:
                 entries, saved_ns = found["entries"], found["saved_ns"]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, KeyError):
-            entries = {}
+        except Exception:  # unreadable, damaged or from another version: a cache is only ever set aside
+            entries, saved_ns = {}, 0
         return cls(path, key, entries, saved_ns)
 
     def by_stat(self, rel: str, kind: str, stat: os.stat_result) -> tuple | None:
@@ -77,15 +78,20 @@ class RecordCache:
     def store(self, rel: str, kind: str, stat: os.stat_result, raw: bytes, record: Any, problems: list) -> None:
         self.new[rel] = (kind, stat.st_size, stat.st_mtime_ns, hashlib.sha1(raw).digest(), record, list(problems))
 
-    def save(self) -> None:
+    def save(self) -> str | None:
+        """Write what this run read; the reason when the cache cannot be written (a read-only checkout
+        still works, only slower: the caller says so)."""
         if self.new == self.old:
-            return
+            return None
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             with open(temporary, "wb") as handle:
                 pickle.dump({"key": self.key, "entries": self.new, "saved_ns": time.time_ns()}, handle,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only checkout still works, only slower
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return f"{exc.strerror or exc}: {exc.filename or self.path.parent}"
+        return None

@@ -20,6 +20,10 @@ from .facts import Facts, date
 from .index import Record
 from .workdays import add_months
 
+LUNAR_YEARS = range(1900, 2100)  # what lunardate converts ("can only deal with year from 1900 to 2099")
+# Greetings for a festival early next year (the Spring Festival) open this year, so the schedules can be
+# computed for the days of every year but the lunar calendar's last.
+SCHEDULED_DAYS = (dt.date(LUNAR_YEARS[0], 1, 1), dt.date(LUNAR_YEARS[-1] - 1, 12, 31))
 FESTIVALS = {
     "spring_festival": lambda year: LunarDate(year, 1, 1).to_solar_date(),
     "mid_autumn": lambda year: LunarDate(year, 8, 15).to_solar_date(),

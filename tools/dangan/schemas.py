@@ -7,27 +7,39 @@ Annotations Dangan reads from a schema (unknown keywords are allowed by 2020-12)
   ``ledger`` (the ledger's columns, as field paths) and ``ledger_title``;
 * ``x-ref`` on a field: the kind of record the value names (``staff``, ``customer`` …)
   or a policy list it names (``policy:roles``, ``policy:departments`` …).
+
+A schema set with any problem is unusable, and every command stops on it (`index.unusable`):
+a schema that cannot be read, is empty, not JSON, not an object, rejected by the metaschema,
+missing for a kind Dangan knows, with a ``$ref`` that resolves nowhere, a ``pattern`` that is
+no regular expression or malformed ``x-dangan`` annotations would otherwise fail, or crash, on
+the first record it meets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .loader import NotRegular, inspect, read_file
 from .problems import Problem
 
 SCHEMA_SUFFIX = ".schema.json"
 COMMON = "common"
+# the kinds the code knows by name: without one of these schemas, commands would fail on its first use
+REQUIRED = ("common", "policy", "staff", "customer", "dossier", "certificate", "loan", "visit", "complaint",
+            "contract", "survey", "disposal", "review")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -135,41 +147,44 @@ class SchemaSet:
 
     def resolve(self, kind: str, subschema: dict) -> dict:
         """Follow a `$ref` (local or into common.schema.json) one step."""
+        return self._follow(self.raw[kind]["$id"], subschema)[0]
+
+    def _follow(self, base: str, subschema: dict) -> tuple[dict, str]:
+        """Follow a `$ref` one step from the document `base`: the merged schema and the document it came
+        from (a `#/…` reference inside common.schema.json means common's, wherever it was reached from)."""
         ref = subschema.get("$ref")
         if not ref:
-            return subschema
-        base = self.raw[kind]["$id"]
-        resolver = self.registry.resolver(base_uri=base)
-        resolved = resolver.lookup(ref).contents
-        merged = dict(resolved)
+            return subschema, base
+        resolved = self.registry.resolver(base_uri=base).lookup(ref).contents
+        merged = dict(resolved) if isinstance(resolved, dict) else {}
         merged.update({k: v for k, v in subschema.items() if k != "$ref"})
-        return merged
+        return merged, urljoin(base, ref).partition("#")[0]
 
     def fields(self, kind: str) -> dict[tuple, FieldInfo]:
         return self._fields[kind]
 
     @cached_property
     def _fields(self) -> dict[str, dict[tuple, FieldInfo]]:
-        return {kind: {f.path: f for f in self._walk(kind, self.raw[kind], (), 0)}
+        return {kind: {f.path: f for f in self._walk(self.raw[kind]["$id"], self.raw[kind], (), 0)}
                 for kind in self.kinds}
 
-    def _walk(self, kind: str, schema: dict, path: tuple, depth: int) -> Iterator[FieldInfo]:
+    def _walk(self, base: str, schema: dict, path: tuple, depth: int) -> Iterator[FieldInfo]:
         if depth > 12 or not isinstance(schema, dict):
             return
-        schema = self.resolve(kind, schema)
+        schema, base = self._follow(base, schema)
         if path:
             yield FieldInfo(path, schema)
         for name, sub in schema.get("properties", {}).items():
-            yield from self._walk(kind, sub, (*path, name), depth + 1)
+            yield from self._walk(base, sub, (*path, name), depth + 1)
         for key in ("items", "additionalProperties"):  # list items and map values: "*"
             if isinstance(schema.get(key), dict):
-                yield from self._walk(kind, schema[key], (*path, "*"), depth + 1)
+                yield from self._walk(base, schema[key], (*path, "*"), depth + 1)
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in schema.get(key, []):
-                yield from self._walk(kind, sub, path, depth + 1)
+                yield from self._walk(base, sub, path, depth + 1)
         for key in ("then", "else"):
             if key in schema:
-                yield from self._walk(kind, schema[key], path, depth + 1)
+                yield from self._walk(base, schema[key], path, depth + 1)
 
     def field_info(self, kind: str, path: tuple) -> FieldInfo | None:
         """The field at a concrete data path (list indexes and map keys match "*")."""
@@ -202,35 +217,127 @@ class SchemaSet:
 
 
 def load_schemas(directory: Path, root: Path) -> SchemaSet:
-    """Read every `*.schema.json`; broken JSON or a schema the metaschema rejects is a problem."""
+    """Read every `*.schema.json`; every way the set cannot be used is a problem naming its file."""
     out = SchemaSet(directory)
     if not directory.is_dir():
         out.problems.append(Problem("schema.missing", _rel(directory, root)))
         return out
-    for path in sorted(directory.glob("*" + SCHEMA_SUFFIX)):
-        rel = _rel(path, root)
-        kind = path.name[: -len(SCHEMA_SUFFIX)]
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            out.problems.append(Problem("file.encoding", rel, args={"encoding": ""}))
-            continue
-        except json.JSONDecodeError as exc:
-            out.problems.append(Problem("schema.json", rel, exc.lineno, exc.colno,
-                                        args={"detail": exc.msg}))
-            continue
+    try:
+        with os.scandir(directory) as it:
+            names = sorted(e.name for e in it if e.name.endswith(SCHEMA_SUFFIX) and not e.name.startswith("."))
+    except OSError as exc:
+        out.problems.append(Problem("file.folder-unreadable", _rel(directory, root),
+                                    args={"detail": exc.strerror or str(exc)}))
+        return out
+    tried = set()
+    for name in names:
+        kind = name[: -len(SCHEMA_SUFFIX)]
+        tried.add(kind)
+        doc = _read_schema(directory / name, _rel(directory / name, root), root, out.problems)
+        if doc is not None:
+            out.raw[kind] = doc
+    for kind in REQUIRED:
+        if kind not in tried:
+            out.problems.append(Problem("schema.kind-missing", _rel(directory / (kind + SCHEMA_SUFFIX), root),
+                                        args={"kind": kind}))
+    if not out.problems:
+        out.problems.extend(_unusable(out, root))
+    return out
+
+
+def _read_schema(path: Path, rel: str, root: Path, problems: list[Problem]) -> dict | None:
+    """One schema document, or None with its problem."""
+    if inspect(path, rel, root, problems) is None:
+        return None
+    try:
+        text = read_file(path).decode("utf-8")
+    except NotRegular as exc:
+        problems.append(Problem("file.special", rel, args={"type": exc.type}))
+        return None
+    except OSError as exc:
+        problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem("file.encoding", rel, args={"encoding": ""}))
+        return None
+    if not text.strip():
+        problems.append(Problem("schema.empty", rel, 1, 1))
+        return None
+    try:
+        doc = json.loads(text)
+        if not isinstance(doc, dict):
+            problems.append(Problem("schema.not-object", rel, 1, 1))
+            return None
         meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
         errors = [] if _meta_valid(doc) else list(meta.iter_errors(doc))
-        for error in errors:
-            out.problems.append(Problem("schema.metaschema", rel,
-                                        field="/".join(map(str, error.absolute_path)) or None,
-                                        args={"detail": error.message}))
-        if not errors and not isinstance(doc.get("$id"), str):
-            out.problems.append(Problem("schema.metaschema", rel, args={"detail": "$id is missing"}))
-            continue
-        if not errors:
-            out.raw[kind] = doc
-    return out
+    except json.JSONDecodeError as exc:
+        problems.append(Problem("schema.json", rel, exc.lineno, exc.colno, args={"detail": exc.msg}))
+        return None
+    except RecursionError:
+        problems.append(Problem("schema.json", rel, args={"detail": "nested too deeply"}))
+        return None
+    for error in errors:
+        problems.append(Problem("schema.metaschema", rel, field="/".join(map(str, error.absolute_path)) or None,
+                                args={"detail": error.message}))
+    if not errors and not isinstance(doc.get("$id"), str):
+        problems.append(Problem("schema.metaschema", rel, args={"detail": "$id is missing"}))
+        return None
+    return None if errors else doc
+
+
+_ANNOTATIONS = {"folder": str, "ledger_title": str, "ledger": list}  # in x-dangan
+_KEYWORDS = {"x-ref": str, "x-id": str, "x-signed-by": str, "x-act-date": str, "x-act-fields": (str, list),
+             "x-labels": dict, "x-synonyms": dict}  # on fields
+_TYPE_NAMES = {str: "string", list: "array", dict: "object", (str, list): "string or array"}
+
+
+def _unusable(schemas: SchemaSet, root: Path) -> Iterator[Problem]:
+    """What the metaschema lets through but Dangan cannot use: `$ref`s that resolve nowhere, patterns
+    Python's `re` cannot compile (jsonschema would raise on the first record), Dangan's annotations
+    (`x-dangan`, `x-ref`, `x-labels` …) of the wrong type."""
+    for kind, doc in schemas.raw.items():
+        rel = _rel(schemas.directory / (kind + SCHEMA_SUFFIX), root)
+        dangan = doc.get("x-dangan", {})
+        if not isinstance(dangan, dict):
+            yield Problem("schema.annotation", rel, field="x-dangan", args={"expected": "object"})
+            dangan = {}
+        for key, expected in _ANNOTATIONS.items():
+            if key in dangan and not isinstance(dangan[key], expected):
+                yield Problem("schema.annotation", rel, field=f"x-dangan/{key}",
+                              args={"expected": _TYPE_NAMES[expected]})
+        resolver = schemas.registry.resolver(base_uri=doc["$id"])
+        for where, node in _subschemas(doc):
+            for key, expected in _KEYWORDS.items():
+                if key in node and not isinstance(node[key], expected):
+                    yield Problem("schema.annotation", rel, field=f"{where}/{key}".lstrip("/"),
+                                  args={"expected": _TYPE_NAMES[expected]})
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                try:
+                    resolver.lookup(ref)
+                except Exception as exc:  # referencing's Unresolvable and its kin
+                    yield Problem("schema.ref", rel, field=where or None, args={"ref": ref, "detail": str(exc)})
+            patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+            if isinstance(node.get("patternProperties"), dict):
+                patterns += list(node["patternProperties"])
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    yield Problem("schema.regex", rel, field=where or None,
+                                  args={"pattern": pattern, "detail": str(exc)})
+
+
+def _subschemas(doc: dict) -> Iterator[tuple[str, dict]]:
+    """Every object in a schema document with its JSON path, without recursion."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            yield where, node
+            stack.extend((f"{where}/{key}" if where else str(key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{where}/{i}", value) for i, value in enumerate(node))
 
 
 def _meta_valid(doc: Any) -> bool:

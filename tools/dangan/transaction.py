@@ -7,20 +7,27 @@
 
 `apply` validates the new state (schema, references, rules) against the current one and
 refuses the act with the rules' messages if it adds an error; nothing is written then.
-Each file is written to a temporary file, fsynced and renamed over the old one, and only
-if nobody changed it since it was read. The act is committed as the git user, who must
-be the staff member the act names, with trailers `Dangan-Act:` and `Dangan-Record:`;
-with `signatures.mode: required` the commit is signed (`git commit -S`).
+Every id is checked before it becomes a path, and every path to stay inside its kind's
+folder; an act does not start on a file with uncommitted changes. What the act will write
+is journalled first (`journal`); each file is written to a temporary file, fsynced and
+renamed over the old one, and only if nobody changed it since it was read; if anything
+fails after that, every file goes back to what it was. The act is committed as the git
+user, who must be the staff member the act names, with trailers `Dangan-Act:` and
+`Dangan-Record:`, and the commit holds exactly the act's own files (a pathspec commit:
+whatever else is staged stays staged); with `signatures.mode: required` it is signed
+(`git commit -S`). The CLI runs each act under the archive's lock (`lock`).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks, git
+from . import checks, git, journal, lock
 from .audit import HISTORY_CODES, guarded, signed_fields
 from .facts import facts
 from .history import diff, parse_blob
@@ -30,11 +37,12 @@ from .yamlstyle import SCHEMA_LINE, dumps, loads, to_yaml
 
 
 class Refused(Exception):
-    """The act is not allowed; nothing was written."""
+    """The act is not allowed (or the machine would not let it be done); nothing was written."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, environment: bool = False):
         super().__init__(message)
         self.problems = problems or []
+        self.environment = environment  # a fault of the machine (a read-only folder …), not of the act
 
 
 @dataclass
@@ -51,14 +59,35 @@ class Staged:
 class Transaction:
     index: Index
     actor: str | None = None  # the staff member the act names
+    journal: Path | None = None  # where the act's journal lives (the lock's folder)
     staged: dict[str, Staged] = field(default_factory=dict)
-    removed: list[str] = field(default_factory=list)
 
     def folder(self, kind: str) -> str:
         return self.index.schemas.annotations(kind)["folder"]
 
     def rel(self, kind: str, rid: str) -> str:
-        return f"records/{self.folder(kind)}/{rid}.yaml"
+        """The file of a record: its id checked against the schema's id pattern, the path kept inside its folder."""
+        info = self.index.schemas.field_info(kind, ("id",))
+        pattern = info.schema.get("pattern") if info else None
+        if not isinstance(rid, str) or not rid or (pattern and not re.search(pattern, rid)) or rid in (".", ".."):
+            shown = rid.encode("unicode_escape").decode() if isinstance(rid, str) else repr(rid)
+            raise Refused(f"编号 {shown} 不能用作{self.index.schemas.title(kind)}的文件名：不能含空格、斜杠、控制字符，"
+                          "也不能以点开头 (not a valid record id)")
+        folder = self.index.root / "records" / self.folder(kind)
+        rel = f"records/{self.folder(kind)}/{rid}.yaml"
+        inside = (self.index.root / rel).resolve().parent == folder.resolve()
+        if not inside or not folder.resolve().is_relative_to((self.index.root / "records").resolve()):
+            raise Refused(f"{rel} 不在档案库的 records/{self.folder(kind)}/ 中，拒绝写入 (outside its folder)")
+        return rel
+
+    def _unchanged(self, rel: str) -> None:
+        """Refuse to act on a file with uncommitted changes: they are someone's unfinished work."""
+        if not _is_repo(self.index.root):
+            return
+        status = git.output(self.index.root, "status", "--porcelain", "--untracked-files=all", "--", rel)
+        if status:
+            raise Refused(f"{rel} 有未提交的改动（git status：{status.split()[0]}）：先提交或撤销这些改动，再做此动作"
+                          " (the file has uncommitted changes)")
 
     def edit(self, kind: str, rid: str) -> Any:
         key = f"{kind}/{rid}"
@@ -67,6 +96,8 @@ class Transaction:
         record = self.index.get(kind, rid)
         if record is None:
             raise Refused(f"没有这条记录：{kind}/{rid} (no such record)")
+        self.rel(kind, rid)
+        self._unchanged(record.file)
         raw = (self.index.root / record.file).read_bytes()
         text = raw.decode("utf-8-sig")
         if "<<<<<<< " in text:
@@ -78,6 +109,7 @@ class Transaction:
         rel = self.rel(kind, rid)
         if (self.index.root / rel).exists() or self.index.get(kind, rid) is not None:
             raise Refused(f"{rel} 已存在 (already exists)")
+        self._unchanged(rel)
         node = to_yaml(data)
         node.yaml_set_start_comment(SCHEMA_LINE.format(kind=kind).removeprefix("# ").rstrip("\n"))
         self.staged[f"{kind}/{rid}"] = Staged(kind, rid, rel, node, None)
@@ -99,23 +131,39 @@ class Transaction:
 
     # --- writing ------------------------------------------------------------------------------
     def apply(self, act: str, message: str, *, commit: bool = True) -> list[str]:
-        """Check, write and commit; return the files written."""
+        """Check, write and commit; return the files written. On any failure after writing, nothing is left."""
         problems = self.check()
         if problems:
             raise Refused("此动作违反规则，未写入任何文件 (refused: nothing was written)", problems)
         self._verify_actor()
         self._verify_authority()
-        written = []
+        root = self.index.root
+        entries: list[journal.Entry] = []
         for staged in self.staged.values():
-            target = staged.new_rel or staged.rel
-            atomic_write(self.index.root, staged.rel, target, dumps(staged.data), staged.original)
-            written.append(target)
+            text = dumps(staged.data).encode("utf-8")
             if staged.new_rel:
-                written.append(staged.rel)
-        if _is_repo(self.index.root):
-            _git(self.index.root, "add", "--all", "--", *written)
-            if commit:
-                self._commit(act, message)
+                entries += [journal.Entry(staged.rel, staged.original, None), journal.Entry(staged.new_rel, None, text)]
+            else:
+                entries.append(journal.Entry(staged.rel, staged.original, text))
+        written = [e.path for e in entries]
+        try:
+            with journal.recorded(self.journal or lock.state_dir(root), root, act, message, entries):
+                _checkpoint("journal")
+                for staged in self.staged.values():
+                    atomic_write(root, staged.rel, staged.new_rel or staged.rel, dumps(staged.data), staged.original)
+                _checkpoint("written")
+                if _is_repo(root):
+                    _git(root, "add", "--all", "--", *written)
+                    _checkpoint("staged")
+                    if commit:
+                        self._commit(act, message, written)
+                        _checkpoint("committed")
+        except Refused as refused:
+            raise Refused(f"{refused}；已撤销，未留下任何改动 (undone: nothing was left)", refused.problems,
+                          refused.environment) from None
+        except OSError as error:
+            raise Refused(f"写入 {error.filename or ''} 失败：{error.strerror or error}；已撤销，未留下任何改动"
+                          " (writing failed; undone)", environment=True) from None
         return written
 
     def _git_user(self) -> str | None:
@@ -154,16 +202,18 @@ class Transaction:
                 raise Refused(f"{staged.rel}：{label}须由 {roles} 提交，{self.actor} 无此权限，未写入任何文件"
                               f" (only {roles} may make this change; nothing was written)")
 
-    def _commit(self, act: str, message: str) -> None:
+    def _commit(self, act: str, message: str, paths: list[str]) -> None:
         mode = (self.index.policy_data.get("signatures") or {}).get("mode", "off")
         records = [f"{staged.kind}/{staged.id}" for staged in self.staged.values()]
-        commit(self.index.root, message, [act], records, sign=mode == "required")
+        if git.succeeds(self.index.root, "rev-parse", "-q", "--verify", "MERGE_HEAD"):
+            paths = None  # the act resolves a merge (renumber --resolve): its commit is the merge's, whole
+        commit(self.index.root, message, [act], records, sign=mode == "required", paths=paths)
 
 
 def commit(root: Path, message: str, acts: list[str], records: list[str], *, sign: bool,
            author: tuple[str, str] | None = None, key: Path | None = None, when: str | None = None,
-           trailers: dict[str, str] | None = None) -> None:
-    """Commit what is staged, with `Dangan-Act:` and `Dangan-Record:` trailers.
+           trailers: dict[str, str] | None = None, paths: list[str] | None = None) -> None:
+    """Commit what is staged (or only `paths`), with `Dangan-Act:` and `Dangan-Record:` trailers.
 
     By default as the configured git user with their signing key; the demo builder names
     the author, their key and the date of each act it replays.
@@ -182,8 +232,16 @@ def commit(root: Path, message: str, acts: list[str], records: list[str], *, sig
         args += ["--trailer", f"Dangan-Record: {record}"]
     for key_, value in (trailers or {}).items():
         args += ["--trailer", f"{key_}: {value}"]
+    if paths:
+        args += ["--", *paths]
     env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else None
     _git(root, *args, env=env)
+
+
+def _checkpoint(name: str) -> None:
+    """Where the crash tests kill an act for real: DANGAN_KILL_AT=<name> sends this process SIGKILL here."""
+    if os.environ.get("DANGAN_KILL_AT") == name and hasattr(signal, "SIGKILL"):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _is_repo(root: Path) -> bool:
@@ -200,6 +258,9 @@ def _git(root: Path, *args: str, env: dict | None = None) -> str:
 def atomic_write(root: Path, rel: str, target_rel: str, text: str, original: bytes | None) -> None:
     """Temporary file, fsync, rename; refuse if the file changed since it was read."""
     path, target = root / rel, root / target_rel
+    records = (root / "records").resolve()
+    if not all(p.resolve().is_relative_to(records) for p in (path, target)):
+        raise Refused(f"{target_rel} 不在档案库的 records/ 中，拒绝写入 (outside the archive)")
     current = path.read_bytes() if path.exists() else None
     if current != original:
         raise Refused(f"{rel} 在读取后被他人修改，未覆盖 (changed by someone else since it was read)")

@@ -2,20 +2,24 @@
 
 A day is a working day unless it is a company closure or an official holiday; a
 weekend day is a working day when it is an adjusted working day (调休). The
-`chinesecalendar` package knows 2004–2026; the policy's ``calendar`` adds official
+`chinesecalendar` package knows 2004–2026 (1.11); the policy's ``calendar`` adds official
 holidays and make-up days for later years (and company closures). For a year that
 neither covers, Monday–Friday is assumed and the year is remembered, so that the
-checks can warn once (``calendar.unknown-year``).
+checks can warn once (``calendar.unknown-year``); a working-day deadline counted
+through such a year is provisional (`WorkCalendar.guessed_years`), and `dangan due`
+marks it so. `WorkCalendar.knows` is the one answer to whether a year is known.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
 
 import chinese_calendar
 
-_KNOWN_YEARS = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+OFFICIAL_YEARS = frozenset({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
 UNITS = {"working_days": "个工作日", "calendar_days": "天"}
 
 
@@ -42,21 +46,26 @@ class WorkCalendar:
         return cls(_dates(section.get("holidays")), _dates(section.get("workdays")),
                    _dates(section.get("closures")))
 
-    @property
-    def _policy_years(self) -> set[int]:
-        return {d.year for d in self.holidays | self.workdays}
+    @cached_property
+    def policy_years(self) -> frozenset[int]:
+        """The years whose holidays or make-up days the policy's `calendar` lists."""
+        return frozenset(d.year for d in self.holidays | self.workdays)
+
+    def knows(self, year: int) -> bool:
+        """Whether the official holidays and make-up days of `year` are known: by the package or the policy."""
+        return year in OFFICIAL_YEARS or year in self.policy_years
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.closures or day in self.holidays:
             return False
         if day in self.workdays:
             return True
-        if day.year in _KNOWN_YEARS:
+        if day.year in OFFICIAL_YEARS:
             if day in chinese_calendar.holidays:
                 return False
             if day in chinese_calendar.workdays:
                 return True
-        elif day.year not in self._policy_years:
+        elif not self.knows(day.year):
             self.unknown_years.add(day.year)
         return day.weekday() < 5
 
@@ -75,6 +84,33 @@ class WorkCalendar:
         if period.get("unit") == "working_days":
             return self.add_workdays(start, days)
         return start + dt.timedelta(days=days)
+
+    def guessed_years(self, start: dt.date, period: dict) -> tuple[int, ...]:
+        """The years a working-day `period` from `start` is counted through whose holidays are not known:
+        its deadline is provisional (Monday–Friday assumed there). Calendar days need no holidays."""
+        if not isinstance(period, dict) or period.get("unit") != "working_days":
+            return ()
+        first, last = start + dt.timedelta(days=1), self.deadline(start, period)
+        return tuple(year for year in range(first.year, last.year + 1) if not self.knows(year))
+
+
+def official_source() -> str:
+    """The package that knows the official calendar, with its version: "chinesecalendar 1.11.0"."""
+    try:
+        return f"chinesecalendar {metadata.version('chinesecalendar')}"
+    except metadata.PackageNotFoundError:
+        return "chinesecalendar"
+
+
+def spans(years) -> str:
+    """Years as runs: "2004–2026、2028"."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def describe(period: dict) -> str:

@@ -3,6 +3,12 @@
 Records are written with ruamel.yaml's round-trip mode, configured so that a file in
 the archive's style loads and dumps byte for byte: comments, key order, quoting and
 blank lines survive, and an act's diff is only the lines it means (DESIGN §6).
+
+A string the writer puts in a file reads back as that string in every tool: one that
+YAML 1.1 or 1.2 tools would read as a boolean, null, number or date is single-quoted
+(`outcome: 'yes'`, `phone: '0755123456'`), so the writer never writes what the strict
+loader's `yaml.needs-quotes` check refuses. A value that stood plain in the file is
+written back plain, so an edit changes only the lines it means.
 """
 
 from __future__ import annotations
@@ -11,14 +17,76 @@ import copy
 import io
 from typing import Any
 
+import yaml.resolver
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import PlainScalarString, ScalarString
+from yaml.nodes import ScalarNode
+
+from .loader import OTHER_TOOLS_NON_TEXT, TAG_STR, RecordLoader
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+_STRICT = RecordLoader("")  # only its resolver is used: how `dangan check` reads a plain scalar
+_YAML11 = yaml.resolver.Resolver()  # PyYAML: how YAML 1.1 tools read one
+
+
+def needs_quotes(text: str) -> bool:
+    """A plain `text` would not read back as this string: our strict loader reads it as a boolean, null
+    or number, or reports it as `yaml.needs-quotes` (its own predicate), or YAML 1.1 reads it as
+    something else. YAML 1.2 (ruamel's own resolver: dates, timestamps …) is ruamel's representer's
+    concern, which quotes what it would itself read otherwise."""
+    return (OTHER_TOOLS_NON_TEXT.match(text) is not None
+            or _STRICT.resolve(ScalarNode, text, (True, False)) != TAG_STR
+            or _YAML11.resolve(ScalarNode, text, (True, False)) != TAG_STR)
+
+
+class _StoodPlain(PlainScalarString):
+    """A plain scalar of a file that, written anew, would be quoted: written back plain, as it stood.
+
+    A value put in its place is new: ruamel gives it the old value's type (`type(old)(new)`,
+    to keep a file's quotes), which here makes a plain str, quoted like any new value."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str, anchor: Any = None) -> Any:
+        return str(value)
+
+    @classmethod
+    def read(cls, value: str) -> _StoodPlain:
+        return ScalarString.__new__(cls, value)
+
+    def __reduce__(self) -> tuple:
+        return (_StoodPlain.read, (str(self),))
+
+
+class _Constructor(RoundTripConstructor):
+    def construct_yaml_str(self, node: Any) -> Any:
+        value = super().construct_yaml_str(node)
+        if type(value) is str and not node.style and needs_quotes(value):
+            return _StoodPlain.read(value)
+        return value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:str", _Constructor.construct_yaml_str)
+
+
+class _Representer(RoundTripRepresenter):
+    def represent_str(self, data: str) -> Any:
+        if needs_quotes(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+_Representer.add_representer(_StoodPlain, RoundTripRepresenter.represent_plain_scalarstring)
 
 
 def round_trip() -> YAML:
     y = YAML(typ="rt")
+    y.Constructor = _Constructor
+    y.Representer = _Representer
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)

@@ -2,6 +2,7 @@
 
 Each function takes the transaction (whose `actor` is the person acting) and the act's
 details, changes the records, and returns the commit message; the CLI applies it.
+An act is dated when it happens: not later than today plus the policy's `limits.future_days`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import datetime as dt
 
 from .. import git
 from ..index import Index
+from ..messages import bilingual
+from ..problems import Problem
 from ..signers import email_to_staff
 from ..transaction import Refused
+
+DEFAULT_FUTURE_DAYS = 0  # records/policy.yaml limits.future_days (公司自定)
 
 
 def actor(index: Index, as_staff: str | None) -> str:
@@ -31,13 +36,30 @@ def actor(index: Index, as_staff: str | None) -> str:
     return found
 
 
-def day(value: str | None) -> str:
+def day(value: str | None, index: Index | None = None) -> str:
+    """An act's date, YYYY-MM-DD (today when not given), refused unless it is a real date; with the
+    archive's index, also refused when it is later than today plus the policy's `limits.future_days`."""
     if value is None:
         return dt.date.today().isoformat()
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        when = dt.date.fromisoformat(value)
     except ValueError:
         raise Refused(f"日期应写作 YYYY-MM-DD：{value} (date expected)") from None
+    if index is not None:
+        today, ahead = dt.date.today(), future_days(index)
+        latest = today + dt.timedelta(days=ahead)
+        if when > latest:
+            raise Refused(bilingual(Problem("act.future", "", args={
+                "date": when.isoformat(), "latest": latest.isoformat(), "today": today.isoformat(), "days": ahead,
+                "policy_key": "limits.future_days"})))
+    return when.isoformat()
+
+
+def future_days(index: Index) -> int:
+    """How many days after today an act may be dated: `limits.future_days` of a valid policy, else the default."""
+    limits = index.policy_data.get("limits") if index.policy is not None and index.policy.valid else None
+    days = limits.get("future_days") if isinstance(limits, dict) else None
+    return days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else DEFAULT_FUTURE_DAYS
 
 
 def act_of(who: str, on: str, note: str | None = None) -> dict:

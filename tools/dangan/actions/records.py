@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from typing import Any
 
 from ..identifiers import normalise_mobile
 from ..index import Index
+from ..messages import bilingual
 from ..next_number import next_contract_number, next_dossier, next_id
+from ..problems import Problem, field_path
 from ..schemas import values_at
 from ..transaction import Refused, Transaction
 from . import act_of
@@ -17,39 +18,62 @@ from . import act_of
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+class BadPath(Refused):
+    """A field path that cannot be set: refused inside an act or an import row (the CLI makes it a usage
+    error where a command reads --set before its act begins)."""
+
+    def __init__(self, code: str, path: str, parts: list[Any], **args: Any):
+        super().__init__(bilingual(Problem(code, "", args={"path": path, "field": field_path(parts), **args})))
+
+
 def parse_path(path: str) -> list[Any]:
     return [int(i) if i else k for k, i in _PART.findall(path)]
 
 
 def set_path(data: Any, path: str, value: Any) -> None:
-    """Set `a.b[0].c` in nested round-trip data, creating mappings on the way."""
+    """Set `a.b[0].c` in nested round-trip data, creating mappings and lists on the way. A list index
+    names an item or the next one (which appends); anything else is refused before anything is built."""
     parts = parse_path(path)
     node = data
-    for part, following in itertools.pairwise(parts):
-        empty = [] if isinstance(following, int) else {}
+    for depth, part in enumerate(parts):
+        _reachable(node, part, path, parts[:depth])
+        if depth == len(parts) - 1:
+            if isinstance(part, int) and part == len(node):
+                node.append(value)
+            else:
+                node[part] = value
+            return
+        empty = [] if isinstance(parts[depth + 1], int) else {}
         if isinstance(part, int):
-            while len(node) <= part:
-                node.append(type(empty)())
-            node = node[part]
-        else:
-            if part not in node or node[part] is None:
-                node[part] = empty
-            node = node[part]
-    last = parts[-1]
-    if isinstance(last, int):
-        while len(node) <= last:
-            node.append(None)
-    node[last] = value
+            if part == len(node):
+                node.append(empty)
+        elif node.get(part) is None:
+            node[part] = empty
+        node = node[part]
+    raise BadPath("set.empty", path, [])
+
+
+def _reachable(node: Any, part: Any, path: str, before: list[Any]) -> None:
+    if isinstance(part, int):
+        if not isinstance(node, list):
+            raise BadPath("set.not-list", path, before, index=part)
+        if part > len(node):
+            raise BadPath("set.index", path, before, index=part, length=len(node))
+    elif not isinstance(node, dict):
+        raise BadPath("set.not-mapping", path, before, key=part)
 
 
 def coerce(index: Index, kind: str, path: str, text: str) -> Any:
     """A command-line value as the schema types it (integers, numbers, booleans, lists)."""
     info = index.schemas.field_info(kind, tuple(parse_path(path)))
     kind_of = (info.schema.get("type") if info else None) or "string"
-    if kind_of == "integer":
-        return int(text)
-    if kind_of == "number":
-        return float(text) if "." in text else int(text)
+    try:
+        if kind_of == "integer":
+            return int(text)
+        if kind_of == "number":
+            return float(text) if "." in text else int(text)
+    except ValueError:
+        raise Refused(f"{path} 应是数字：{text} (a number expected)") from None
     if kind_of == "boolean":
         return text.lower() in ("true", "yes", "1", "是")
     if kind_of == "array":
@@ -84,9 +108,10 @@ def likely_duplicates(index: Index, data: dict) -> list[str]:
     """Customers that are probably this one: same credit code or ID number, same mobile,
     or a very similar name in the same region."""
     found = []
-    codes = {(data.get("enterprise") or {}).get("credit_code"), (data.get("individual") or {}).get("id_number")}
+    codes = {_mapping(data.get("enterprise")).get("credit_code"), _mapping(data.get("individual")).get("id_number")}
     codes.discard(None)
-    mobiles = {normalise_mobile(c.get("mobile")) for c in data.get("contacts") or [] if c.get("mobile")}
+    contacts = data.get("contacts") if isinstance(data.get("contacts"), list) else []
+    mobiles = {normalise_mobile(c.get("mobile")) for c in map(_mapping, contacts) if isinstance(c.get("mobile"), str)}
     for other in index.of("customer").values():
         reasons = []
         theirs = {other.get("enterprise", "credit_code"), other.get("individual", "id_number")}
@@ -103,6 +128,10 @@ def likely_duplicates(index: Index, data: dict) -> list[str]:
         if reasons:
             found.append(f"{other.id} {their_name}：{'、'.join(reasons)}")
     return found
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def sign(tx: Transaction, kind: str, rid: str, field: str, on: str, note: str | None) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..index import Index
-from ..problems import Problem
+from ..index import POLICY_FILE, Index, policy_problems
+from ..problems import WARNING, Problem
 from . import (
     attachments,
     calendar,
@@ -29,6 +29,7 @@ from . import (
     staff,
     tiers,
     visits,
+    worktree,
 )
 
 Check = Callable[[Index], Iterable[Problem]]
@@ -68,14 +69,21 @@ CHECKS: list[Check] = [
     signatures.check_signatures,
     integrity.check_history,
     integrity.check_anchors,
+    worktree.check_uncommitted,
+    worktree.check_interrupted,
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
 
 def run(index: Index) -> list[Problem]:
-    """Everything wrong with the archive: reading and schema problems, then every check."""
+    """Everything wrong with the archive: reading and schema problems, then every check. The rules read
+    the policy as its schema describes it: with a policy that is missing, not YAML or fails its schema,
+    its problems are reported and the rules are not run (`rules.unchecked` says so)."""
     problems = list(index.problems)
-    for check in CHECKS:
-        problems.extend(check(index))
+    if policy_problems(index):
+        problems.append(Problem("rules.unchecked", POLICY_FILE, severity=WARNING))
+    else:
+        for check in CHECKS:
+            problems.extend(check(index))
     problems.sort(key=Problem.sort_key)
     return problems

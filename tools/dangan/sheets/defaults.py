@@ -69,8 +69,10 @@ def fill(index: Index, kind: str, data: dict, actor: str, today: str, source: st
 
 
 def _customer(index: Index, data: dict, actor: str, today: str, source: str) -> None:
-    if "type" not in data:
+    if "type" not in data:  # the row's numbers say it: a credit code an enterprise, an ID number a person
         found = [t for t in ("enterprise", "individual") if isinstance(data.get(t), dict)]
+        if len(found) > 1:  # other columns filled both: the one with what it requires (its number)
+            found = [t for t in found if set(_required(index, t)) <= set(data[t])]
         if len(found) == 1:
             data["type"] = found[0]
     data.setdefault("status", NEW_CUSTOMER_STATUS)
@@ -90,6 +92,11 @@ def _customer(index: Index, data: dict, actor: str, today: str, source: str) -> 
     for address in data.get("addresses") or []:
         if isinstance(address, dict):
             address.setdefault("type", NEW_ADDRESS_TYPE)
+
+
+def _required(index: Index, holder: str) -> list[str]:
+    info = index.schemas.field_info("customer", (holder,))
+    return info.schema.get("required", []) if info else []
 
 
 def ordered(schemas: SchemaSet, kind: str, data: Any, path: tuple = ()) -> Any:

@@ -25,7 +25,7 @@ from ..transaction import Refused, Transaction
 from ..yamlstyle import append
 from . import defaults, identity, inventory
 from .clean import Unclean, blank
-from .convert import Converter, landline
+from .convert import CHECKS, Converter, landline, problem_text
 from .mapping import Column, Mapping
 from .read import Table
 
@@ -49,6 +49,7 @@ class Plan:
     unchanged: list[int] = field(default_factory=list)
     origin: dict[str, int] = field(default_factory=dict)  # record key (or inventory item path) -> row
     unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, header) already reported
+    untyped: set[int] = field(default_factory=set)  # rows whose customer type was to come from an unreadable number
     pages_added: int = 0  # a dossier's inventory
 
     @property
@@ -73,6 +74,11 @@ class Importer:
         self.mapping = mapping
         self.columns, self.ignored = mapping.columns(table.headers)
         self.by_path = {c.path: c for c in self.columns}
+        for column in self.columns:  # a column holding either number answers for the fields it may fill
+            holders = {p.split(".")[0] for p in column.either}
+            for path, info in mapping.fields.items():
+                if path.split(".")[0] in holders and info.identifier in CHECKS:
+                    self.by_path.setdefault(path, column)
         self.cells = dict(table.rows)
         self.converter = Converter(index, kind)
         self.today = today or dt.date.today().isoformat()
@@ -107,9 +113,13 @@ class Importer:
 
     def read_row(self, plan: Plan, number: int, cells: list[Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        either: list[tuple[Column, Any]] = []
         for column in self.columns:
             raw = cells[column.position] if column.position < len(cells) else None
             if blank(raw):
+                continue
+            if column.either:  # read when the row's type is known
+                either.append((column, raw))
                 continue
             try:
                 value = self.converter.value(column.info, raw)
@@ -123,7 +133,25 @@ class Importer:
                     values[phone] = value
                     continue
             values[column.path] = value
+        for column, raw in either:
+            self.read_either(plan, number, column, raw, values)
         return values
+
+    def read_either(self, plan: Plan, number: int, column: Column, raw: Any, values: dict[str, Any]) -> None:
+        """An ID number or a credit code, into the field its shape (and the row's customer type) says."""
+        said = values.get("type") if isinstance(values.get("type"), str) else None
+        try:
+            path, value = self.converter.either(column.either, raw, said)
+            if values.get(path, value) != value:
+                other = self.by_path[path]
+                raise problem_text("import.either.conflict", column=other.header, other=values[path])
+        except Unclean as unclean:
+            plan.problems.append(RowProblem(number, column.header, raw, str(unclean)))
+            plan.unreadable.add((number, column.header))
+            if said is None:
+                plan.untyped.add(number)
+            return
+        values[path] = value
 
     def place(self, plan: Plan, number: int, values: dict[str, Any]) -> None:
         given = values.pop("id", None)
@@ -249,5 +277,7 @@ class Importer:
                 plan.problems.append(RowProblem(0, "", "", f"{problem.record or problem.file}：{message}"))
                 continue
             column = self.column_for(path)
+            if path == "type" and row in plan.untyped:  # the number that would have said it is reported
+                continue
             if (row, column.header if column else "") not in plan.unreadable:
                 self.add(plan, row, path or "", "", message)

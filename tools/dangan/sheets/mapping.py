@@ -2,10 +2,14 @@
 schema (客户名称 -> name, 统一社会信用代码 -> enterprise.credit_code), an act's title with
 人 or its date's title (受理人, 受理日期), a list's title for its first item (联系人 ->
 contacts[0].name), or a common synonym (联系电话 -> contacts[0].mobile). A map file (YAML,
-header: field path) adds to these and wins over them."""
+header: field path) adds to these and wins over them.
+
+One column may hold either of two numbers (统一社会信用代码/身份证号, 证件号码): its path names
+both (`enterprise.credit_code|individual.id_number`) and each value goes where its shape says."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,18 +40,30 @@ SYNONYMS: dict[str, dict[object, str]] = {
     "contract": {_CUSTOMER_NAME: "customer", "合同类别": "type", "签约日期": "signed_on"},
     "dossier": {"原件或复印件": "form", "形式": "form"},
 }
+EITHER_ID = {"customer": ("enterprise.credit_code", "individual.id_number")}  # one column, either number
+EITHER_HEADERS = ("证件号码", "证件号", "证照号码")  # besides two headers joined: 信用代码/身份证号
+_JOINED = re.compile(r"或者|[/、|或,;\\]")  # on a header key: full-width ／，； already folded by NFKC
 
 
 class MapError(Exception):
     """A map file that cannot be used (Chinese message for the user)."""
 
 
+def either_path(paths: tuple[str, ...]) -> str:
+    return "|".join(paths)
+
+
 @dataclass
 class Column:
     position: int  # 0-based index in the row
     header: str
-    path: str  # dotted, with [0] for a list's first item: contacts[0].mobile
+    path: str  # dotted, with [0] for a list's first item: contacts[0].mobile; a|b for either of two
     info: FieldInfo
+
+    @property
+    def either(self) -> tuple[str, ...]:
+        """The fields a column holding either of two numbers may fill (empty for any other column)."""
+        return tuple(self.path.split("|")) if "|" in self.path else ()
 
 
 @dataclass
@@ -56,6 +72,7 @@ class Mapping:
     fields: dict[str, FieldInfo]  # importable paths
     headers: dict[str, str | None] = field(default_factory=dict)  # header key -> path (None: ignore)
     loose: dict[str, str | None] = field(default_factory=dict)  # the same without bracketed units
+    either: tuple[str, ...] = ()  # the two fields a column may hold either of (EITHER_ID)
 
     def lookup(self, header: str) -> tuple[bool, str | None]:
         key = header_key(header)
@@ -64,7 +81,17 @@ class Mapping:
         loose = without_brackets(key)
         if loose and loose in self.loose:
             return True, self.loose[loose]
-        return False, None
+        return self._joined(key)
+
+    def _joined(self, key: str) -> tuple[bool, str | None]:
+        """统一社会信用代码/身份证号, 身份证号或信用代码 …: headers of both fields, joined."""
+        if not self.either:
+            return False, None
+        if self.headers.get(without_brackets(key)) == either_path(self.either):  # 证件号码（身份证号/信用代码）
+            return True, either_path(self.either)
+        parts = [p for p in _JOINED.split(key) if p]
+        paths = {self.headers.get(p, self.loose.get(without_brackets(p))) for p in parts}
+        return (True, either_path(self.either)) if paths == set(self.either) else (False, None)
 
     def known(self, header: str) -> bool:
         return self.lookup(header)[0]
@@ -172,6 +199,12 @@ def default_mapping(schemas: SchemaSet, kind: str) -> Mapping:
         loose = without_brackets(key)
         if loose != key and loose not in mapping.headers:
             mapping.loose.setdefault(loose, path)
+    either = EITHER_ID.get(kind, ())
+    if either and all(p in fields for p in either):
+        mapping.either = either
+        mapping.fields[either_path(either)] = mapping.fields[either[-1]]  # read by Converter.either
+        for header in EITHER_HEADERS:
+            mapping.headers.setdefault(header_key(header), either_path(either))
     return mapping
 
 

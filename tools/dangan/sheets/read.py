@@ -1,18 +1,26 @@
 """The cells of a spreadsheet as people make them: a title row or merged cells above the
-header, blank rows between the data, CSV saved by Excel in GBK or UTF-8 with a BOM."""
+header, blank rows between the data, footer rows below it (合计, 制表人：…), CSV saved by
+Excel in GBK or UTF-8 with a BOM."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import blank, header_key
+from .clean import blank, code, header_key
 
 HEADER_SCAN = 30  # rows searched for the header
+# A footer row's first cell (as a code: no spaces, full-width folded): a total, after which the data has
+# ended, or a signature or note line (制表人：李娜, 审核：, 注：…), which needs its colon.
+_TOTAL = re.compile(r"^(?:合计|总计|共计|累计)(?:$|[:\d(共]|[^:]{1,6}:)")
+_SUBTOTAL = re.compile(r"^小计(?:$|[:\d(共]|[^:]{1,6}:)")
+_SIGNED = re.compile(r"^(?:制表|填表|填报|编制|审核|复核|审批|批准|统计|负责|单位负责|部门负责|经办|打印|导出)"
+                     r"(?:人|单位|日期|时间)?:|^(?:注|说明|备注)\d*:")
 
 
 class SheetError(Exception):
@@ -27,6 +35,7 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number, cells), blank rows left out
     encoding: str | None = None  # CSV only
+    footer: list[int] = field(default_factory=list)  # rows left out as totals, signatures or notes
 
 
 def read_table(path: Path, known: Callable[[str], bool], sheet: str | None = None) -> Table:
@@ -48,11 +57,27 @@ def read_table(path: Path, known: Callable[[str], bool], sheet: str | None = Non
     number, header_cells = cells[at]
     headers = ["" if blank(c) else str(c).strip() for c in header_cells]
     table = Table(path.name, sheet, number, headers, encoding=encoding)
+    ended = False
     for row_number, row in cells[at + 1:]:
         if all(blank(c) for c in row) or _is_repeated_header(row, headers):
             continue
+        footer = _footer(row)
+        ended = ended or footer == "total"
+        if ended or footer:
+            table.footer.append(row_number)
+            continue
         table.rows.append((row_number, row + [None] * (len(headers) - len(row))))
     return table
+
+
+def _footer(row: list[Any]) -> str | None:
+    """'total' for a 合计 row (the rows below it are the footer too), 'line' for a subtotal, a signature
+    or a note line, None for data."""
+    first = next((c for c in row if not blank(c)), "")
+    first = code(first) if isinstance(first, str) else ""  # a number or a date is data
+    if _TOTAL.match(first):
+        return "total"
+    return "line" if _SUBTOTAL.match(first) or _SIGNED.match(first) else None
 
 
 def find_header(cells: list[tuple[int, list[Any]]], known: Callable[[str], bool]) -> int | None:
