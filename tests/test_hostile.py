@@ -448,3 +448,39 @@ def test_report_file_that_cannot_be_written(good, tmp_path):
     assert result.returncode == 2 and "gl.json" in result.stderr and "Permission denied" in result.stderr
     result = run(good.root, "check", "-o", str(tmp_path / "missing" / "gl.json"))
     assert result.returncode == 2 and "No such file or directory" in result.stderr
+
+
+def test_record_values_reach_a_terminal_escaped(good):
+    """A value holding terminal escapes (written as YAML escapes) is shown escaped on a terminal, raw in a pipe."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    path = good.root / CUSTOMERS / "KH0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: 王小明", 'name: "王\\e]0;pwned\\a\\e[2J小明"', 1), encoding="utf-8")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 400, 0, 0))  # wide: no cell is folded
+    try:
+        process = subprocess.run([DANGAN, "ledger", "customer", "--root", str(good.root)], stdout=slave, stderr=slave,
+                                 timeout=60, env={**os.environ, "COLUMNS": "400"})
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    # the ledger's own styling is there; the value's escapes are shown, not obeyed
+    assert b"\x1b]0;pwned" not in shown and b"\x1b[2J" not in shown and b"\x07" not in shown
+    assert b"\\x1b]0;pwned\\x07\\x1b[2J" in shown, shown.decode(errors="replace")
+    piped = subprocess.run([DANGAN, "ledger", "customer", "--format", "csv", "--root", str(good.root)],
+                           capture_output=True, text=True, timeout=60)
+    assert "\x1b]0;pwned" in piped.stdout  # data to a file or program stays the data

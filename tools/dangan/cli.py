@@ -181,13 +181,15 @@ def ledger_command(kind: str, root: str | None, fmt: str) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"{title}（{len(shown)}）", show_lines=False)
     for c in cols:
         table.add_column(c.title, overflow="fold")
-    for row in shown:
-        table.add_row(*row)
-    console = Console() if sys.stdout.isatty() else Console(width=400)
+    for row in shown:  # plain text, never rich markup; control characters escaped
+        table.add_row(*(Text(report.printable(cell) or "") for cell in row))
+    terminal = getattr(sys.stdout, "raw", sys.stdout)
+    console = Console(file=terminal) if terminal.isatty() else Console(file=terminal, width=400)
     console.print(table)
 
 
@@ -479,7 +481,11 @@ def site_serve(internal: bool, dev_addr: str, root: str | None) -> None:
 
 
 def main() -> None:
-    """Entry point: no traceback ever reaches the user."""
+    """Entry point: no traceback ever reaches the user, and no control character a terminal."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and stream.isatty():
+            setattr(sys, name, report.TerminalSafe(stream))
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -37,6 +37,29 @@ _UNSAFE_TEXT = re.compile(f"[{_C0}{_UNSAFE}]")
 _UNSAFE_JSON = re.compile(f"[{_UNSAFE}]")  # json.dumps escapes C0 itself; a raw newline there is layout
 
 
+_UNSAFE_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f" + _UNSAFE + "]")  # the layout (tab, newline) kept
+
+
+class TerminalSafe:
+    """A text stream for a terminal: what reaches it can move no cursor and hide no text — every control or
+    invisible format character (in a record's value as in a file name) is written as its escape."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_UNSAFE_TERMINAL.sub(
+            lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text))
+
+    @property
+    def raw(self):
+        """The terminal itself, for a writer that escapes its data and styles it (rich's tables)."""
+        return self._stream
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def printable(text: str | None) -> str | None:
     """Text safe for a terminal or a log: unsafe characters as Python escapes (\\x1b, \\n, \\u202e, \\udcff)."""
     if text is None:

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from ..index import build
+from .. import report
+from ..index import build, unusable
 from . import pages as site_pages
 from .dictionary import words
 from .provenance import provenance
@@ -55,6 +57,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         if internal and Path(config.site_dir).resolve() == (root / PUBLIC).resolve():
             config.site_dir = str(root / INTERNAL)
         index = build(root)
+        blocking = unusable(index)  # `mkdocs build` run directly: no half-built site from a broken archive
+        if blocking:
+            raise PluginError(report.environment(blocking, "zh"))
         as_of = dt.date.fromisoformat(self.config.as_of) if self.config.as_of else None
         made = provenance(index, internal)
         self.site = site_pages.Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
