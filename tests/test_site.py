@@ -24,7 +24,6 @@ from conftest import REPO, customer, dossier, enterprise
 from dangan.cli import cli
 from dangan.identifiers import make_id_number
 from dangan.index import Index, build
-from dangan.schemas import values_at
 from gitarchive import GitArchive
 
 XSS = "<script>alert(1)</script>"
@@ -51,23 +50,41 @@ def texts(site: Path) -> dict[str, str]:
     return out
 
 
+# The test's own idea of what is personal and what is sealed, written out field by field from the seeds and
+# the issue, not taken from the schemas' annotations or from dangan.privacy: a field the code forgets to mark
+# still fails here.
+PERSONAL_KEYS = {"id_number", "mobile", "phone", "email", "wechat"}
+PERSONAL_LISTS = {("addresses", "detail"), ("preferences", "detail")}
+
+
 def personal_values(index: Index) -> set[str]:
-    """Every ID number, credit code of a person, phone and e-mail in the records, found from the schemas."""
-    phone_pattern = index.schemas.raw["common"]["$defs"]["phone"]["pattern"]
+    """Every ID number, individual's credit code, phone, e-mail, WeChat id, street address, private detail and
+    certificate number in the records."""
     found = set()
+
+    def walk(record, node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(record, value, (*path, key))
+        elif isinstance(node, list):
+            for value in node:
+                walk(record, value, path)
+        elif isinstance(node, str) and path:
+            key = path[-1]
+            personal = key in PERSONAL_KEYS or (path[0], key) in PERSONAL_LISTS
+            personal |= key == "credit_code" and (node.startswith("92") or record.get("type") == "individual")
+            personal |= record.kind == "certificate" and path == ("number",)
+            if personal and len(node) >= 6:
+                found.add(node)
+
     for record in index:
-        for path, info in index.schemas.fields(record.kind).items():
-            schema = info.schema
-            personal = (info.identifier in ("id-card", "mobile") or schema.get("format") == "email"
-                        or schema.get("pattern") == phone_pattern)
-            for _, value in values_at(record.data, path):
-                if not isinstance(value, str):
-                    continue
-                person_code = info.identifier == "credit-code" and (
-                    value.startswith("92") or record.get("type") == "individual")
-                if personal or person_code:
-                    found.add(value)
+        walk(record, record.data, ())
     return found
+
+
+def birth_dates(index: Index) -> set[str]:
+    return {c.get("individual", "birth_date") for c in index.of("customer").values()
+            if isinstance(c.get("individual", "birth_date"), str)}
 
 
 def leaves(data) -> list[str]:
@@ -78,12 +95,28 @@ def leaves(data) -> list[str]:
     return [data] if isinstance(data, str) else []
 
 
-def sealed_values(index: Index) -> set[str]:
-    """Strings of sealed records that no other record holds (so they can only come from the sealed one)."""
+def sealed_with_theirs(index: Index) -> list:
+    """Sealed records and everything that belongs to a sealed customer: its records and their certificates."""
     sealed = [r for r in index if r.get("confidentiality") == "sealed"]
-    others = "\n".join(x for r in index if r.get("confidentiality") != "sealed" for x in leaves(r.data))
-    return {x for r in sealed for x in leaves(r.data)
-            if len(x) >= 4 and x != r.id and x not in others and not re.fullmatch(r"[a-z_]+", x)}  # not enum codes
+    customers = {r.id for r in sealed if r.kind == "customer"}
+    sealed += [r for r in index if r.kind != "customer" and r.get("customer") in customers and r not in sealed]
+    dossiers = {r.id for r in sealed if r.kind == "dossier"}
+    return sealed + [r for r in index.of("certificate").values() if r.get("dossier") in dossiers and r not in sealed]
+
+
+def sealed_values(index: Index) -> set[str]:
+    """What identifies the sealed records: a sealed customer's name and its contacts' names, and every string of
+    a sealed record no other record holds (so that it can only come from there)."""
+    sealed = sealed_with_theirs(index)
+    keys = {r.key for r in sealed}
+    ids = {r.id for r in index}  # a sealed record's number is shown, with 封存
+    others = "\n".join(x for r in index if r.key not in keys for x in leaves(r.data))
+    found = {x for r in sealed for x in leaves(r.data) if len(x) >= 4 and x not in ids and x not in others
+             and not re.fullmatch(r"[a-z_]+|\d{4}-\d\d-\d\d", x)}  # not enum codes, not a day
+    for record in sealed:
+        if record.kind == "customer":
+            found |= {record.get("name"), *(c.get("name") for c in record.get("contacts") or [])}
+    return {x for x in found if isinstance(x, str)}
 
 
 class Links(html.parser.HTMLParser):
@@ -236,32 +269,62 @@ def test_provenance_on_every_page(demo_public):
     assert re.search(r"档案最近一次改动 <code>[0-9a-f]{10}</code>：未核对（制度未要求）", home)
 
 
-def test_public_build_masks_personal_data(demo_texts, demo_index):
+def leaked(site: Path, needles: set[str]) -> dict[str, list[str]]:
+    """Every text file of a build (the search index decoded too) holding any of the needles."""
+    return {name: sorted(n for n in needles if n in text) for name, text in texts(site).items()
+            if any(n in text for n in needles)}
+
+
+def test_public_build_masks_personal_data(demo_public, demo_texts, demo_index):
     secrets = personal_values(demo_index)
-    assert len(secrets) > 100
-    assert "search/search_index.json" in demo_texts
-    leaks = sorted({(s, name) for s in secrets for name, text in demo_texts.items() if s in text})
-    assert leaks == []
-    index_page = demo_texts["records/customers/KH0001.html"]
-    assert re.search(r"1\d\d\*\*\*\*\d{4}", index_page)  # 138****5678
+    assert len(secrets) > 100 and "search/search_index.json" in demo_texts
+    assert leaked(demo_public, secrets) == {}
+    page = demo_texts["records/customers/KH0001.html"]
+    assert re.search(r"1\d\d\*\*\*\*\d{4}", page)  # 138****5678
+    person = next(c for c in demo_index.of("customer").values() if c.get("individual", "birth_date")
+                  and c.get("confidentiality") != "sealed")
+    shown = demo_texts[f"records/customers/{person.id}.html"]
+    born = person.get("individual", "birth_date")
+    assert born not in shown and f"{born[:4]}-**-**" in shown
+    wechat = next(c.get("wechat") for r in demo_index.of("customer").values() if r.get("confidentiality") != "sealed"
+                  for c in r.get("contacts") or [] if c.get("wechat"))
+    assert wechat not in "\n".join(demo_texts.values()) and f"{wechat[0]}*" in "\n".join(demo_texts.values())
 
 
 def test_internal_build_shows_everything(demo_internal, demo_index):
     found = texts(demo_internal)
     everything = "\n".join(found.values())
-    secrets = personal_values(demo_index) | sealed_values(demo_index)
+    secrets = personal_values(demo_index) | sealed_values(demo_index) | birth_dates(demo_index)
     assert sorted(s for s in secrets if s not in everything) == []
     assert "内部版" in found["index.html"]
 
 
-def test_sealed_records_left_out(demo_texts, demo_index):
+def test_sealed_records_left_out(demo_public, demo_texts, demo_index):
     secrets = sealed_values(demo_index)
-    assert secrets
-    assert sorted({s for s in secrets for text in demo_texts.values() if s in text}) == []
+    assert "周建平" in secrets  # the demo's sealed customer, named in project names, holders, staff pages …
+    assert leaked(demo_public, secrets) == {}
     sealed = next(r for r in demo_index if r.get("confidentiality") == "sealed")
     page = demo_texts[f"records/{demo_index.schemas.annotations(sealed.kind)['folder']}/{sealed.id}.html"]
     gm = demo_index.policy_data["roles"]["gm"]["name"]
     assert "已封存" in page and gm in page
+    for record in sealed_with_theirs(demo_index):  # its dossiers, certificates, contracts, visits: sealed pages
+        folder = demo_index.schemas.annotations(record.kind)["folder"]
+        assert "已封存" in demo_texts[f"records/{folder}/{record.id}.html"], record.key
+
+
+def test_verify_fails_on_a_leak(demo_public, tmp_path):
+    from dangan import verify
+
+    public = tmp_path / "public"
+    shutil.copytree(demo_public, public)
+    index = build(REPO)
+    index.root = tmp_path  # the demo's records, beside a copy of their public build
+    assert verify.site_leaks(index) == []
+    for leak, page in (("周建平", "records/customers/KH0001.html"),  # a sealed customer's name
+                       (sorted(personal_values(index))[0], "search/search_index.json")):
+        path = public / page
+        path.write_text(path.read_text(encoding="utf-8").replace("</", f"{leak}</", 1), encoding="utf-8")
+        assert [(p.code, p.file) for p in verify.site_leaks(index)][-1] == ("site.unmasked", f"public/{page}")
 
 
 def test_search_index_is_chinese_and_masked(demo_public):
@@ -439,3 +502,32 @@ def test_verify_finds_unmasked_data_in_a_public_build(tmp_path):
     (root / "public" / "leak.html").write_text(f"<p>{mobile}</p>", encoding="utf-8")
     result = subprocess.run(["dangan", "verify", "--root", str(root)], capture_output=True, text=True)
     assert result.returncode == 1 and "[未通过] 公开网站" in result.stdout
+
+
+def test_nothing_personal_or_sealed_in_a_public_build_of_ten_thousand_records(tmp_path):
+    """The same oracle as above on `dangan demo --size 10000`: its copies of the sealed customer keep the name."""
+    import ahocorasick
+
+    root = tmp_path / "big"
+    result = subprocess.run(["dangan", "demo", str(root), "--size", "10000"], capture_output=True, text=True,
+                            timeout=1200)
+    assert result.returncode == 0, result.stderr
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "site", root / "site")
+    index = build(root)
+    assert len(index) > 10_000
+    needles = personal_values(index) | sealed_values(index)
+    assert "周建平" in needles and len(needles) > 2_000
+
+    def hits(site: Path) -> dict[str, set[str]]:
+        automaton = ahocorasick.Automaton()
+        for needle in needles:
+            automaton.add_word(needle, needle)
+        automaton.make_automaton()
+        return {name: {n for _, n in automaton.iter(text)} for name, text in texts(site).items()
+                if next(automaton.iter(text), None) is not None}
+
+    public = site_build(root, root / "public")
+    assert len(list(public.rglob("*.html"))) > 10_000
+    assert hits(public) == {}
+

@@ -325,7 +325,7 @@ CATALOGUE: dict[str, Message] = {
                                    "撤销这次提交（git revert {commit}），由 {roles} 签名提交这项改动。", "revert it and let {roles} commit the change, signed"),
     "commit.amended": Message("提交 {commit}（{date}，{staff}）改动了 {signer} 已签署的 {fields}：更改已签署的内容属于更正，须由 {roles} 签名提交{via_zh}", "commit {commit} ({date}, {staff}) changes {fields}, already signed by {signer}: an amendment, which {roles} must commit{via_en}",
                               "撤销这次改动（git revert {commit}）；确需更正时由 {roles} 签名提交，已归档的档案还须在 amendments 中记录更正。", "revert it; a needed correction is committed by {roles} (and recorded in amendments once archived)"),
-    "site.unmasked": Message("公开网站的文件中有 {count} 处未脱敏的证件号码、电话或邮箱", "{count} unmasked ID numbers, phones or e-mails in a public site file",
+    "site.unmasked": Message("公开网站的文件中有 {count} 个不该公开的值：未脱敏的个人信息（证件号码、电话、邮箱、微信号、住址……）或封存记录的名字", "{count} values that must not be public in a public site file: unmasked personal information or the names of sealed records",
                              "公开版须用默认（脱敏）方式生成；内部版只输出到 public-internal/。", "build the public site masked"),
     "secret.private-key": Message("提交的文件中有私钥", "a private key is committed", "删除该文件并更换密钥。", "remove it and rotate the key"),
     "attachment.missing": Message("扫描件 {file} 不存在", "scanned file {file} is missing"),

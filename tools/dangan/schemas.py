@@ -287,7 +287,7 @@ def _read_schema(path: Path, rel: str, root: Path, problems: list[Problem]) -> d
 
 _ANNOTATIONS = {"folder": str, "ledger_title": str, "ledger": list}  # in x-dangan
 _KEYWORDS = {"x-ref": str, "x-id": str, "x-signed-by": str, "x-act-date": str, "x-act-fields": (str, list),
-             "x-labels": dict, "x-synonyms": dict}  # on fields
+             "x-labels": dict, "x-synonyms": dict, "x-personal": str, "x-identifying": bool}  # on fields
 _TYPE_NAMES = {str: "string", list: "array", dict: "object", (str, list): "string or array"}
 
 

@@ -65,28 +65,11 @@ def secrets(index: Index) -> list[Problem]:
 
 
 def site_leaks(index: Index, folder: str = "public") -> list[Problem]:
-    """Raw personal data of the records (ID numbers, credit codes, phones, e-mails) found in a public build."""
-    from .schemas import values_at
+    """A public build holding a sealed record's identity or a personal value of the records, raw (`privacy`)."""
+    from .privacy import leaks
 
-    site = index.root / folder
-    if not site.is_dir():
-        return []
-    secrets_: set[str] = set()
-    for kind in index.schemas.kinds:
-        fields = [f for f in index.schemas.fields(kind).values()  # a company's credit code is public
-                  if (f.identifier or f.schema.get("format") == "email" or f.path[-1] in ("phone", "mobile"))
-                  and f.path[:1] != ("enterprise",)]
-        for record in index.of(kind).values():
-            for info in fields:
-                secrets_.update(v for _, v in values_at(record.data, info.path) if isinstance(v, str) and len(v) >= 6)
-    problems = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".js", ".txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        leaked = sorted(s for s in secrets_ if s in text)
-        if leaked:
-            problems.append(Problem("site.unmasked", path.relative_to(index.root).as_posix(),
-                                    args={"count": len(leaked)}))
-    return problems
+    return [Problem("site.unmasked", f"{folder}/{rel}", args={"count": len(found)})
+            for rel, found in sorted(leaks(index, index.root / folder).items())]
 
 
 def _unchecked(index: Index) -> dict[str, str]:

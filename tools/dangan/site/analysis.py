@@ -100,6 +100,7 @@ def payments(site: Site) -> Page:
     view = site.view
     rows = []
     departments: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    totals = {"amount": 0.0, "paid": 0.0, "open": 0.0}
     for contract in sorted(site.index.of("contract").values(), key=lambda r: r.id):
         amount = contract.get("amount") if isinstance(contract.get("amount"), int | float) else 0
         paid = sum(p.get("amount") for p in contract.get("payments") or []
@@ -107,14 +108,19 @@ def payments(site: Site) -> Page:
         department = view.policy_name("policy:departments", contract.get("department"))
         departments[department][0] += amount
         departments[department][1] += paid
+        for key, value in (("amount", amount), ("paid", paid), ("open", max(0, amount - paid))):
+            totals[key] += value
+        if view.is_sealed(contract):  # counted in the totals; its row says only its number
+            rows.append({"contract": view.link("contract", contract.id), "sealed": True})
+            continue
         rows.append({"contract": view.link("contract", contract.id), "customer": view.link(
             "customer", contract.get("customer")), "department": department, "amount": amount, "paid": paid,
             "open": max(0, amount - paid), "share": paid / amount if amount else None,
-            "status": view.cell("contract", ("status",), contract.get("status")).text})
+            "status": view.cell("contract", ("status",), contract.get("status")).text, "sealed": False})
     labels = [site.index.schemas.label("contract", ("amount",)), site.index.schemas.label("contract", ("payments",))]
     return Page(routes.analysis("payments"), "analysis_payments.html", {
         "rows": rows, "departments": sorted(departments.items()), "labels": labels,
-        "totals": {k: sum(r[k] for r in rows) for k in ("amount", "paid", "open")},
+        "totals": totals,
         "chart": charts.bars([(d, v) for d, v in sorted(departments.items())], labels),
     })
 

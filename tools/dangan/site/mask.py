@@ -1,17 +1,29 @@
-"""Masking for the public site (policy `privacy`): ID-card numbers, credit codes of individuals,
-phones and e-mails are shown with their middle hidden, in fields the schemas mark as such and
-wherever such a value turns up in free text. The internal build masks nothing."""
+"""Masking for the public site. A field's masking style comes from its schema (`x-personal`):
+
+- id-number: 110105********123X (the first six and the last four characters), also an individual's
+  credit code; phone: 138****5678, 0471-***8849; email: z***@hongyuan.example;
+- messaging (WeChat and other ids): w*****3, the first and last character;
+- address: what names the district stays (青山区), the street and the number go: 青山区*****;
+- birth-date: the year only, 1966-**-**; account (bank accounts, certificate numbers): every digit but
+  the last four hidden; private (medical, lodging details): 〔已隐藏〕 whole.
+
+Free text is scanned for ID numbers, phones and e-mails too, and the names of sealed records
+(`privacy.identities`) are replaced by 〔封存〕 wherever they turn up. The policy's `privacy` may switch
+a family off (`mask_id_numbers`, `mask_phones`, `mask_emails`, `mask_other_personal`); each defaults to
+hiding. The internal build masks nothing."""
 
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from typing import Any
 
-from ..index import Index, Record
+import ahocorasick
 
-ID_CARD, CREDIT_CODE, PHONE, EMAIL = "id-card", "credit-code", "phone", "email"
-INDIVIDUAL_BUSINESS = "92"  # GB 32100: registered by market regulation (9), individual business (2)
+from ..index import Index, Record
+from ..privacy import individual
+
+SEALED_MARK = "〔封存〕"
+HIDDEN_MARK = "〔已隐藏〕"
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _CREDIT_RE = re.compile(r"(?<![0-9A-Z])92\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
@@ -19,6 +31,7 @@ _MOBILE_RE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)"
 _LANDLINE_RE = re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PREFIX_RE = re.compile(r"^(\+?86[ -]?)")
+_PLACE_RE = re.compile(r"^.{0,12}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|州)")
 
 
 def id_number(value: str) -> str:
@@ -49,65 +62,80 @@ def email(value: str) -> str:
     return f"{local[:1]}***@{domain}" if at else "***"
 
 
-class Masker:
-    """What to hide, from the policy's `privacy` settings (each defaults to hiding)."""
+def messaging(value: str) -> str:
+    """w*****3: the first and the last character of a WeChat (or other) id."""
+    return value[0] + "*" * max(len(value) - 2, 1) + value[-1] if len(value) > 2 else "*" * len(value)
 
-    def __init__(self, index: Index, enabled: bool = True):
+
+def address(value: str) -> str:
+    """青山区*****: the place names up to the district, not the street, the building or the room."""
+    found = _PLACE_RE.match(value)
+    kept = found.group(0) if found else ""
+    return kept + "*" * max(len(value) - len(kept), 3)
+
+
+def birth_date(value: str) -> str:
+    """1966-**-**: the year only."""
+    return value[:4] + "-**-**" if len(value) >= 4 else "*" * len(value)
+
+
+def account(value: str) -> str:
+    """Every digit but the last four hidden (a bank account, a certificate's number)."""
+    return _hide_digits(value, 0)
+
+
+STYLES = {"id-number": id_number, "credit-code": id_number, "phone": phone, "email": email,
+          "messaging": messaging, "address": address, "birth-date": birth_date, "account": account,
+          "private": lambda value: HIDDEN_MARK}
+_FAMILY = {"id-number": "mask_id_numbers", "credit-code": "mask_id_numbers", "phone": "mask_phones",
+           "email": "mask_emails"}  # every other style: mask_other_personal
+
+
+class Masker:
+    """What to hide in one build, from the schemas' styles and the policy's `privacy` switches."""
+
+    def __init__(self, index: Index, enabled: bool = True, sealed_names: set[str] = frozenset()):
         privacy = index.policy_data.get("privacy")
         privacy = privacy if isinstance(privacy, dict) else {}
         self.index = index
         self.enabled = enabled
-        self.ids = enabled and privacy.get("mask_id_numbers") is not False
-        self.phones = enabled and privacy.get("mask_phones") is not False
-        self.emails = enabled and privacy.get("mask_emails") is not False
-        self._categories: dict[tuple, str | None] = {}
+        self.switches = {key: enabled and privacy.get(key) is not False
+                         for key in ("mask_id_numbers", "mask_phones", "mask_emails", "mask_other_personal")}
+        self.ids, self.phones, self.emails = (self.switches[k] for k in ("mask_id_numbers", "mask_phones",
+                                                                         "mask_emails"))
+        self._styles: dict[tuple, str | None] = {}
+        self._names = None
+        if enabled and sealed_names:
+            self._names = ahocorasick.Automaton()
+            for name in sealed_names:
+                self._names.add_word(name, len(name))
+            self._names.make_automaton()
 
-    @cached_property
-    def _phone_pattern(self) -> str | None:
-        phone_def = self.index.schemas.raw.get("common", {}).get("$defs", {}).get("phone", {})
-        return phone_def.get("pattern")
-
-    def category(self, kind: str, path: tuple) -> str | None:
-        """What kind of personal identifier a field holds, from its schema."""
+    def style(self, kind: str, path: tuple) -> str | None:
+        """How a field is masked (its schema's `x-personal`), if at all."""
         pattern = (kind, *("*" if isinstance(p, int) else p for p in path))
-        if pattern not in self._categories:
-            self._categories[pattern] = self._category(kind, path)
-        return self._categories[pattern]
-
-    def _category(self, kind: str, path: tuple) -> str | None:
-        info = self.index.schemas.field_info(kind, path)
-        if info is None:
-            return None
-        marked = info.identifier
-        if marked == "mobile":
-            return PHONE
-        if marked in (ID_CARD, CREDIT_CODE):
-            return marked
-        if info.schema.get("format") == "email":
-            return EMAIL
-        if self._phone_pattern and info.schema.get("pattern") == self._phone_pattern:
-            return PHONE
-        return None
+        if pattern not in self._styles:
+            info = self.index.schemas.field_info(kind, path)
+            found = info.schema.get("x-personal") if info else None
+            self._styles[pattern] = found if found in STYLES else None
+        return self._styles[pattern]
 
     def value(self, kind: str, path: tuple, value: Any, record: Record | None = None) -> Any:
         """A field's value as the site may show it."""
         if not self.enabled or not isinstance(value, str):
             return value
-        category = self.category(kind, path)
-        if category == ID_CARD and self.ids:
-            return id_number(value)
-        if category == CREDIT_CODE and self.ids and _individual(record, path, value):
-            return id_number(value)
-        if category == PHONE and self.phones:
-            return phone(value)
-        if category == EMAIL and self.emails:
-            return email(value)
+        style = self.style(kind, path)
+        hidden = style and self.switches[_FAMILY.get(style, "mask_other_personal")] and value
+        if hidden and (style != "credit-code" or individual(record, path, value)):
+            return STYLES[style](value)
         return self.text(value)
 
     def text(self, value: str) -> str:
-        """Free text with every identifier in it masked (a phone number written into a note …)."""
+        """Free text with every identifier in it masked and every sealed record's name replaced."""
         if not self.enabled or not isinstance(value, str):
             return value
+        if self._names is not None:
+            value = self._seal(value)
         if self.emails:
             value = _EMAIL_RE.sub(lambda m: email(m.group(0)), value)
         if self.ids:
@@ -118,9 +146,15 @@ class Masker:
             value = _LANDLINE_RE.sub(lambda m: phone(m.group(0)), value)
         return value
 
-
-def _individual(record: Record | None, path: tuple, value: str) -> bool:
-    """A credit code of a person: an individual customer's, or an individual business's (92…)."""
-    if value.startswith(INDIVIDUAL_BUSINESS):
-        return True
-    return record is not None and (record.get("type") == "individual" or "individual" in path)
+    def _seal(self, value: str) -> str:
+        spans = sorted(((end - length + 1, end + 1) for end, length in self._names.iter(value)),
+                       key=lambda s: (s[0], -s[1]))
+        if not spans:
+            return value
+        out, pos = [], 0
+        for start, end in spans:
+            if start < pos:  # inside a longer name already replaced
+                continue
+            out += [value[pos:start], SEALED_MARK]
+            pos = end
+        return "".join(out) + value[pos:]

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .. import ledger
+from .. import ledger, privacy
 from ..facts import facts
 from ..index import Index, Record
 from ..schemas import values_at
 from . import routes
 from .mask import Masker
 
-SEALED = "sealed"
 SUMMARY_FIELDS = ("name", "project", "title", "period", "purpose", "description", "reason")
 DATE_FIELDS = (("date",), ("received", "date"), ("signed_on",), ("lent", "date"), ("executed_on",),
                ("project_end",), ("first_contact_on",))
@@ -54,13 +53,15 @@ class View:
     def __init__(self, index: Index, internal: bool = False):
         self.index = index
         self.internal = internal
-        self.mask = Masker(index, enabled=not internal)
+        self.sealed = set() if internal else privacy.sealed_records(index)
+        self.mask = Masker(index, enabled=not internal, sealed_names=privacy.identities(index, self.sealed))
         self.facts = facts(index)
         self._schemas: dict[tuple, dict] = {}
 
     # --- records ------------------------------------------------------------------------------
     def is_sealed(self, record: Record | None) -> bool:
-        return not self.internal and record is not None and record.get("confidentiality") == SEALED
+        """Sealed on this build: sealed itself, or belonging to a sealed customer (`privacy.sealed_records`)."""
+        return record is not None and record.key in self.sealed
 
     def name(self, record: Record) -> str:
         """How a record is named in a link: a person's or customer's name, else its id."""
