@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,10 @@ from dangan.cli import cli
 from dangan.identifiers import make_credit_code, make_id_number
 
 REPO = Path(__file__).resolve().parents[1]
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
+# for tests that run the installed command in a subprocess, as a user would
+needs_dangan_command = pytest.mark.skipif(shutil.which("dangan") is None,
+                                          reason="the `dangan` command is not on PATH: python3 -m pip install -e .")
 FOLDERS = {"staff": "staff", "customer": "customers", "dossier": "dossiers", "certificate": "certificates",
            "loan": "loans", "visit": "visits", "complaint": "complaints", "contract": "contracts",
            "survey": "surveys", "disposal": "disposals", "review": "reviews"}
@@ -112,6 +120,21 @@ class Archive:
     def check(self, *args: str) -> tuple[int, list[dict]]:
         result = self.run("check", "--format", "json", *args)
         return result.exit_code, json.loads(result.output)["problems"]
+
+
+def without_permission_bypass() -> None:
+    """In a child before exec: give up root's power to ignore file permissions (the tests run as root)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_denied(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`dangan ARGS` in a child process to which file permissions apply, root or not."""
+    return subprocess.run([sys.executable, "-c", "from dangan.cli import main; main()", *args], capture_output=True,
+                          text=True, timeout=timeout, check=False,
+                          preexec_fn=without_permission_bypass if os.geteuid() == 0 else None)
 
 
 @pytest.fixture

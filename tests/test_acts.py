@@ -3,7 +3,7 @@ is refused when the rules forbid it, and commits as its signer."""
 
 from __future__ import annotations
 
-import json
+import re
 
 import pytest
 import yaml
@@ -277,11 +277,19 @@ def test_appending_keeps_the_following_comment_in_place():
                                       "# 以下为备注\nstatus: preparing\n")
 
 
-def test_json_refusal_lists_rule_messages(repo):
+def test_refusal_lists_rule_messages(repo):
+    """An act the rules forbid is refused with each rule's location, code and message (not for a missing record)."""
     archived(repo)
-    result = act(repo, "S004", "return", "JY2099-001")
-    assert result.exit_code == 1
-    _ = json  # the refusal is text for people; check --format json is for programs
+    act(repo, "S004", "lend", "--dossier", "2024鸿借字第001号", "--borrower", "S004", "--purpose", "贷后检查",
+        "--due", "2024-05-20", "--on", "2024-05-06")
+    act(repo, "S002", "sign", "loan", "JY2024-001", "approved", "--on", "2024-05-06")
+    assert act(repo, "S014", "lend", "JY2024-001", "--on", "2024-05-06").exit_code == 0
+    before = head(repo)
+    result = act(repo, "S004", "return", "JY2024-001", "--on", "2024-05-17")  # S004 is no archivist
+    assert result.exit_code == 1 and unchanged(repo, before)
+    assert "拒绝 (refused)" in result.output
+    assert re.search(r"^  records/loans/JY2024-001\.yaml:\d+:\d+: loan\.return-checker: 归还应由.+核对，S004 不是",
+                     result.output, re.MULTILINE), result.output
 
 
 def test_two_branches_take_the_same_number(repo):

@@ -396,7 +396,7 @@ def test_moving_a_record_out_of_the_archive_is_a_deletion(repo):
 
 def test_one_verdict_for_check_history_and_the_site(repo):
     from dangan.facts import facts
-    from dangan.index import build
+    from dangan.reader import build
     from dangan.site.changes import RecordHistory
     from dangan.site.values import View
 
@@ -414,7 +414,7 @@ def test_one_verdict_for_check_history_and_the_site(repo):
 
 
 def test_acts_refuse_what_the_audit_would_report(repo):
-    from dangan.index import build
+    from dangan.reader import build
     from dangan.transaction import Refused, Transaction
 
     repo.add("dossier", handed_by_a())

@@ -60,6 +60,17 @@ def test_a_huge_index_is_refused_before_anything_is_built(archive):
     assert customers_written(archive) == []
 
 
+@pytest.mark.parametrize(("path", "at"), [("contacts[-1].name", 9), ("contacts[x].name", 9), ("contacts[0", 9),
+                                          ("contacts..name", 10), ("contacts[0]name", 12), (".name", 1),
+                                          ("contacts]", 9)])
+def test_a_malformed_path_is_refused_where_it_goes_wrong(archive, path, at):
+    """contacts[-1] once set a field named "-1"; every malformed path is refused, naming the character."""
+    result = archive.run(*NEW_CUSTOMER, "--set", f"{path}=李四")
+    assert result.exit_code == 2
+    assert f"“{path}”写法不对：第 {at} 个字符处应是字段名或 [序号]" in result.output
+    assert customers_written(archive) == []
+
+
 def test_an_index_into_what_is_not_a_list_is_refused(archive):
     result = archive.run(*NEW_CUSTOMER, "--set", "name[0]=张")
     assert result.exit_code == 2 and "“name”不是列表" in result.output

@@ -7,8 +7,9 @@ import re
 import shutil
 import subprocess
 
-from conftest import REPO
+from conftest import REPO, needs_dangan_command
 
+pytestmark = needs_dangan_command
 
 def test_all_problems_reported_at_once(tmp_path):
     root = tmp_path / "demo"

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from conftest import customer, dossier
+from conftest import customer, dossier, run_denied
 from dangan import checks
-from dangan.index import build
+from dangan.reader import build
 
 
 def report(root, cached: bool) -> list[tuple]:
@@ -47,14 +47,47 @@ def test_record_changes(dirty):
 
 
 def test_same_size_edit_in_the_same_instant(dirty):
+    """Written within the racy window, an edit of the same size and timestamp is found by content."""
     path = dirty.path("customer", "KH0001")
     text = path.read_text(encoding="utf-8")
     stat = path.stat()
-    path.write_text(text.replace("status: active", "status: closed"), encoding="utf-8")  # same length
+    assert not [p for p in same(dirty) if p[0].endswith("KH0001.yaml")]
+    path.write_text(text.replace("status: active", "status: ACTIVE"), encoding="utf-8")  # same length, not a status
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same timestamp
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
     results = same(dirty)
-    assert any(p[0].endswith("KH0001.yaml") and p[3] == "schema.enum" for p in results) is False
-    assert build(dirty.root).get("customer", "KH0001").get("status") == "closed"
+    assert any(p[0].endswith("KH0001.yaml") and p[3] == "schema.enum" and p[4] == "status" for p in results)
+    assert build(dirty.root).get("customer", "KH0001").get("status") == "ACTIVE"
+
+
+def test_an_unchanged_file_is_not_read_again(archive):
+    """A file older than the racy window, with the size and time the cache holds, is reused without being
+    opened: made unreadable (to root too: the check runs without the capabilities that bypass permissions),
+    it is reported as before; a file touched since is read again, and cannot be."""
+    archive.add("customer", customer())
+    archive.add("customer", customer("KH0002", owner="S999"))  # a problem the cache must give back
+    files = sorted((archive.root / "records" / "customers").glob("*.yaml"))
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in files:
+        os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    first = archive.run("check", "--format", "json")  # reads every file, then saves the cache
+    expected = json.loads(first.output)
+    assert first.exit_code == 1 and [p["code"] for p in expected["problems"]] == ["ref.missing"]
+    for path in files:
+        path.chmod(0)
+    try:
+        unread = run_denied("check", "--format", "json", "--root", str(archive.root))
+        os.utime(files[0])  # now: its time no longer matches the cache's
+        touched = run_denied("check", "--format", "json", "--root", str(archive.root))
+    finally:
+        for path in files:
+            path.chmod(0o644)
+    assert unread.returncode == 1 and json.loads(unread.stdout) == expected, unread.stdout + unread.stderr
+    problems = json.loads(touched.stdout)["problems"]
+    unreadable = [p for p in problems if p["code"] == "file.unreadable"]
+    assert [p["file"] for p in unreadable] == ["records/customers/KH0001.yaml"], problems
+    assert "Permission denied" in unreadable[0]["message"]
+    assert [p for p in problems if p["file"].endswith("KH0002.yaml")] == expected["problems"]
 
 
 def test_schema_change(dirty):

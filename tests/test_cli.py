@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from conftest import customer, dossier
+from conftest import customer, dossier, needs_dangan_command
 
 DANGAN = shutil.which("dangan")
+pytestmark = needs_dangan_command
 
 
 def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:

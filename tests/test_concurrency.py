@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import codes, customer
+from conftest import codes, customer, needs_dangan_command, without_permission_bypass
 from gitarchive import GitArchive, handed_by_a, signed_repo
 
 KILL_POINTS = ("journal", "written", "staged", "committed")
+pytestmark = needs_dangan_command
 
 
 @pytest.fixture
@@ -248,14 +249,12 @@ def test_parallel_writers_over_hundreds_of_acts_lose_nothing(repo):
 
 
 def test_an_act_in_a_read_only_folder_is_an_environment_error(repo):
-    from test_hostile import _without_permission_bypass
-
     folder = repo.root / "records" / "visits"
     folder.mkdir()
     folder.chmod(0o555)
     try:
         process = dangan(repo, "S004", "visit", "--customer", "KH0001", "--kind", "follow_up", "--on", "2024-04-01",
-                         preexec_fn=_without_permission_bypass if os.geteuid() == 0 else None)
+                         preexec_fn=without_permission_bypass if os.geteuid() == 0 else None)
         code, out = finish(process)
     finally:
         folder.chmod(0o755)

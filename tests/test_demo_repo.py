@@ -8,6 +8,9 @@ import subprocess
 import pytest
 import yaml
 
+from conftest import needs_dangan_command
+
+pytestmark = needs_dangan_command
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(["dangan", *args], capture_output=True, text=True, cwd=cwd, timeout=600)

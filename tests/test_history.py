@@ -187,6 +187,26 @@ def test_history_command_and_cache(repo):
     assert entries[-1]["fields"] == [{"field": "note", "old": None, "new": "补充备注"}]
 
 
+def test_keys_that_are_no_field_paths(repo):
+    """Keys whose names hold brackets or dots (no schema has them) are reported, shown as written in the history,
+    and a change to one inside a signed act is still an amendment: nothing stops on a path that cannot be parsed."""
+    checked = ["licence", "no_illegal_record", "signed_contract"]
+    approved = {"by": "S003", "date": "2024-03-05", "[note]": "一"}
+    repo.add("customer", customer(admission={"checked": checked, "approved": approved}))
+    repo.commit("S003", "准入批准附注", date="2024-03-06")
+    repo.add("customer", customer(**{"contacts[-1]": "x"}, admission={"checked": checked,
+                                                                       "approved": {**approved, "[note]": "二"}}))
+    repo.commit("S004", "改了附注", date="2024-03-07")
+    problems = repo.problems()
+    assert {p["field"] for p in problems if p["code"] == "schema.additional"} >= {"contacts[-1]",
+                                                                                   "admission.approved.[note]"}
+    amended = [p for p in problems if p["code"] == "commit.amended"]
+    assert [(p["field"], p["line"]) for p in amended] == [("admission.approved.[note]", None)]
+    entries = json.loads(repo.run("history", "KH0001", "--format", "json").output)["history"]
+    assert {"field": "admission.approved.[note]", "old": "一", "new": "二"} in entries[-1]["fields"]
+    assert {"field": "contacts[-1]", "old": None, "new": "x"} in entries[-1]["fields"]
+
+
 def test_verify_reports_the_four_properties(repo):
     honest_handover(repo)
     result = repo.run("verify")

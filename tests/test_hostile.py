@@ -10,7 +10,6 @@ then as unreadable to it as to anyone."""
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -21,27 +20,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, customer
+from conftest import REPO, customer, needs_dangan_command, without_permission_bypass
 
 DANGAN = shutil.which("dangan")
+pytestmark = needs_dangan_command
 CUSTOMERS = "records/customers"
-PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")  # ESC, BEL, CSI, right-to-left override
-
-
-def _without_permission_bypass() -> None:
-    """In the child before exec: give up root's power to ignore file permissions."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
 def run(root: Path, *args: str, permissions: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
     """`dangan ARGS --root ROOT`; with `permissions`, file permissions apply even to root."""
     bypass = permissions and os.geteuid() == 0
     result = subprocess.run([DANGAN, *args, "--root", str(root)], capture_output=True, text=True, timeout=timeout,
-                            errors="surrogateescape", preexec_fn=_without_permission_bypass if bypass else None)
+                            errors="surrogateescape", preexec_fn=without_permission_bypass if bypass else None)
     output = result.stdout + result.stderr
     assert result.returncode in (0, 1, 2), (result.returncode, output)
     assert "Traceback" not in output and "内部错误" not in output and "internal error" not in output, output

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, needs_dangan_command
 from dangan.schemas import load_schemas
 from lsp_client import diagnostics
 
+pytestmark = needs_dangan_command
 
 def run(*args: str, cwd=None, check: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, timeout=300, check=check)

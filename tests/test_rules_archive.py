@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from conftest import codes, customer, dossier, staff
+from dangan.policy import Period
 from dangan.workdays import WorkCalendar
 
 D = dt.date
@@ -23,7 +24,7 @@ def test_national_day_and_adjusted_saturday():
     cal = WorkCalendar()
     assert cal.add_workdays(D(2024, 9, 30), 3) == D(2024, 10, 10)  # across the National Day holiday
     assert cal.add_workdays(D(2024, 10, 10), 2) == D(2024, 10, 12)  # a Saturday that is a working day
-    assert cal.deadline(D(2024, 9, 30), {"days": 3, "unit": "calendar_days"}) == D(2024, 10, 3)
+    assert cal.deadline(D(2024, 9, 30), Period(3, "calendar_days")) == D(2024, 10, 3)
     assert not cal.unknown_years
 
 

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from conftest import codes, customer, enterprise, staff
-from dangan.facts import facts
-from dangan.index import build
+from dangan.reader import build
 
 
 @pytest.fixture
@@ -424,14 +423,25 @@ def test_tier_review_due(crm):
     assert {(i["record"], i["due"], i["owner"]) for i in items} == {("review/yw1", "2025-06-30", "S003")}
 
 
-def test_rules_read_the_index_only(crm, monkeypatch):
-    index = build(crm.root)
-    import builtins
-    monkeypatch.setattr(builtins, "open", lambda *a, **k: (_ for _ in ()).throw(AssertionError("file read")))
+def test_rules_read_the_index_only(crm, tmp_path):
+    """Once the index is built, the rules (every check, and what is due) read no record, policy or schema file
+    again: with the archive moved away they find exactly what they find beside it. (The checks of git history,
+    the work tree and attachments read what they check; this archive has none of them.)"""
     import datetime as dt
 
     from dangan import checks
     from dangan import due as due_module
-    checks.run(index)
-    due_module.collect(index, dt.date(2025, 6, 1), 30)
-    assert facts(index) is facts(index)
+
+    crm.add("customer", customer("KH0003", name="李四", individual={"gender": "male"},
+                                 admission={"checked": ["licence"], "approved": {"by": "S003", "date": "2024-03-05"}}))
+
+    def rules(index) -> tuple[list, list]:
+        return checks.run(index), due_module.collect(index, dt.date(2025, 6, 1), 30)
+
+    beside = rules(build(crm.root))
+    index = build(crm.root)
+    crm.root.rename(tmp_path / "moved away")
+    assert not crm.root.exists()
+    away = rules(index)
+    assert "admission.incomplete" in [p.code for p in away[0]] and away[1], "nothing to compare"
+    assert away == beside

@@ -20,10 +20,11 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, customer, dossier, enterprise
+from conftest import REPO, customer, dossier, enterprise, needs_dangan_command
 from dangan.cli import cli
 from dangan.identifiers import make_id_number
-from dangan.index import Index, build
+from dangan.index import Index
+from dangan.reader import build
 from gitarchive import GitArchive
 
 XSS = "<script>alert(1)</script>"
@@ -486,6 +487,7 @@ def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_
     assert outside == []  # everything the site needs is served with it
 
 
+@needs_dangan_command
 def test_verify_finds_unmasked_data_in_a_public_build(tmp_path):
     """dangan verify's security item fails when a public folder holds what masking hides."""
     import shutil
@@ -504,6 +506,7 @@ def test_verify_finds_unmasked_data_in_a_public_build(tmp_path):
     assert result.returncode == 1 and "[未通过] 公开网站" in result.stdout
 
 
+@needs_dangan_command
 def test_nothing_personal_or_sealed_in_a_public_build_of_ten_thousand_records(tmp_path):
     """The same oracle as above on `dangan demo --size 10000`: its copies of the sealed customer keep the name."""
     import ahocorasick

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .index import Index, Record
-from .problems import field_path
+from .index import Index
+from .paths import field_path
+from .record import Record
 from .schemas import SchemaSet, values_at
 
 

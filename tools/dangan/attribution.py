@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .facts import Facts, date
-from .index import Record
+from .record import Record
 
 KINDS = ("follow_up", "appointment")
 
@@ -38,10 +38,9 @@ class Verdict:
 
 
 def _settings(f: Facts) -> dict:
-    values = f.policy.get("attribution") or {}
-    return {"follow_up": values.get("follow_up_valid_days", 30), "appointment": values.get("appointment_valid_days", 0),
-            "whole": values.get("whole_within_days", 7), "half": values.get("half_within_days", 15),
-            "group": values.get("group_size", 8)}
+    values = f.policy.attribution
+    return {"follow_up": values.follow_up_valid_days, "appointment": values.appointment_valid_days,
+            "whole": values.whole_within_days, "half": values.half_within_days, "group": values.group_size}
 
 
 def valid_records(f: Facts, customer: str, sale: dt.date) -> list[tuple[dt.date, str, Record]]:

@@ -39,8 +39,9 @@ from typing import Any
 
 from .acts import acts_in
 from .history import ACKNOWLEDGE, Change, Commit, History, is_record, keeps_data, unflatten
+from .policy import DEFAULT_APPROVERS
 from .problems import ERROR, WARNING
-from .rules_in_force import DEFAULT_APPROVERS, EMPTY, MODES, POLICY_FILE, State
+from .rules_in_force import EMPTY, MODES, POLICY_FILE, State
 from .schemas import SchemaSet
 
 AUDIT_VERSION = 1
@@ -304,8 +305,7 @@ class Audit:
                         policy_key="approvals.amendment")
 
     def role_names(self, state: State, roles: Iterable[str]) -> list[str]:
-        defined = state.policy.get("roles") if isinstance(state.policy.get("roles"), dict) else {}
-        return [(defined.get(r) or {}).get("name", r) if isinstance(defined.get(r), dict) else r for r in roles]
+        return state.policy.role_names(roles)
 
     def _amended(self, cid: str, path: str, fields: Iterable[tuple[str, Any, Any]]) -> list[tuple[str, str | None]]:
         """The fields a commit changed that an act had already signed: (field, the act's signer)."""

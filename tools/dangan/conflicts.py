@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from . import git
+from . import git, loader
 
 MARKER = re.compile(r"^<<<<<<< ", re.MULTILINE)
 
@@ -39,6 +40,15 @@ def sides(text: str) -> tuple[str, str]:
         elif state == "theirs":
             theirs.append(line)
     return "".join(ours), "".join(theirs)
+
+
+def theirs(path: Path) -> Any:
+    """The data of a conflicted record file as the merged-in side (theirs) wrote it ({} when it holds none);
+    None when there is no such file."""
+    if not path.is_file():
+        return None
+    _, their_text = sides(path.read_text(encoding="utf-8-sig"))
+    return loader.parse(their_text, "", []).data or {}
 
 
 def added_on_both_sides(root: Path, rel: str) -> bool:

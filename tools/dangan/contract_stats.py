@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .facts import date
 from .index import Index
+from .policy import of as policy_of
 
 _HALF = re.compile(r"^(\d{4})H([12])$")
 
@@ -37,13 +38,13 @@ def statistics(index: Index, half: str) -> list[Row]:
     if bounds is None:
         raise ValueError(half)
     start, end = bounds
-    departments = index.policy_data.get("departments") or {}
+    policy = policy_of(index)
     rows: dict[str, Row] = {}
     for contract in sorted(index.of("contract").values(), key=lambda c: c.id):
         dept = contract.get("department")
         if not isinstance(dept, str):
             continue
-        row = rows.setdefault(dept, Row(dept, (departments.get(dept) or {}).get("name", dept)))
+        row = rows.setdefault(dept, Row(dept, policy.name("policy:departments", dept)))
         signed = date(contract.get("signed_on"))
         amount = contract.get("amount") if isinstance(contract.get("amount"), int | float) else 0
         if signed and start <= signed <= end:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import TextIO
 
-from .due import DueItem
+from .due.item import DueItem
 from .index import Index
 from .messages import say
 

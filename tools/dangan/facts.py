@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .index import Index, Record
+from .index import Index
+from .policy import DossierType, HandoverStep, Policy
+from .policy import of as policy_of
+from .record import Record
 from .workdays import WorkCalendar, add_months
 
 
@@ -34,7 +37,7 @@ class Facts:
 
     def __init__(self, index: Index):
         self.index = index
-        self.policy = index.policy_data
+        self.policy: Policy = policy_of(index)
 
     @cached_property
     def history(self):
@@ -67,7 +70,7 @@ class Facts:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        return WorkCalendar.from_policy(self.policy)
+        return WorkCalendar.from_policy(self.policy.calendar)
 
     # --- people ---------------------------------------------------------------------------
     def roles(self, staff_id: Any) -> set[str]:
@@ -78,9 +81,8 @@ class Facts:
     def has_role(self, staff_id: Any, roles) -> bool:
         return bool(self.roles(staff_id) & set(roles or ()))
 
-    def approvers(self, what: str) -> list[str]:
-        value = (self.policy.get("approvals") or {}).get(what)
-        return value if isinstance(value, list) else []
+    def approvers(self, what: str) -> tuple[str, ...]:
+        return self.policy.approvals(what)
 
     def left_on(self, staff_id: Any) -> dt.date | None:
         person = self.index.get("staff", staff_id) if isinstance(staff_id, str) else None
@@ -92,28 +94,27 @@ class Facts:
         if person is None:
             return set()
         out = {person.get("superior")} if isinstance(person.get("superior"), str) else set()
-        head = ((self.policy.get("departments") or {}).get(person.get("department")) or {}).get("head")
-        if isinstance(head, str) and head != staff_id:
+        department = self.policy.departments.get(person.get("department"))
+        head = department.head if department else None
+        if head and head != staff_id:
             out.add(head)
         return out
 
     def role_names(self, roles) -> str:
-        defined = self.policy.get("roles") or {}
-        return "、".join((defined.get(r) or {}).get("name", r) for r in roles)
+        return "、".join(self.policy.role_names(roles))
 
     def staff_with_role(self, role: str) -> list[str]:
         return sorted(r.id for r in self.index.of("staff").values()
                       if role in (r.get("roles") or []) and not r.get("left_on"))
 
     # --- dossiers and their handover chains -------------------------------------------------
-    def dossier_type(self, dossier: Record) -> dict:
-        types = self.policy.get("dossier_types") or {}
-        found = types.get(dossier.get("business_type")) if isinstance(types, dict) else None
-        return found if isinstance(found, dict) else {}
+    def dossier_type(self, dossier: Record) -> DossierType | None:
+        kind = dossier.get("business_type")
+        return self.policy.dossier_types.get(kind) if isinstance(kind, str) else None
 
-    def chain(self, dossier: Record) -> list[dict]:
-        steps = self.dossier_type(dossier).get("handover")
-        return [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+    def chain(self, dossier: Record) -> tuple[HandoverStep, ...]:
+        found = self.dossier_type(dossier)
+        return found.handover if found else ()
 
     def chain_key(self, dossier: Record, position: int) -> str:
         return f"dossier_types.{dossier.get('business_type')}.handover[{position}].deadline"
@@ -125,11 +126,10 @@ class Facts:
         extensions = {e.get("step"): e for e in dossier.get("extensions") or [] if isinstance(e, dict)}
         start = date(dossier.get("project_end"))
         for position, definition in enumerate(self.chain(dossier)):
-            index_done = recorded.get(definition.get("id"))
+            index_done = recorded.get(definition.id)
             done = index_done[1] if index_done else None
-            period = definition.get("deadline") if isinstance(definition.get("deadline"), dict) else {}
-            deadline = self.calendar.deadline(start, period) if start and period else None
-            extension = extensions.get(definition.get("id"))
+            deadline = self.calendar.deadline(start, definition.deadline) if start else None
+            extension = extensions.get(definition.id)
             yield Step(position, definition, start, deadline, done, index_done[0] if index_done else None,
                        extension)
             if done is None:
@@ -145,8 +145,9 @@ class Facts:
         return date(last.get("received_on")) or date(last.get("handed_on"))
 
     def retention_years(self, dossier: Record) -> int | None:
-        years = dossier.get("retention_years") or self.dossier_type(dossier).get("retention_years")
-        return years if isinstance(years, int) else None
+        own = dossier.get("retention_years")
+        kind = self.dossier_type(dossier)
+        return own if isinstance(own, int) else kind.retention_years if kind else None
 
     def retention_expiry(self, dossier: Record) -> dt.date | None:
         start = self.archived_on(dossier) or date(dossier.get("project_end"))
@@ -177,7 +178,7 @@ class Facts:
 @dataclass
 class Step:
     position: int
-    definition: dict
+    definition: HandoverStep
     start: dt.date | None  # project end, or the previous step's receipt
     deadline: dt.date | None
     done: dict | None  # the recorded step, if any
@@ -186,11 +187,11 @@ class Step:
 
     @property
     def id(self) -> str:
-        return str(self.definition.get("id"))
+        return self.definition.id
 
     @property
     def name(self) -> str:
-        return str(self.definition.get("name", self.id))
+        return self.definition.name
 
     @property
     def extended_until(self) -> dt.date | None:
@@ -230,8 +231,7 @@ def is_open(loan: Record) -> bool:
 
 def facts(index: Index) -> Facts:
     """The index's facts, computed once per index."""
-    found = getattr(index, "_facts", None)
+    found = index.derived.get("facts")
     if found is None:
-        found = Facts(index)
-        index._facts = found  # type: ignore[attr-defined]
+        found = index.derived["facts"] = Facts(index)
     return found

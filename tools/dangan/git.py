@@ -78,6 +78,14 @@ def is_ancestor(root: Path, older: str, newer: str) -> bool:
     return succeeds(root, "merge-base", "--is-ancestor", older, newer)
 
 
+def changed_since(root: Path, rev: str) -> set[str]:
+    """The files changed since `rev`, committed or not (a rename as a deletion and an addition), and the untracked
+    ones; GitError when `rev` is no revision."""
+    changed = text(root, "diff", "--name-only", "--no-renames", rev)
+    untracked = output(root, "ls-files", "--others", "--exclude-standard") or ""
+    return set(changed.split("\n")) | set(untracked.split("\n"))
+
+
 def git_dir(root: Path) -> Path | None:
     found = output(root, "rev-parse", "--absolute-git-dir")
     return Path(found) if found else None

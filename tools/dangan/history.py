@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import git, loader
+from .paths import PathError, join, parse_path
 
 CACHE_DIR = ".dangan-cache"
 CACHE_VERSION = 2
@@ -36,7 +37,6 @@ _MISSING = object()
 # git verifies a signature against an allowed-signers file; an empty one (the null device)
 # makes it say only whether the signature is good and by which key
 _NO_SIGNERS = ("gpg.ssh.allowedSignersFile=" + os.devnull,)
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 @dataclass(slots=True)
@@ -136,12 +136,12 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(data, dict):
         for key, value in data.items():
-            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            out.update(flatten(value, join(prefix, str(key))))
         if not data and prefix:
             out[prefix] = {}
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            out.update(flatten(value, f"{prefix}[{i}]"))
+            out.update(flatten(value, join(prefix, i)))
         if not data and prefix:
             out[prefix] = []
     else:
@@ -149,16 +149,15 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def parse_path(flat: str) -> tuple:
-    """"handover[0].handed_on" -> ("handover", 0, "handed_on")."""
-    return tuple(int(m.group(2)) if m.group(2) else m.group(1) for m in _PART.finditer(flat))
-
-
 def unflatten(flat: dict[str, Any]) -> Any:
-    """The inverse of `flatten`: nested dicts and lists again."""
+    """The inverse of `flatten`: nested dicts and lists again. A key that is no field path (a name with
+    dots or brackets in it, which no schema has) is left out."""
     root: dict = {}
     for key, value in flat.items():
-        path = parse_path(key)
+        try:
+            path = parse_path(key)
+        except PathError:
+            continue
         node: Any = root
         for part, following in itertools.pairwise(path):
             container = [] if isinstance(following, int) else {}

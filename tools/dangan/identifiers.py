@@ -12,6 +12,7 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+STANDARDS = {"id-card": "GB 11643", "credit-code": "GB 32100"}  # the national standard of each identifier
 _ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _CREDIT_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")

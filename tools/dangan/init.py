@@ -53,7 +53,7 @@ def _policy(name: str, short_name: str, today: str) -> str:
     policy = loads((REPO / "records" / "policy.yaml").read_text(encoding="utf-8"))
     policy["organisation"]["name"] = name
     policy["organisation"]["short_name"] = short_name
-    for department in policy.get("departments", {}).values():
+    for department in policy["departments"].values():
         department.pop("head", None)  # no staff yet: name each head once their staff record exists
     policy["signatures"]["mode"] = "warn"
     policy["signatures"]["since"] = today

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .index import Index, Record
+from .index import Index
+from .record import Record
 from .schemas import values_at
 
 NAMED_KINDS = ("staff", "customer")  # references shown by name

@@ -33,7 +33,8 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .problems import Problem, field_path
+from .paths import field_path
+from .problems import Problem
 
 try:  # the C parser; the pure-Python one is ~7x slower but behaves the same
     from yaml import CSafeLoader as _BaseLoader

@@ -3,20 +3,23 @@ titles and descriptions (Chinese) or the policy's own `en` names and keys (Engli
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .index import Index
+from .policy import Named, Period
+from .policy import of as policy_of
 from .workdays import describe
 
 _UNITS_EN = {"working_days": "working days", "calendar_days": "calendar days"}
 
 
 def policy_lines(index: Index, lang: str = "zh") -> list[str]:
+    """The policy file as written (the typed policy's names for roles), section by section."""
     schema = index.schemas.raw.get("policy", {})
     policy = index.policy_data
-    roles = policy.get("roles") if isinstance(policy.get("roles"), dict) else {}
-    lines = [("# 现行制度：" if lang == "zh" else "# Rules in force: ")
-             + str((policy.get("organisation") or {}).get("name", ""))]
+    roles = policy_of(index).roles
+    lines = [("# 现行制度：" if lang == "zh" else "# Rules in force: ") + policy_of(index).organisation.name]
     for key, prop in schema.get("properties", {}).items():
         if key not in policy:
             continue
@@ -35,11 +38,11 @@ def _label(index: Index, path: tuple, lang: str) -> str:
     return info.title if info else str(path[-1])
 
 
-def _value(index: Index, path: tuple, value: Any, roles: dict, lang: str) -> str:
+def _value(index: Index, path: tuple, value: Any, roles: Mapping[str, Named], lang: str) -> str:
     if isinstance(value, dict) and set(value) == {"days", "unit"}:
         if lang == "en":
             return f"{value['days']} {_UNITS_EN.get(value['unit'], value['unit'])}"
-        return describe(value)
+        return describe(Period(value["days"], value["unit"]))
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, list):
@@ -60,12 +63,14 @@ def _value(index: Index, path: tuple, value: Any, roles: dict, lang: str) -> str
     return str(value)
 
 
-def _role(code: Any, roles: dict, lang: str) -> str:
-    entry = roles.get(code) if isinstance(roles.get(code), dict) else {}
-    return str(entry.get("en" if lang == "en" else "name") or entry.get("name") or code)
+def _role(code: Any, roles: Mapping[str, Named], lang: str) -> str:
+    entry = roles.get(code) if isinstance(code, str) else None
+    if entry is None:
+        return str(code)
+    return (entry.en if lang == "en" else entry.name) or entry.name
 
 
-def _render(index: Index, path: tuple, value: Any, roles: dict, lang: str, depth: int) -> list[str]:
+def _render(index: Index, path: tuple, value: Any, roles: Mapping[str, Named], lang: str, depth: int) -> list[str]:
     pad = "  " * depth
     out: list[str] = []
     if isinstance(value, dict) and set(value) != {"days", "unit"}:

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import ahocorasick
 
-from .index import Index, Record
+from .index import Index
+from .policy import of as policy_of
+from .record import Record
 from .schemas import values_at
 
 SEALED = "sealed"
@@ -31,8 +33,7 @@ MIN_LENGTH = 2  # shorter values match everywhere (one character of a name)
 
 
 def seals_customer_records(index: Index) -> bool:
-    privacy = index.policy_data.get("privacy")
-    return not (isinstance(privacy, dict) and privacy.get("seal_customer_records") is False)
+    return policy_of(index).privacy.seal_customer_records
 
 
 def sealed_records(index: Index) -> set[str]:

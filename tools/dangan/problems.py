@@ -21,20 +21,9 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     record: str | None = None  # "kind/id"
-    field: str | None = None  # dotted path inside the record, e.g. "contacts[0].mobile"
+    field: str | None = None  # path inside the record, e.g. "contacts[0].mobile" (`paths.field_path`)
     args: dict[str, Any] = _field(default_factory=dict)  # values for the message template
     severity: str = ERROR
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.code, self.field or "")
-
-
-def field_path(path: tuple | list) -> str:
-    """Render a data path as users write it: `contacts[0].mobile`."""
-    out = []
-    for part in path:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        else:
-            out.append(("." if out else "") + str(part))
-    return "".join(out)

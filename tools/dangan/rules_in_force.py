@@ -3,7 +3,8 @@
 `audit` rebuilds one `State` per commit from the history index and judges each commit by its
 parent's. A state knows who a commit e-mail and a key fingerprint belonged to, each person's
 roles and employment, the signature mode, and who may approve what (`approvals`, with the
-defaults below where the policy is silent).
+policy's defaults where it is silent). A version of the policy that fails its schema is read all the
+same (`policy.read` never raises): the history judges what was in force, not what should have been.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .history import Change
+from .policy import Policy
+from .policy import read as read_policy
 from .signers import fingerprint
 
 MODES = {"off": 0, "warn": 1, "required": 2}
-# who may change what, when the policy does not say (policy.yaml `approvals`)
-DEFAULT_APPROVERS = {"policy": ("gm",), "staff": ("gm",), "seal": ("archivist", "gm"), "amendment": ("gm", "vice_gm"),
-                     "acknowledge": ("gm",)}
 POLICY_FILE = "records/policy.yaml"
 
 
@@ -49,7 +49,7 @@ def _person(path: str, data: Any) -> Person | None:
 class State:
     """The rules in force after one commit: its policy and its staff."""
 
-    def __init__(self, policy: dict, staff: dict[str, Person]):
+    def __init__(self, policy: Policy, staff: dict[str, Person]):
         self.policy = policy
         self.staff = staff  # file path -> person
         self.by_email = {e: p.id for p in staff.values() for e in p.emails}
@@ -60,7 +60,7 @@ class State:
         policy, staff = self.policy, dict(self.staff)
         for change in changes:
             if change.path == POLICY_FILE:
-                policy = change.data if isinstance(change.data, dict) and change.status != "D" else {}
+                policy = read_policy(change.data if change.status != "D" else None)
                 continue
             if change.old_path:
                 staff.pop(change.old_path, None)
@@ -72,33 +72,24 @@ class State:
         return State(policy, staff)
 
     @property
-    def _signatures(self) -> dict:
-        found = self.policy.get("signatures")
-        return found if isinstance(found, dict) else {}
-
-    @property
     def mode(self) -> str:
-        mode = self._signatures.get("mode", "off")
+        mode = self.policy.signatures.mode
         return mode if mode in MODES else "off"
 
     @property
     def since(self) -> str:
-        return str(self._signatures.get("since") or "")
+        return self.policy.signatures.since
 
     @property
     def separate(self) -> bool:
-        return self._signatures.get("separate_commits", True) is not False
+        return self.policy.signatures.separate_commits
 
     def approvers(self, what: str) -> tuple[str, ...]:
-        approvals = self.policy.get("approvals")
-        found = approvals.get(what) if isinstance(approvals, dict) else None
-        if isinstance(found, list) and found:
-            return tuple(r for r in found if isinstance(r, str))
-        return DEFAULT_APPROVERS.get(what, ())
+        return self.policy.approvals(what)
 
     def may(self, staff_id: str | None, what: str) -> bool:
         person = self.people.get(staff_id or "")
         return person is not None and bool(person.roles & set(self.approvers(what)))
 
 
-EMPTY = State({}, {})
+EMPTY = State(Policy(), {})

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from lunardate import LunarDate
 
 from .facts import Facts, date
-from .index import Record
+from .policy import Schedule
+from .record import Record
 from .workdays import add_months
 
 LUNAR_YEARS = range(1900, 2100)  # what lunardate converts ("can only deal with year from 1900 to 2099")
@@ -54,12 +55,7 @@ class Expected:
 
 
 def effective_from(f: Facts) -> dt.date:
-    return date((f.policy.get("visits") or {}).get("effective_from")) or dt.date.min
-
-
-def _schedules(f: Facts) -> list[dict]:
-    found = (f.policy.get("visits") or {}).get("schedules")
-    return [s for s in found if isinstance(s, dict)] if isinstance(found, list) else []
+    return date(f.policy.visits.effective_from) or dt.date.min
 
 
 def _active(customer: Record) -> bool:
@@ -69,16 +65,16 @@ def _active(customer: Record) -> bool:
 def expected(f: Facts, until: dt.date) -> Iterator[Expected]:
     """Every visit the schedules call for with a trigger on or before `until`."""
     start = effective_from(f)
-    for schedule in _schedules(f):
+    for schedule in f.policy.visits.schedules:
         for customer, when, basis, staff in _triggers(f, schedule, start, until):
             yield from _offsets(f, schedule, customer, when, basis, staff, until)
     yield from _festivals(f, start, until)
 
 
-def _triggers(f: Facts, schedule: dict, start: dt.date, until: dt.date):
-    trigger, role = schedule.get("trigger"), schedule.get("role")
+def _triggers(f: Facts, schedule: Schedule, start: dt.date, until: dt.date):
+    trigger, role = schedule.trigger, schedule.role
     if trigger == "purchase":
-        types = schedule.get("contract_types")
+        types = schedule.contract_types
         for contract in f.index.of("contract").values():
             signed = date(contract.get("signed_on"))
             if signed and start <= signed <= until and (not types or contract.get("type") in types):
@@ -104,19 +100,19 @@ def _triggers(f: Facts, schedule: dict, start: dt.date, until: dt.date):
 
 def _periodic_staff(f: Facts, customer: Record, role: str | None) -> str | None:
     if role == "department_head":
-        head = ((f.policy.get("departments") or {}).get(customer.get("department")) or {}).get("head")
-        return head if isinstance(head, str) else None
+        department = f.policy.departments.get(customer.get("department"))
+        return department.head if department else None
     owner = customer.get("owner")
     return owner if f.has_role(owner, [role]) else None
 
 
 def _offsets(f, schedule, customer, when, basis, staff, until) -> Iterator[Expected]:
-    sid, name, role = str(schedule.get("id")), str(schedule.get("name", "")), schedule.get("role")
-    kind = TRIGGER_KIND.get(schedule.get("trigger"), "routine")
+    sid, name, role = schedule.id, schedule.name, schedule.role
+    kind = TRIGGER_KIND.get(schedule.trigger, "routine")
     if not isinstance(customer, str):
         return
     if when is None:  # periodic: one visit per period, due at the period's end
-        months = schedule.get("every_months") or 1
+        months = schedule.every_months or 1
         first = max(effective_from(f), dt.date(2000, 1, 1))
         period_start = dt.date(first.year, 1 + (first.month - 1) // months * months, 1)
         while period_start <= until:
@@ -125,21 +121,20 @@ def _offsets(f, schedule, customer, when, basis, staff, until) -> Iterator[Expec
                            f"{period_start:%Y-%m}", kind, period_start)
             period_start = add_months(period_start, months)
         return
-    if schedule.get("hours"):
-        due = when + dt.timedelta(days=-(-int(schedule["hours"]) // 24))
+    if schedule.hours:
+        due = when + dt.timedelta(days=-(-schedule.hours // 24))
         yield Expected(sid, name, customer, role, staff, when, due, basis, kind, when)
         return
-    for days in schedule.get("days") or []:
-        if isinstance(days, int):
-            yield Expected(sid, name, customer, role, staff, when, when + dt.timedelta(days=days),
-                           f"{basis}+{days}", kind, when)
+    for days in schedule.days:
+        yield Expected(sid, name, customer, role, staff, when, when + dt.timedelta(days=days),
+                       f"{basis}+{days}", kind, when)
 
 
 def _festivals(f: Facts, start: dt.date, until: dt.date) -> Iterator[Expected]:
-    visits = f.policy.get("visits") or {}
-    before = visits.get("greeting_days_before", 7)
+    visits = f.policy.visits
+    before = visits.greeting_days_before
     keys = [c for c in f.index.of("customer").values() if c.get("key_customer") is True and c.get("status") == "active"]
-    for festival in visits.get("festivals") or []:
+    for festival in visits.festivals:
         make = FESTIVALS.get(festival)
         if make is None:
             continue

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 from pathlib import Path
 
+from . import git
 from .history import CACHE_DIR, digest
 from .index import Index
 
@@ -51,3 +52,16 @@ def write_allowed_signers(index: Index, path: Path | None = None) -> tuple[Path,
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target, digest(text)
+
+
+def install(index: Index) -> tuple[Path, int] | None:
+    """Write allowed_signers into the repository's git folder and make git verify signatures with it (git
+    verify-commit, git log --show-signature); its path and how many keys it holds. None: not a git repository."""
+    folder = git.git_dir(index.root)
+    if folder is None:
+        return None
+    text = allowed_signers(index)
+    target = folder / "allowed_signers"
+    target.write_text(text, encoding="utf-8")
+    git.run(index.root, "config", "gpg.ssh.allowedSignersFile", str(target))
+    return target, len(text.splitlines())

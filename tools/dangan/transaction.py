@@ -32,7 +32,9 @@ from .audit import HISTORY_CODES, guarded, signed_fields
 from .facts import facts
 from .history import diff, parse_blob
 from .index import Index
+from .policy import of as policy_of
 from .problems import ERROR, Problem
+from .reader import overlay
 from .yamlstyle import SCHEMA_LINE, dumps, loads, to_yaml
 
 
@@ -125,7 +127,7 @@ class Transaction:
             return (p.code, p.record or p.file, p.field, tuple(sorted((k, str(v)) for k, v in p.args.items())))
 
         before = {key(p) for p in checks.run(self.index) if p.severity == ERROR}
-        after_index = self.index.overlay(self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
+        after_index = overlay(self.index, self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
         return [p for p in checks.run(after_index) if p.severity == ERROR and key(p) not in before
                 and not p.code.startswith(HISTORY_CODES)]
 
@@ -203,7 +205,7 @@ class Transaction:
                               f" (only {roles} may make this change; nothing was written)")
 
     def _commit(self, act: str, message: str, paths: list[str]) -> None:
-        mode = (self.index.policy_data.get("signatures") or {}).get("mode", "off")
+        mode = policy_of(self.index).signatures.mode
         records = [f"{staged.kind}/{staged.id}" for staged in self.staged.values()]
         if git.succeeds(self.index.root, "rev-parse", "-q", "--verify", "MERGE_HEAD"):
             paths = None  # the act resolves a merge (renumber --resolve): its commit is the merge's, whole

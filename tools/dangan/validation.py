@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .index import Record
+    from .record import Record
     from .schemas import SchemaSet
 
 _TEXT_TYPES = (int, float, bool)

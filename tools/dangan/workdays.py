@@ -16,8 +16,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import chinese_calendar
+
+if TYPE_CHECKING:  # the policy's values, read by duck typing: this module sits below the policy
+    from .policy import Calendar, Period
 
 OFFICIAL_YEARS = frozenset({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
 UNITS = {"working_days": "个工作日", "calendar_days": "天"}
@@ -41,10 +45,9 @@ class WorkCalendar:
     unknown_years: set[int] = field(default_factory=set)
 
     @classmethod
-    def from_policy(cls, policy: dict) -> WorkCalendar:
-        section = policy.get("calendar") if isinstance(policy.get("calendar"), dict) else {}
-        return cls(_dates(section.get("holidays")), _dates(section.get("workdays")),
-                   _dates(section.get("closures")))
+    def from_policy(cls, calendar: Calendar) -> WorkCalendar:
+        """From the policy's `calendar` (`policy.Calendar`)."""
+        return cls(_dates(calendar.holidays), _dates(calendar.workdays), _dates(calendar.closures))
 
     @cached_property
     def policy_years(self) -> frozenset[int]:
@@ -78,17 +81,16 @@ class WorkCalendar:
                 days -= 1
         return day
 
-    def deadline(self, start: dt.date, period: dict) -> dt.date:
-        """`start` plus a policy period ``{days, unit}``."""
-        days = int(period.get("days", 0))
-        if period.get("unit") == "working_days":
-            return self.add_workdays(start, days)
-        return start + dt.timedelta(days=days)
+    def deadline(self, start: dt.date, period: Period) -> dt.date:
+        """`start` plus a policy period (`policy.Period`: so many working or calendar days)."""
+        if period.unit == "working_days":
+            return self.add_workdays(start, period.days)
+        return start + dt.timedelta(days=period.days)
 
-    def guessed_years(self, start: dt.date, period: dict) -> tuple[int, ...]:
+    def guessed_years(self, start: dt.date, period: Period | None) -> tuple[int, ...]:
         """The years a working-day `period` from `start` is counted through whose holidays are not known:
         its deadline is provisional (Monday–Friday assumed there). Calendar days need no holidays."""
-        if not isinstance(period, dict) or period.get("unit") != "working_days":
+        if period is None or period.unit != "working_days":
             return ()
         first, last = start + dt.timedelta(days=1), self.deadline(start, period)
         return tuple(year for year in range(first.year, last.year + 1) if not self.knows(year))
@@ -113,9 +115,9 @@ def spans(years) -> str:
     return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def describe(period: dict) -> str:
+def describe(period: Period) -> str:
     """A period in words: "3 个工作日", "15 天"."""
-    return f"{period.get('days')} {UNITS.get(period.get('unit'), period.get('unit', ''))}"
+    return f"{period.days} {UNITS.get(period.unit, period.unit)}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -12,11 +12,10 @@ import datetime as dt
 from .. import git
 from ..index import Index
 from ..messages import bilingual
+from ..policy import of as policy_of
 from ..problems import Problem
 from ..signers import email_to_staff
 from ..transaction import Refused
-
-DEFAULT_FUTURE_DAYS = 0  # records/policy.yaml limits.future_days (公司自定)
 
 
 def actor(index: Index, as_staff: str | None) -> str:
@@ -56,10 +55,8 @@ def day(value: str | None, index: Index | None = None) -> str:
 
 
 def future_days(index: Index) -> int:
-    """How many days after today an act may be dated: `limits.future_days` of a valid policy, else the default."""
-    limits = index.policy_data.get("limits") if index.policy is not None and index.policy.valid else None
-    days = limits.get("future_days") if isinstance(limits, dict) else None
-    return days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else DEFAULT_FUTURE_DAYS
+    """How many days after today an act may be dated: the policy's `limits.future_days`."""
+    return policy_of(index).limits.future_days
 
 
 def act_of(who: str, on: str, note: str | None = None) -> dict:

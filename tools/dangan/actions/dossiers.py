@@ -1,9 +1,15 @@
 """Dossier acts: handing over along the policy's chain, closing supplement requests,
-amending an archived dossier with an approval."""
+amending an archived dossier with an approval, the number a renumbered dossier gets."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from .. import conflicts
 from ..facts import facts
+from ..index import Index
+from ..next_number import next_dossier
+from ..paths import parse_path
 from ..transaction import Refused, Transaction
 from ..yamlstyle import append
 from . import act_of
@@ -18,7 +24,7 @@ def handover(tx: Transaction, number: str, step: str, on: str, missing: list[str
     if record is None:
         raise Refused(f"没有这份档案：{number} (no such dossier)")
     chain = facts(index).chain(record)
-    ids = [s.get("id") for s in chain]
+    ids = [s.id for s in chain]
     data = tx.edit("dossier", number)
     steps = data.setdefault("handover", [])
     done = {s.get("step"): s for s in steps}
@@ -32,10 +38,10 @@ def handover(tx: Transaction, number: str, step: str, on: str, missing: list[str
         previous = done[ids[target - 1]]
         if previous.get("received_on") is None:
             if previous.get("to") != tx.actor:
-                raise Refused(f"“{chain[target - 1].get('name')}”应由接收人 {previous.get('to')} 接收")
+                raise Refused(f"“{chain[target - 1].name}”应由接收人 {previous.get('to')} 接收")
             previous["received_on"] = on
             previous["inventory_checked"] = True
-            messages.append(f"接收并核对清单（{chain[target - 1].get('name')}）")
+            messages.append(f"接收并核对清单（{chain[target - 1].name}）")
             if missing:
                 append(data.setdefault("supplements", []), {"step": ids[target - 1],
                                                             "requested": act_of(tx.actor, on), "items": missing})
@@ -51,11 +57,11 @@ def handover(tx: Transaction, number: str, step: str, on: str, missing: list[str
         raise Refused("补充资料清单尚未关闭，不能移交 (open supplement request)")
     sender = steps[-1].get("to") if steps else data.get("manager_a")
     if sender != tx.actor:
-        raise Refused(f"“{chain[target].get('name')}”应由 {sender} 移交，不是 {tx.actor}")
-    receiver = to or (data.get("manager_b") if target == 0 else None) or _holder_of(tx, chain[target].get("to_role"))
+        raise Refused(f"“{chain[target].name}”应由 {sender} 移交，不是 {tx.actor}")
+    receiver = to or (data.get("manager_b") if target == 0 else None) or _holder_of(tx, chain[target].to_role)
     append(steps, {"step": step, "from": tx.actor, "to": receiver, "handed_on": on})
     data["status"] = "with_b" if target == 0 else data.get("status", "with_b")
-    messages.append(f"{chain[target].get('name')}")
+    messages.append(f"{chain[target].name}")
     return f"{'；'.join(messages)}：{number}"
 
 
@@ -84,7 +90,26 @@ def amend(tx: Transaction, number: str, changes: dict[str, object], reason: str,
     data = tx.edit("dossier", number)
     for path, value in changes.items():
         set_path(data, path, value)
-    fields = sorted({p.split(".")[0].split("[")[0] for p in changes})
+    fields = sorted({str(parse_path(p)[0]) for p in changes})  # each path was set: it parses
     append(data.setdefault("amendments", []), {"date": on, "reason": reason, "fields": fields,
                                                "approved": act_of(tx.actor, on)})
     return f"更正已归档档案（{'、'.join(fields)}）：{number}"
+
+
+def renumbered(index: Index, dossier: str, resolve: bool) -> str | None:
+    """The number `dangan renumber` gives a dossier: the next of its year (its number's, else this year) and its
+    business type — with `resolve`, the type the merged-in side of its conflicted file gives. Refused when there is
+    no such dossier; None when, with `resolve`, there is no such file."""
+    record = index.get("dossier", dossier)
+    if record is None and not resolve:
+        raise Refused(f"没有这份档案：{dossier} (no such dossier)")
+    if record is not None:
+        business_type = record.get("business_type")
+    else:
+        folder = index.schemas.annotations("dossier")["folder"]
+        theirs = conflicts.theirs(index.root / "records" / folder / f"{dossier}.yaml")
+        if theirs is None:
+            return None
+        business_type = theirs.get("business_type")
+    year = int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year
+    return next_dossier(index, year, str(business_type), taken=(dossier,))

@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
-import difflib
-import re
+from collections.abc import Sequence
 from typing import Any
 
-from ..identifiers import normalise_mobile
+from .. import customers
 from ..index import Index
 from ..messages import bilingual
 from ..next_number import next_contract_number, next_dossier, next_id
-from ..problems import Problem, field_path
-from ..schemas import values_at
+from ..paths import PathError, field_path, parse_path
+from ..problems import Problem
 from ..transaction import Refused, Transaction
 from . import act_of
-
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 class BadPath(Refused):
     """A field path that cannot be set: refused inside an act or an import row (the CLI makes it a usage
     error where a command reads --set before its act begins)."""
 
-    def __init__(self, code: str, path: str, parts: list[Any], **args: Any):
+    def __init__(self, code: str, path: str, parts: Sequence[Any], **args: Any):
         super().__init__(bilingual(Problem(code, "", args={"path": path, "field": field_path(parts), **args})))
 
 
-def parse_path(path: str) -> list[Any]:
-    return [int(i) if i else k for k, i in _PART.findall(path)]
+def parts_of(path: str) -> tuple[str | int, ...]:
+    """A field path as given on the command line or in a sheet's map, or a refusal saying where it goes wrong."""
+    if not path:
+        raise BadPath("set.empty", path, [])
+    try:
+        return parse_path(path)
+    except PathError as error:
+        raise BadPath("set.malformed", path, [], at=error.at + 1) from None
 
 
 def set_path(data: Any, path: str, value: Any) -> None:
     """Set `a.b[0].c` in nested round-trip data, creating mappings and lists on the way. A list index
     names an item or the next one (which appends); anything else is refused before anything is built."""
-    parts = parse_path(path)
+    parts = parts_of(path)
     node = data
     for depth, part in enumerate(parts):
         _reachable(node, part, path, parts[:depth])
@@ -50,7 +53,6 @@ def set_path(data: Any, path: str, value: Any) -> None:
         elif node.get(part) is None:
             node[part] = empty
         node = node[part]
-    raise BadPath("set.empty", path, [])
 
 
 def _reachable(node: Any, part: Any, path: str, before: list[Any]) -> None:
@@ -65,7 +67,7 @@ def _reachable(node: Any, part: Any, path: str, before: list[Any]) -> None:
 
 def coerce(index: Index, kind: str, path: str, text: str) -> Any:
     """A command-line value as the schema types it (integers, numbers, booleans, lists)."""
-    info = index.schemas.field_info(kind, tuple(parse_path(path)))
+    info = index.schemas.field_info(kind, parts_of(path))
     kind_of = (info.schema.get("type") if info else None) or "string"
     try:
         if kind_of == "integer":
@@ -105,42 +107,19 @@ def new_record(tx: Transaction, kind: str, values: dict[str, Any], year: int) ->
 
 
 def likely_duplicates(index: Index, data: dict) -> list[str]:
-    """Customers that are probably this one: same credit code or ID number, same mobile,
-    or a very similar name in the same region."""
-    found = []
-    codes = {_mapping(data.get("enterprise")).get("credit_code"), _mapping(data.get("individual")).get("id_number")}
-    codes.discard(None)
-    contacts = data.get("contacts") if isinstance(data.get("contacts"), list) else []
-    mobiles = {normalise_mobile(c.get("mobile")) for c in map(_mapping, contacts) if isinstance(c.get("mobile"), str)}
-    for other in index.of("customer").values():
-        reasons = []
-        theirs = {other.get("enterprise", "credit_code"), other.get("individual", "id_number")}
-        if codes & theirs:
-            reasons.append("证件号码相同")
-        their_mobiles = {normalise_mobile(m) for _, m in values_at(other.data, ("contacts", "*", "mobile"))
-                         if isinstance(m, str)}
-        if mobiles & their_mobiles:
-            reasons.append("手机号码相同")
-        name, their_name = str(data.get("name", "")), str(other.get("name", default=""))
-        if name and difflib.SequenceMatcher(None, name, their_name).ratio() >= 0.8 and \
-                data.get("region") == other.get("region"):
-            reasons.append("名称相近且同一地区")
-        if reasons:
-            found.append(f"{other.id} {their_name}：{'、'.join(reasons)}")
-    return found
-
-
-def _mapping(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
+    """The archived customers `customers.likely_same` judges one with this one, each as `KH0001 名称：reasons`."""
+    found = customers.archived(index).likely(customers.Identity.of(data))
+    return [customers.described(rid, index.get("customer", rid).get("name", default=""), reasons)
+            for rid, reasons in found]
 
 
 def sign(tx: Transaction, kind: str, rid: str, field: str, on: str, note: str | None) -> str:
     """Record an act (`approved`, `profile_review`, `report.reviewed` …) as the actor."""
-    info = tx.index.schemas.field_info(kind, tuple(parse_path(field)))
+    parts = parts_of(field)
+    info = tx.index.schemas.field_info(kind, parts)
     if info is None or "by" not in (info.schema.get("properties") or {}):
         raise Refused(f"{kind} 没有可签署的字段 {field} (not an act field)")
     data = tx.edit(kind, rid)
-    parts = parse_path(field)
     node = data
     for part in parts[:-1]:
         node = node[part]

@@ -1,15 +1,21 @@
-"""The checks `dangan check` runs after reading the archive, in order.
+"""The checks `dangan check` runs after reading the archive, in order: the checker.
 
-Each check is a function of the index yielding `Problem`s; its docstring states the
-rule it protects and the policy key it reads. A new rule is one function in one module
-and one line in `CHECKS`.
+Each check is a function of the index and its facts yielding `Problem`s; its docstring states
+the rule it protects and the policy key it reads, and `@needs(...)` the policy sections it
+reads. A check whose section failed the schema is skipped, not fed a half-read value
+(`rules.unchecked` names them); the checker times each check (`dangan check --profile`). A
+new rule is one function in one module and one line in `CHECKS`. Nothing but the checker
+imports from here: what the checks share with `dangan due`, the site and the importer lives
+below them (`rules/`, `facts`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
-from ..index import POLICY_FILE, Index, policy_problems
+from ..facts import Facts, facts
+from ..index import POLICY_FILE, Index
 from ..problems import WARNING, Problem
 from . import (
     attachments,
@@ -32,12 +38,13 @@ from . import (
     worktree,
 )
 
-Check = Callable[[Index], Iterable[Problem]]
+Check = Callable[[Index, Facts], Iterable[Problem]]
 
 CHECKS: list[Check] = [
     identifiers.check_identifiers,
     references.check_references,
     numbering.check_dossier_numbers,
+    numbering.check_merged_numbers,
     numbering.check_certificate_numbers,
     numbering.check_contract_numbers,
     handover.check_handover,
@@ -75,15 +82,28 @@ CHECKS: list[Check] = [
 ]
 
 
-def run(index: Index) -> list[Problem]:
-    """Everything wrong with the archive: reading and schema problems, then every check. The rules read
-    the policy as its schema describes it: with a policy that is missing, not YAML or fails its schema,
-    its problems are reported and the rules are not run (`rules.unchecked` says so)."""
+def run(index: Index, timings: dict[str, float] | None = None) -> list[Problem]:
+    """Everything wrong with the archive: reading and schema problems, then every check whose policy
+    sections are sound (with `timings`, how long each check took, by name)."""
     problems = list(index.problems)
-    if policy_problems(index):
-        problems.append(Problem("rules.unchecked", POLICY_FILE, severity=WARNING))
-    else:
-        for check in CHECKS:
-            problems.extend(check(index))
+    f = facts(index)
+    policy = f.policy
+    skipped = []
+    for check in CHECKS:
+        if not policy.usable or set(getattr(check, "policy_sections", ())) & policy.broken:
+            skipped.append(name(check))
+            continue
+        start = time.perf_counter()
+        problems.extend(check(index, f))
+        if timings is not None:
+            timings[name(check)] = time.perf_counter() - start
+    if skipped:
+        problems.append(Problem("rules.unchecked", POLICY_FILE, severity=WARNING, args={
+            "sections": ", ".join(sorted(policy.broken)), "rules": ", ".join(skipped), "count": len(skipped)}))
     problems.sort(key=Problem.sort_key)
     return problems
+
+
+def name(check: Check) -> str:
+    """`handover.check_handover`: a check by its module and function."""
+    return f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..facts import Facts
 from ..index import Index
 from ..problems import Problem
 from ..schemas import values_at
@@ -22,7 +23,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_attachments(index: Index) -> Iterator[Problem]:
+def check_attachments(index: Index, f: Facts) -> Iterator[Problem]:
     folder = index.root / ATTACHMENTS
     referenced: set[str] = set()
     for kind in index.schemas.kinds:

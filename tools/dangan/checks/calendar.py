@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import facts
+from ..facts import Facts
 from ..index import POLICY_FILE, Index
+from ..policy import needs
 from ..problems import WARNING, Problem
 
 
-def check_calendar_years(index: Index) -> Iterator[Problem]:
-    for year in sorted(facts(index).calendar.unknown_years):
+@needs("calendar")
+def check_calendar_years(index: Index, f: Facts) -> Iterator[Problem]:
+    for year in sorted(f.calendar.unknown_years):
         yield Problem("calendar.unknown-year", POLICY_FILE, severity=WARNING, record="policy/policy",
                       field="calendar", args={"year": year, "policy_key": "calendar"})

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import facts
+from ..facts import Facts
 from ..index import Index
+from ..policy import needs
 from ..problems import Problem
 
 
-def check_certificates(index: Index) -> Iterator[Problem]:
+@needs("approvals")
+def check_certificates(index: Index, f: Facts) -> Iterator[Problem]:
     """Keeper's receipt, a place in the safe, approved release, status agreeing with loans."""
-    f = facts(index)
     allowed = f.approvers("certificate_release")
     for cert in index.of("certificate").values():
         received = cert.get("received")

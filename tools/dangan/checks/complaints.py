@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import Facts, date, facts
-from ..index import Index, Record
+from ..facts import Facts, date
+from ..index import Index
+from ..policy import needs
 from ..problems import Problem
+from ..rules.deadlines import reply_deadline
 from ..workdays import describe
 
 
-def reply_deadline(f: Facts, complaint: Record):
-    received = date((complaint.get("received") or {}).get("date"))
-    key = "urgent_reply_within" if complaint.get("urgent") is True else "reply_within"
-    period = (f.policy.get("complaints") or {}).get(key)
-    if received is None or not isinstance(period, dict):
-        return None, key, period
-    return f.calendar.deadline(received, period), key, period
-
-
-def check_complaints(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("complaints")
+def check_complaints(index: Index, f: Facts) -> Iterator[Problem]:
     for complaint in index.of("complaint").values():
         deadline, key, period = reply_deadline(f, complaint)
         replied = date((complaint.get("reply") or {}).get("date"))

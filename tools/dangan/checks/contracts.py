@@ -5,37 +5,18 @@ credited rep agrees with the attribution rules (`attribution.*`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from ..attribution import decide
-from ..facts import Facts, date, facts
-from ..index import Index, Record
+from ..facts import Facts, date
+from ..index import Index
+from ..policy import needs
 from ..problems import Problem
-from ..workdays import add_months
+from ..rules.deadlines import filing_deadlines
 
 
-def last_event(contract: Record) -> dt.date | None:
-    """Signing, the last change or the end: what the filing deadline counts from."""
-    days = [date(contract.get("signed_on")), date(contract.get("ended_on"))]
-    days += [date(c.get("date")) for c in contract.get("changes") or [] if isinstance(c, dict)]
-    days = [d for d in days if d]
-    return max(days) if days else None
-
-
-def filing_deadlines(f: Facts, contract: Record) -> tuple[dt.date | None, dt.date | None]:
-    section = f.policy.get("contracts") or {}
-    to_admin = section.get("to_admin_within_months", 1)
-    to_archive = section.get("to_archive_within_months", 1)
-    signed = date(contract.get("signed_on"))
-    admin_deadline = add_months(signed, to_admin) if signed else None
-    handed = date((contract.get("to_admin") or {}).get("date"))
-    archive_deadline = add_months(handed, to_archive) if handed else None
-    return admin_deadline, archive_deadline
-
-
-def check_contract_filing(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("contracts", "approvals")
+def check_contract_filing(index: Index, f: Facts) -> Iterator[Problem]:
     receivers = f.approvers("contract_receipt")
     for contract in index.of("contract").values():
         admin_deadline, archive_deadline = filing_deadlines(f, contract)
@@ -54,7 +35,7 @@ def check_contract_filing(index: Index) -> Iterator[Problem]:
                                    roles=f.role_names(receivers), policy_key="approvals.contract_receipt")
 
 
-def check_payments(index: Index) -> Iterator[Problem]:
+def check_payments(index: Index, f: Facts) -> Iterator[Problem]:
     """Payments received never add up to more than the contract amount."""
     for contract in index.of("contract").values():
         amount = contract.get("amount")
@@ -64,9 +45,9 @@ def check_payments(index: Index) -> Iterator[Problem]:
             yield contract.problem("contract.overpaid", ("payments",), paid=round(sum(numbers), 2), amount=amount)
 
 
-def check_attribution(index: Index) -> Iterator[Problem]:
+@needs("attribution")
+def check_attribution(index: Index, f: Facts) -> Iterator[Problem]:
     """The contract's `handled_by` is among those the attribution rules credit."""
-    f = facts(index)
     for contract in index.of("contract").values():
         handler = contract.get("handled_by")
         if not isinstance(handler, str):

@@ -6,38 +6,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import date, facts
+from ..facts import Facts, date
 from ..index import Index
+from ..policy import needs
 from ..problems import Problem
 
 
-def check_admission(index: Index) -> Iterator[Problem]:
+@needs("customers")
+def check_admission(index: Index, f: Facts) -> Iterator[Problem]:
     """An active customer meets every required item of `customers.admission_checklist`."""
-    f = facts(index)
-    checklist = (f.policy.get("customers") or {}).get("admission_checklist") or {}
-    required = [k for k, v in checklist.items() if isinstance(v, dict) and v.get("required", True)]
+    checklist = f.policy.customers.admission_checklist
+    required = [k for k, v in checklist.items() if v.required]
     for customer in index.of("customer").values():
         if customer.get("status") != "active":
             continue
         admission = customer.get("admission") or {}
         missing = [k for k in required if k not in (admission.get("checked") or [])]
         if missing:
-            names = "、".join(checklist[k].get("name", k) for k in missing)
+            names = "、".join(checklist[k].name for k in missing)
             yield customer.problem("admission.incomplete", ("status",), value=True, missing=names,
                                    policy_key="customers.admission_checklist")
         elif not isinstance(admission.get("approved"), dict):
             yield customer.problem("admission.unapproved", ("admission",))
 
 
-def check_profiles(index: Index) -> Iterator[Problem]:
+@needs("customers")
+def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
     """The profile is created within `customers.profile_within` of first contact and its
     review is by the creator's superior (or the department head)."""
-    f = facts(index)
-    period = (f.policy.get("customers") or {}).get("profile_within")
+    period = f.policy.customers.profile_within
     for customer in index.of("customer").values():
         created = customer.get("created") or {}
         first, made = date(customer.get("first_contact_on")), date(created.get("date"))
-        if isinstance(period, dict) and first and made:
+        if period is not None and first and made:
             deadline = f.calendar.deadline(first, period)
             if made > deadline:
                 yield customer.problem("customer.profile-late", ("created", "date"), value=True,
@@ -53,10 +54,10 @@ def check_profiles(index: Index) -> Iterator[Problem]:
                                        staff=review.get("by"), expected="、".join(sorted(allowed)) or "—")
 
 
-def check_blacklist(index: Index) -> Iterator[Problem]:
+@needs("approvals")
+def check_blacklist(index: Index, f: Facts) -> Iterator[Problem]:
     """No dossier or contract dated after a customer's blacklisting: company scope blocks
     everyone, department scope blocks that department; blacklisting by `approvals.blacklist`."""
-    f = facts(index)
     for customer in index.of("customer").values():
         entry = customer.get("blacklist")
         if not isinstance(entry, dict):
@@ -85,9 +86,8 @@ def _business(f, customer_id: str):
             yield contract, date(contract.get("signed_on")), contract.get("department"), "signed_on"
 
 
-def check_departed_owners(index: Index) -> Iterator[Problem]:
+def check_departed_owners(index: Index, f: Facts) -> Iterator[Problem]:
     """A staff member who has left owns no customer (seed 003: hand everything over first)."""
-    f = facts(index)
     for customer in index.of("customer").values():
         left = f.left_on(customer.get("owner"))
         if left and customer.get("status") not in ("closed",):

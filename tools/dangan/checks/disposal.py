@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import date, facts
+from ..facts import Facts, date
 from ..index import Index
+from ..policy import needs
 from ..problems import Problem
 
 
-def check_disposals(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("approvals", "disposal")
+def check_disposals(index: Index, f: Facts) -> Iterator[Problem]:
     allowed = f.approvers("disposal")
-    minimum = (f.policy.get("disposal") or {}).get("min_supervisors", 2)
+    minimum = f.policy.disposal.min_supervisors
     for disposal in index.of("disposal").values():
         if not disposal.get("executed_on"):
             continue  # a list being prepared: approval and supervisors are needed before it is carried out
@@ -49,7 +50,7 @@ def check_disposals(index: Index) -> Iterator[Problem]:
                                        disposal=disposal.id)
 
 
-def check_destroyed_dossiers(index: Index) -> Iterator[Problem]:
+def check_destroyed_dossiers(index: Index, f: Facts) -> Iterator[Problem]:
     """A dossier marked destroyed is listed by the disposal it names."""
     for dossier in index.of("dossier").values():
         if dossier.get("status") != "destroyed":

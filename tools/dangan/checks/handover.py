@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import Facts, date, facts
-from ..index import Index, Record
+from ..facts import Facts, date
+from ..index import Index
+from ..policy import needs
 from ..problems import Problem
+from ..record import Record
 from ..workdays import describe
 
 _CLOSED = ("destroyed", "voided")
 
 
-def check_handover(index: Index) -> Iterator[Problem]:
+@needs("approvals")
+def check_handover(index: Index, f: Facts) -> Iterator[Problem]:
     """Steps known, in order, by the right roles, on time, with the inventory checked."""
-    f = facts(index)
     for dossier in index.of("dossier").values():
         if dossier.get("status") == "voided" or not f.chain(dossier):
             continue
@@ -36,7 +38,7 @@ def check_handover(index: Index) -> Iterator[Problem]:
 
 
 def _unknown_steps(f: Facts, dossier: Record) -> Iterator[Problem]:
-    known = {s.get("id") for s in f.chain(dossier)}
+    known = {s.id for s in f.chain(dossier)}
     for i, done in enumerate(dossier.get("handover") or []):
         if isinstance(done, dict) and done.get("step") not in known:
             yield dossier.problem("handover.step-unknown", ("handover", i, "step"), value=True,
@@ -52,7 +54,7 @@ def _step(f: Facts, dossier: Record, step, previous_to) -> Iterator[Problem]:
         yield dossier.problem("handover.chain", (*at, "from"), value=True, step=step.name,
                               expected=previous_to, found=done.get("from"))
     for side, role_key in (("from", "from_role"), ("to", "to_role")):
-        role = definition.get(role_key)
+        role = getattr(definition, role_key)
         if role and not f.has_role(done.get(side), [role]):
             yield dossier.problem("handover.role", (*at, side), value=True, step=step.name, staff=done.get(side),
                                   role=f.role_names([role]), policy_key=key.replace("deadline", role_key))
@@ -63,7 +65,7 @@ def _step(f: Facts, dossier: Record, step, previous_to) -> Iterator[Problem]:
         if not (approved and step.extended_until and handed <= step.extended_until):
             yield dossier.problem("handover.late", (*at, "handed_on"), value=True, step=step.name,
                                   deadline=step.deadline.isoformat(), handed=handed.isoformat(),
-                                  period=describe(definition.get("deadline") or {}),
+                                  period=describe(definition.deadline),
                                   start=step.start.isoformat() if step.start else "", policy_key=key)
     received = date(done.get("received_on"))
     if received and handed and received < handed:
@@ -74,7 +76,7 @@ def _step(f: Facts, dossier: Record, step, previous_to) -> Iterator[Problem]:
 
 def _order(dossier: Record, f: Facts) -> Iterator[Problem]:
     """Recorded steps appear in the chain's order, each after the one before."""
-    order = {s.get("id"): i for i, s in enumerate(f.chain(dossier))}
+    order = {s.id: i for i, s in enumerate(f.chain(dossier))}
     done = [(i, s) for i, s in enumerate(dossier.get("handover") or []) if isinstance(s, dict)]
     positions = [order.get(s.get("step"), -1) for _, s in done]
     for (i, s), position, expected in zip(done, positions, range(len(done)), strict=False):
@@ -84,9 +86,8 @@ def _order(dossier: Record, f: Facts) -> Iterator[Problem]:
             return
 
 
-def _approved_entries(index: Index, field: str, what: str) -> Iterator[Problem]:
+def _approved_entries(index: Index, f: Facts, field: str, what: str) -> Iterator[Problem]:
     """Each entry of a dossier's list `field` is approved by a role in `approvals.<what>`."""
-    f = facts(index)
     allowed = f.approvers(what)
     for dossier in index.of("dossier").values():
         for i, entry in enumerate(dossier.get(field) or []):
@@ -96,17 +97,19 @@ def _approved_entries(index: Index, field: str, what: str) -> Iterator[Problem]:
                                       staff=by, roles=f.role_names(allowed), policy_key=f"approvals.{what}")
 
 
-def check_extensions(index: Index) -> Iterator[Problem]:
+@needs("approvals")
+def check_extensions(index: Index, f: Facts) -> Iterator[Problem]:
     """An extension is approved by a role in `approvals.extension`."""
-    return _approved_entries(index, "extensions", "extension")
+    return _approved_entries(index, f, "extensions", "extension")
 
 
-def check_amendments(index: Index) -> Iterator[Problem]:
+@needs("approvals")
+def check_amendments(index: Index, f: Facts) -> Iterator[Problem]:
     """An amendment to an archived dossier is approved by a role in `approvals.amendment`."""
-    return _approved_entries(index, "amendments", "amendment")
+    return _approved_entries(index, f, "amendments", "amendment")
 
 
-def check_supplements(index: Index) -> Iterator[Problem]:
+def check_supplements(index: Index, f: Facts) -> Iterator[Problem]:
     """A supplement request is closed by whoever opened it; an archived dossier has none open."""
     for dossier in index.of("dossier").values():
         for i, request in enumerate(dossier.get("supplements") or []):
@@ -125,7 +128,7 @@ def check_supplements(index: Index) -> Iterator[Problem]:
                     map(str, request.get("items") or [])))
 
 
-def check_pages(index: Index) -> Iterator[Problem]:
+def check_pages(index: Index, f: Facts) -> Iterator[Problem]:
     """`total_pages` equals the sum of the inventory items' pages."""
     for dossier in index.of("dossier").values():
         if dossier.get("status") in _CLOSED and not dossier.get("inventory"):

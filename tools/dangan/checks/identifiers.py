@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import identifiers as ids
-from ..index import Index, Record
+from ..facts import Facts
+from ..index import Index
 from ..problems import Problem
+from ..record import Record
 from ..schemas import values_at
 
-_STANDARD = {"id-card": "GB 11643", "credit-code": "GB 32100"}
 
-
-def check_identifiers(index: Index) -> Iterator[Problem]:
+def check_identifiers(index: Index, f: Facts) -> Iterator[Problem]:
     """Every ID number, credit code and mobile is well-formed and passes its check character."""
     for kind in index.schemas.kinds:
         fields = [f for f in index.schemas.fields(kind).values() if f.identifier]
@@ -36,7 +36,7 @@ def _check(record: Record, path: tuple, value: str, what: str, label: str) -> It
     reason = ids.check_id_number(value) if what == "id-card" else ids.check_credit_code(value)
     if reason == "checksum":
         yield record.problem("id.checksum", path, value=True, value_=value, label=label,
-                             standard=_STANDARD[what])
+                             standard=ids.STANDARDS[what])
     elif reason == "birth-date":
         yield record.problem("id.birth-date", path, value=True, value_=value, label=label)
     elif reason:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..audit import GOOD
-from ..facts import facts
+from ..facts import Facts
 from ..index import Index
 from ..problems import ERROR, WARNING, Problem
 from ..rules_in_force import MODES
@@ -23,9 +23,8 @@ from ..rules_in_force import MODES
 MUTABLE_WHEN_ARCHIVED = ("status", "location", "amendments", "disposal", "confidentiality", "note")
 
 
-def check_history(index: Index) -> Iterator[Problem]:
+def check_history(index: Index, f: Facts) -> Iterator[Problem]:
     """Deleted and renamed records, and archived dossiers changed without an approved amendment."""
-    f = facts(index)
     audit = f.audit
     if audit is None:
         return
@@ -88,9 +87,8 @@ def _archived_changes(f, dossier, severity, who) -> Iterator[Problem]:
             archived = True
 
 
-def check_anchors(index: Index) -> Iterator[Problem]:
+def check_anchors(index: Index, f: Facts) -> Iterator[Problem]:
     """Seals signed by a role of `approvals.seal` and inside HEAD; nothing vanished; no replace refs or grafts."""
-    f = facts(index)
     audit = f.audit
     if audit is None:
         return

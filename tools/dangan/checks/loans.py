@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Iterator
 from itertools import pairwise
 
-from ..facts import date, facts, is_open, loan_items
+from ..facts import Facts, date, is_open, loan_items
 from ..index import Index
+from ..policy import needs
 from ..problems import Problem
 
 
-def check_loans(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("approvals", "loans")
+def check_loans(index: Index, f: Facts) -> Iterator[Problem]:
     for loan in index.of("loan").values():
         borrower = loan.get("borrower")
         approved = loan.get("approved") if isinstance(loan.get("approved"), dict) else None
@@ -73,9 +74,8 @@ def _return(f, loan, lent_on) -> Iterator[Problem]:
         yield loan.problem("loan.dates", ("returned", "date"), value=True)
 
 
-def check_double_lending(index: Index) -> Iterator[Problem]:
+def check_double_lending(index: Index, f: Facts) -> Iterator[Problem]:
     """Nothing is lent twice at once: the periods of two loans of one item do not overlap."""
-    f = facts(index)
     for (_, item), loans in f.loans_by_item.items():
         periods = []
         for loan in loans:
@@ -90,9 +90,8 @@ def check_double_lending(index: Index) -> Iterator[Problem]:
                 yield second.problem("loan.double", ("lent", "date"), value=True, item=item, other=first.id)
 
 
-def check_dossier_status(index: Index) -> Iterator[Problem]:
+def check_dossier_status(index: Index, f: Facts) -> Iterator[Problem]:
     """A dossier is `on_loan` exactly while an open loan names it."""
-    f = facts(index)
     for dossier in index.of("dossier").values():
         loans = f.open_loans("dossier", dossier.id)
         status = dossier.get("status")

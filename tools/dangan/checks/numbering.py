@@ -4,60 +4,23 @@ numbers follow the policy pattern and are unique within a department."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from .. import conflicts
+from ..facts import Facts
 from ..index import Index
+from ..policy import of as policy_of
 from ..problems import WARNING, Problem
-
-_PLACEHOLDER = re.compile(r"\{(year|org|type|dept|seq)(?::0?(\d+))?\}")
-
-
-def pattern_regex(pattern: str, values: dict[str, list[str]]) -> re.Pattern:
-    """Compile a numbering pattern such as `{year}{org}{type}字第{seq:03}号` into a regex."""
-    out, pos = [], 0
-    for m in _PLACEHOLDER.finditer(pattern):
-        out.append(re.escape(pattern[pos:m.start()]))
-        name, width = m.group(1), m.group(2)
-        if name == "year":
-            out.append(r"(?P<year>\d{4})")
-        elif name == "seq":
-            out.append(rf"(?P<seq>\d{{{width or 1},}})")
-        else:
-            choices = "|".join(re.escape(v) for v in sorted(values.get(name, []), key=len, reverse=True))
-            out.append(f"(?P<{name}>{choices or '.+?'})")
-        pos = m.end()
-    out.append(re.escape(pattern[pos:]))
-    return re.compile("^" + "".join(out) + "$")
+from ..rules.numbers import dossier_regex, format_number, pattern_regex
 
 
-def format_number(pattern: str, **values) -> str:
-    def fill(m: re.Match) -> str:
-        name, width = m.group(1), m.group(2)
-        value = values[name]
-        return f"{int(value):0{int(width)}d}" if name == "seq" and width else str(value)
-    return _PLACEHOLDER.sub(fill, pattern)
-
-
-def _dossier_regex(policy: dict) -> tuple[str, re.Pattern, dict[str, str]] | None:
-    pattern = (policy.get("numbering") or {}).get("dossier")
-    types = policy.get("dossier_types") or {}
-    org = (policy.get("organisation") or {}).get("short_name")
-    if not isinstance(pattern, str) or not isinstance(org, str) or not isinstance(types, dict):
-        return None
-    codes = {t: v.get("code") for t, v in types.items() if isinstance(v, dict)}
-    return pattern, pattern_regex(pattern, {"org": [org], "type": [c for c in codes.values() if c]}), codes
-
-
-def check_dossier_numbers(index: Index) -> Iterator[Problem]:
+def check_dossier_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """Dossier numbers follow `numbering.dossier`, match their business type's code
     (`dossier_types.*.code`), are unique, and every sequence runs without gaps."""
-    compiled = _dossier_regex(index.policy_data)
-    if compiled is None:
-        return
-    pattern, regex, codes = compiled
-    org = index.policy_data["organisation"]["short_name"]
+    policy = policy_of(index)
+    regex, codes = dossier_regex(policy)
+    pattern, org = policy.numbering.dossier, policy.organisation.short_name
     example = format_number(pattern, year=2024, org=org, type=next(iter(codes.values()), ""), seq=1)
     seen: dict[tuple, str] = {}
     series: dict[tuple, set[int]] = defaultdict(set)
@@ -88,7 +51,18 @@ def check_dossier_numbers(index: Index) -> Iterator[Problem]:
                                  series=f"{year}{org}{code}", missing=", ".join(map(str, missing)))
 
 
-def check_certificate_numbers(index: Index) -> Iterator[Problem]:
+def check_merged_numbers(index: Index, f: Facts) -> Iterator[Problem]:
+    """Two people took the same number on two branches: after the merge the record's file is added on both sides
+    (git: no common version); `dangan renumber NUMBER --resolve` gives the merged-in one the next number."""
+    for problem in index.problems:
+        if problem.code == "file.conflict" and problem.args.get("same_id") \
+                and conflicts.added_on_both_sides(index.root, problem.file):
+            yield Problem("number.duplicate", problem.file, problem.line, 1, field="id",
+                          args={"value_": problem.args.get("stem"), "merge": True,
+                                "other": "合并进来的另一份记录 (the other branch's record)"})
+
+
+def check_certificate_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """A certificate's number is its dossier's number (档号) followed by its own sequence."""
     for record in index.of("certificate").values():
         dossier = record.get("dossier")
@@ -97,20 +71,18 @@ def check_certificate_numbers(index: Index) -> Iterator[Problem]:
                                  dossier=dossier)
 
 
-def check_contract_numbers(index: Index) -> Iterator[Problem]:
+def check_contract_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """Contract numbers follow `numbering.contract` with their department's code
     (`departments.*.code`) and are unique within the department."""
-    policy = index.policy_data
-    pattern = (policy.get("numbering") or {}).get("contract")
-    departments = policy.get("departments") or {}
-    if not isinstance(pattern, str) or not isinstance(departments, dict):
-        return
+    policy = policy_of(index)
+    pattern = policy.numbering.contract
     seen: dict[tuple, str] = {}
     for record in index.of("contract").values():
         number, dept = record.get("number"), record.get("department")
         if not isinstance(number, str) or not isinstance(dept, str):
             continue
-        code = (departments.get(dept) or {}).get("code")
+        department = policy.departments.get(dept)
+        code = department.code if department else None
         if code:
             regex = pattern_regex(pattern, {"dept": [code]})
             if not regex.match(number):

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..index import Index, Record
+from ..facts import Facts
+from ..index import Index
+from ..policy import needs
+from ..policy import of as policy_of
 from ..problems import Problem
+from ..record import Record
 from ..schemas import values_at
 
 
-def check_references(index: Index) -> Iterator[Problem]:
+@needs("customers", "surveys")
+def check_references(index: Index, f: Facts) -> Iterator[Problem]:
     """No reference points at a missing record or an undefined policy code."""
     records: list[Record] = list(index)
     if index.policy is not None:
@@ -26,14 +31,10 @@ def check_references(index: Index) -> Iterator[Problem]:
 def _resolve(index: Index, record: Record, path: tuple, value: str, target: str,
              label: str) -> Iterator[Problem]:
     if target.startswith("policy:"):
-        section = target.removeprefix("policy:")
-        codes = index.policy_data
-        for part in section.split("."):
-            codes = codes.get(part) if isinstance(codes, dict) else None
-        if not isinstance(codes, dict) or value not in codes:
-            known = ", ".join(sorted(codes)) if isinstance(codes, dict) else ""
+        codes = policy_of(index).entries(target)
+        if value not in codes:
             yield record.problem("ref.policy", path, value=True, value_=value, label=label,
-                                 section=section, known=known)
+                                 section=target.removeprefix("policy:"), known=", ".join(sorted(codes)))
         return
     if index.get(target, value) is None:
         yield record.problem("ref.missing", path, value=True, value_=value, label=label,

@@ -19,14 +19,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..acts import acts
-from ..facts import facts
-from ..history import parse_path
+from ..facts import Facts
 from ..index import Index
+from ..paths import PathError, parse_path
 from ..problems import ERROR, WARNING, Problem
 
 
-def check_commits(index: Index) -> Iterator[Problem]:
-    audit = facts(index).audit
+def check_commits(index: Index, f: Facts) -> Iterator[Problem]:
+    audit = f.audit
     if audit is None:
         return
     records = {r.file: r for r in index}
@@ -36,15 +36,14 @@ def check_commits(index: Index) -> Iterator[Problem]:
         if finding.via:
             args["via"] = finding.via[:10]
         record = records.get(finding.path)
-        if record is not None:
-            yield record.problem(finding.code, parse_path(finding.field) if finding.field else (),
-                                 severity=severity, **args)
+        field = _parts(finding.field)
+        if record is not None and field is not None:
+            yield record.problem(finding.code, field, severity=severity, **args)
         else:
             yield Problem(finding.code, finding.path, field=finding.field, args=args, severity=severity)
 
 
-def check_signatures(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+def check_signatures(index: Index, f: Facts) -> Iterator[Problem]:
     audit = f.audit
     if audit is None:
         return
@@ -75,3 +74,11 @@ def check_signatures(index: Index) -> Iterator[Problem]:
             if signers.index(act.signer) > 0:
                 yield record.problem("sig.reused", act.path, value=True, severity=severity, commit=cid[:10],
                                      signer=act.signer, first=signers[0], policy_key="signatures.separate_commits")
+
+
+def _parts(field: str | None) -> tuple | None:
+    """A finding's field as a path, or None for a key no schema has (a name with dots or brackets)."""
+    try:
+        return parse_path(field) if field else ()
+    except PathError:
+        return None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import date, facts, is_open
+from ..facts import Facts, date, is_open
 from ..index import Index
 from ..problems import Problem
 
 
-def check_departed_staff(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+def check_departed_staff(index: Index, f: Facts) -> Iterator[Problem]:
     for loan in index.of("loan").values():
         left = f.left_on(loan.get("borrower"))
         back = date((loan.get("returned") or {}).get("date"))

@@ -7,42 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..facts import Facts, date, facts
-from ..index import Index, Record
+from ..facts import Facts, date
+from ..index import Index
+from ..policy import needs
 from ..problems import Problem
-
-RANK = {"qualified": 0, "preferred": 1, "vip": 2}
-COUNTED = ("active", "dormant")
-
-
-def tier_on(customer: Record, day: dt.date) -> str | None:
-    """The customer's tier on a day, from its tier history (else its current tier)."""
-    history = [(date(h.get("since")), h.get("tier")) for h in customer.get("tier_history") or []
-               if isinstance(h, dict) and date(h.get("since"))]
-    past = [tier for since, tier in sorted(history) if since <= day]
-    return past[-1] if past else (customer.get("tier") if not history else None)
+from ..record import Record
+from ..rules.tiers import RANK, distribution, review_day, tier_on
 
 
-def distribution(f: Facts, department: str, day: dt.date) -> dict[str, int]:
-    counts = {"vip": 0, "preferred": 0, "qualified": 0, "total": 0}
-    for customer in f.index.of("customer").values():
-        if customer.get("department") != department or customer.get("status") not in COUNTED:
-            continue
-        counts["total"] += 1
-        tier = tier_on(customer, day)
-        if tier in counts:
-            counts[tier] += 1
-    return counts
-
-
-def review_day(review: Record) -> dt.date | None:
-    return date((review.get("approved") or {}).get("date")) or date((review.get("reviewed") or {}).get("date"))
-
-
-def check_reviews(index: Index) -> Iterator[Problem]:
-    f = facts(index)
-    quotas = (f.policy.get("customers") or {}).get("tier_quotas") or {}
-    within = (f.policy.get("customers") or {}).get("downgrade_within")
+@needs("customers", "approvals")
+def check_reviews(index: Index, f: Facts) -> Iterator[Problem]:
+    quotas = f.policy.customers.tier_quotas
+    within = f.policy.customers.downgrade_within
     for review in index.of("review").values():
         approved = review.get("approved")
         if isinstance(approved, dict) and not f.has_role(approved.get("by"), f.approvers("review")):
@@ -55,7 +31,7 @@ def check_reviews(index: Index) -> Iterator[Problem]:
         counts = distribution(f, review.get("department"), _effective_end(f, review, day, within))
         for tier in ("vip", "preferred"):
             quota = quotas.get(tier)
-            if isinstance(quota, int | float) and counts["total"] and counts[tier] > quota * counts["total"]:
+            if quota is not None and counts["total"] and counts[tier] > quota * counts["total"]:
                 yield review.problem("tier.quota", ("decisions",), tier=tier, count=counts[tier],
                                      total=counts["total"], quota=f"{quota:.0%}",
                                      policy_key=f"customers.tier_quotas.{tier}")
@@ -65,7 +41,7 @@ def _effective_end(f, review, day, within) -> dt.date:
     """The day by which the review's decisions are all in force."""
     latest = max([date(d.get("effective_on")) or day for d in review.get("decisions") or [] if isinstance(d, dict)]
                  or [day])
-    if isinstance(within, dict):
+    if within is not None:
         latest = max(latest, f.calendar.deadline(day, within))
     return latest
 
@@ -77,7 +53,7 @@ def _downgrades(f: Facts, review: Record, day: dt.date, within) -> Iterator[Prob
         before, after = RANK.get(decision.get("from")), RANK.get(decision.get("to"))
         customer = f.index.get("customer", decision.get("customer"))
         effective = date(decision.get("effective_on"))
-        if before is not None and after is not None and after < before and isinstance(within, dict):
+        if before is not None and after is not None and after < before and within is not None:
             deadline = f.calendar.deadline(day, within)
             if effective is None or effective > deadline:
                 yield review.problem("tier.downgrade-late", ("decisions", i, "effective_on"), value=True,

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..facts import date, facts
+from ..facts import Facts, date
 from ..index import Index
+from ..policy import needs
 from ..problems import WARNING, Problem
 from ..schedules import fulfil
 
 
-def check_late_visits(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("visits", "contracts")
+def check_late_visits(index: Index, f: Facts) -> Iterator[Problem]:
     last = max((date(v.get("date")) for v in index.of("visit").values() if date(v.get("date"))), default=None)
     if last is None:
         return
@@ -27,8 +28,8 @@ def check_late_visits(index: Index) -> Iterator[Problem]:
                                         if exp.schedule != "festival" else "visits.festivals")
 
 
-def check_visit_reports(index: Index) -> Iterator[Problem]:
-    f = facts(index)
+@needs("approvals")
+def check_visit_reports(index: Index, f: Facts) -> Iterator[Problem]:
     roles = f.approvers("visit_review")
     for visit in index.of("visit").values():
         reviewed = (visit.get("report") or {}).get("reviewed")
@@ -40,7 +41,7 @@ def check_visit_reports(index: Index) -> Iterator[Problem]:
                                 roles=f.role_names(roles), policy_key="approvals.visit_review")
 
 
-def check_survey_follow_up(index: Index) -> Iterator[Problem]:
+def check_survey_follow_up(index: Index, f: Facts) -> Iterator[Problem]:
     """A survey's follow-up visit is a visit of the same customer, on or after the survey."""
     for survey in index.of("survey").values():
         ref = (survey.get("follow_up") or {}).get("visit")
@@ -52,12 +53,4 @@ def check_survey_follow_up(index: Index) -> Iterator[Problem]:
             yield survey.problem("survey.follow-up", ("follow_up", "visit"), value=True, visit=ref)
 
 
-def low_scores(f, survey) -> list[str]:
-    threshold = (f.policy.get("surveys") or {}).get("low_score")
-    if not isinstance(threshold, int):
-        return []
-    return [s.get("aspect") for s in survey.get("scores") or []
-            if isinstance(s, dict) and isinstance(s.get("score"), int) and s["score"] < threshold]
-
-
-__all__ = ["check_late_visits", "check_survey_follow_up", "check_visit_reports", "dt", "low_scores"]
+__all__ = ["check_late_visits", "check_survey_follow_up", "check_visit_reports", "dt"]

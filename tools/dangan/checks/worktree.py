@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import git, journal, lock
-from ..facts import facts
+from ..facts import Facts
 from ..index import Index
 from ..problems import ERROR, WARNING, Problem
 
@@ -22,8 +22,8 @@ _STATES = {"M": "modified", "A": "added", "D": "deleted", "R": "renamed", "C": "
            "U": "unmerged", "T": "modified"}
 
 
-def check_uncommitted(index: Index) -> Iterator[Problem]:
-    audit = facts(index).audit
+def check_uncommitted(index: Index, f: Facts) -> Iterator[Problem]:
+    audit = f.audit
     if audit is None:
         return
     severity = ERROR if audit.head_state().mode == "required" else WARNING
@@ -48,7 +48,7 @@ def check_uncommitted(index: Index) -> Iterator[Problem]:
                       args={"state": _STATES.get(letter, "modified"), "staged": staged})
 
 
-def check_interrupted(index: Index) -> Iterator[Problem]:
+def check_interrupted(index: Index, f: Facts) -> Iterator[Problem]:
     if not (index.root / ".git").exists() and not (index.root / ".dangan-cache").exists():
         return
     folder = lock.state_dir(index.root)

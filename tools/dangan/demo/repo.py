@@ -23,7 +23,8 @@ from ruamel.yaml import YAML
 
 from .. import git, seals
 from ..acts import Act, acts
-from ..index import Index, Record
+from ..index import Index
+from ..record import Record
 from ..schemas import load_schemas
 from ..transaction import atomic_write, commit
 from ..yamlstyle import dumps

@@ -10,10 +10,10 @@ from collections import defaultdict
 from functools import cached_property
 from typing import Any
 
-from ..checks.identifiers import _STANDARD as STANDARDS
-from ..identifiers import CREDIT_CHARSET, check_credit_code, check_id_number, check_mobile, normalise_mobile
+from ..identifiers import CREDIT_CHARSET, STANDARDS, check_credit_code, check_id_number, check_mobile, normalise_mobile
 from ..index import Index
 from ..messages import render
+from ..policy import of as policy_of
 from ..problems import Problem
 from ..schemas import FieldInfo
 from . import clean
@@ -133,14 +133,10 @@ class Converter:
     def reference(self, target: str, raw: Any) -> str:
         value = clean.text(raw)
         if target.startswith("policy:"):
-            section: Any = self.index.policy_data
-            for part in target.removeprefix("policy:").split("."):
-                section = section.get(part) if isinstance(section, dict) else {}
-            section = section if isinstance(section, dict) else {}
+            section = policy_of(self.index).entries(target)
             if value in section:
                 return value
-            found = [code for code, entry in section.items()
-                     if isinstance(entry, dict) and name_key(entry.get("name", "")) == name_key(value)]
+            found = [code for code, entry in section.items() if name_key(entry.name) == name_key(value)]
             return found[0] if len(found) == 1 else value
         if self.index.get(target, value) is not None or target not in NAMED:
             return value

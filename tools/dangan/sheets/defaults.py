@@ -8,9 +8,10 @@ from collections import defaultdict
 from contextlib import suppress
 from typing import Any
 
-from ..actions.records import parse_path
-from ..index import Index, Record
+from ..index import Index
 from ..next_number import next_contract_number, next_id
+from ..paths import parse_path
+from ..record import Record
 from ..schemas import SchemaSet
 
 YEAR_FROM = {"visit": "date", "complaint": "received.date", "contract": "signed_on"}  # year of the new number
@@ -19,18 +20,11 @@ NEW_ADDRESS_TYPE = "mailing"  # an address the sheet does not qualify is one to 
 
 
 class Numbering:
-    """The archive seen by `next_id`: its records plus those this import has numbered."""
+    """The numbers of an import: the archive's next ones, after those this import has taken already."""
 
     def __init__(self, index: Index):
         self.index = index
         self.extra: dict[str, dict[str, Record]] = defaultdict(dict)
-
-    @property
-    def policy_data(self) -> dict:
-        return self.index.policy_data
-
-    def of(self, kind: str) -> dict[str, Record]:
-        return {**self.index.of(kind), **self.extra[kind]}
 
     def take(self, kind: str, rid: str, data: dict) -> None:
         self.extra[kind][rid] = Record(kind, rid, "", data, {}, {})
@@ -38,10 +32,11 @@ class Numbering:
     def next_id(self, kind: str, data: dict, today: str) -> str:
         found = get(data, YEAR_FROM[kind]) if kind in YEAR_FROM else None
         year = int(found[:4]) if isinstance(found, str) and found[:4].isdigit() else int(today[:4])
-        rid = next_id(self, kind, year)  # type: ignore[arg-type]  (duck-typed: of() and policy_data)
+        rid = next_id(self.index, kind, year, self.extra[kind])
         if kind == "contract" and "number" not in data:
             with suppress(ValueError, KeyError):  # no or unknown department: the check reports the missing number
-                data["number"] = next_contract_number(self, year, str(data.get("department")))  # type: ignore[arg-type]
+                data["number"] = next_contract_number(self.index, year, str(data.get("department")),
+                                                      self.extra["contract"].values())
         return rid
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import ledger
-from ..index import Index, Record
+from ..index import Index
+from ..paths import field_path
+from ..record import Record
 from ..schemas import FieldInfo
 from .clean import FALSE, TRUE
 from .defaults import get
@@ -35,7 +37,7 @@ def columns(index: Index, kind: str, records: list[Record]) -> list[Column]:
     """Ledger columns always; the other importable fields when any record has them."""
     fields = importable(index.schemas, kind)
     mapping = default_mapping(index.schemas, kind)
-    first = [".".join(c.path) for c in ledger.columns(index, kind)]
+    first = [field_path(c.path) for c in ledger.columns(index, kind)]
     out = []
     for path in dict.fromkeys([*first, *fields]):
         if path not in fields:

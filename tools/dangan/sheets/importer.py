@@ -11,50 +11,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..actions.records import set_path
 from ..acts import acts
 from ..identifiers import check_mobile
-from ..index import Index, Record
+from ..index import Index
 from ..messages import render
-from ..problems import Problem, field_path
-from ..rules_in_force import State
+from ..paths import field_path
+from ..policy import of as policy_of
+from ..problems import Problem
+from ..record import Record
 from ..transaction import Refused, Transaction
 from ..yamlstyle import append
 from . import defaults, identity, inventory
 from .clean import Unclean, blank
 from .convert import CHECKS, Converter, landline, problem_text
 from .mapping import Column, Mapping
+from .plan import Plan, RowProblem
 from .read import Table
-
-
-@dataclass
-class RowProblem:
-    row: int  # the sheet's row number; 0 for the import as a whole
-    column: str  # the header, or "" for the whole row
-    value: Any
-    message: str
-
-
-@dataclass
-class Plan:
-    tx: Transaction
-    numbering: defaults.Numbering
-    customers: identity.Customers
-    problems: list[RowProblem] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=dict)  # record id -> row
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: list[int] = field(default_factory=list)
-    origin: dict[str, int] = field(default_factory=dict)  # record key (or inventory item path) -> row
-    unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, header) already reported
-    untyped: set[int] = field(default_factory=set)  # rows whose customer type was to come from an unreadable number
-    pages_added: int = 0  # a dossier's inventory
-
-    @property
-    def rejected(self) -> set[int]:
-        return {p.row for p in self.problems}
 
 
 @dataclass
@@ -82,7 +58,7 @@ class Importer:
         self.cells = dict(table.rows)
         self.converter = Converter(index, kind)
         self.today = today or dt.date.today().isoformat()
-        self.signing = State(index.policy_data, {}).mode == "required"
+        self.signing = policy_of(index).signatures.mode == "required"
 
     def run(self, skip_bad: bool = False) -> Result:
         """All rows; with `skip_bad`, again without the rejected ones until the rest pass."""
@@ -159,10 +135,9 @@ class Importer:
         for path, value in values.items():
             set_path(data, path, value)
         if self.kind == "customer" and not self.contacts:  # a contacts sheet names a customer on many rows
-            for where, value, earlier in plan.customers.seen_before(number, data):
-                label = self.index.schemas.label("customer", where)
-                self.add(plan, number, field_path(where), value, f"与第 {earlier} 行重复：{label}相同 "
-                                                                 f"(duplicate of row {earlier})")
+            for reason, earlier in plan.customers.seen_before(number, data):
+                self.add(plan, number, field_path(reason.field), reason.value,
+                         f"与第 {earlier} 行重复：{reason.text()} (duplicate of row {earlier}: {reason.text('en')})")
         target = None
         pattern = self.mapping.fields["id"].schema.get("pattern")
         if given is not None and pattern and not re.match(pattern, str(given)):  # it names the file written

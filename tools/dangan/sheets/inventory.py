@@ -4,19 +4,16 @@ by the pages added. An archived dossier's inventory is changed only by an approv
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..index import Index
+from ..paths import PathError, field_path, parse_path
 from ..problems import Problem
 from ..transaction import Refused
 from ..yamlstyle import append
-
-if TYPE_CHECKING:
-    from .importer import Importer, Plan
+from .plan import Plan, Rows
 
 LOCKED = ("archived", "on_loan", "destroyed", "voided")  # see `dangan amend`
-_ITEM = re.compile(r"^(inventory\[\d+\](?:\.items\[\d+\])?)(?:\.(\w+))?")
 
 
 def open_dossier(index: Index, rid: str | None) -> None:
@@ -29,12 +26,12 @@ def open_dossier(index: Index, rid: str | None) -> None:
                       "(the dossier is closed)")
 
 
-def _dossier(importer: Importer, plan: Plan) -> Any:
+def _dossier(importer: Rows, plan: Plan) -> Any:
     open_dossier(importer.index, importer.dossier)
     return plan.tx.edit("dossier", importer.dossier)
 
 
-def add_row(importer: Importer, plan: Plan, number: int, values: dict[str, Any]) -> None:
+def add_row(importer: Rows, plan: Plan, number: int, values: dict[str, Any]) -> None:
     data = _dossier(importer, plan)
     part = values.pop("part", None)
     if part is None:
@@ -45,7 +42,7 @@ def add_row(importer: Importer, plan: Plan, number: int, values: dict[str, Any])
     if at is None:
         append(parts, {"part": part, "items": []})
         at = len(parts) - 1
-        plan.origin[f"inventory[{at}]"] = number
+        plan.origin[field_path(("inventory", at))] = number
     items = parts[at].setdefault("items", [])
     title = values.get("title")
     if title is not None and any(isinstance(i, dict) and i.get("title") == title for i in items):
@@ -53,12 +50,12 @@ def add_row(importer: Importer, plan: Plan, number: int, values: dict[str, Any])
         return
     item = {k: values[k] for k in ("title", "pages", "form") if k in values}
     append(items, item)
-    plan.origin[f"inventory[{at}].items[{len(items) - 1}]"] = number
+    plan.origin[field_path(("inventory", at, "items", len(items) - 1))] = number
     plan.updated[importer.dossier] = number
     plan.pages_added += item["pages"] if isinstance(item.get("pages"), int) else 0
 
 
-def finish(importer: Importer, plan: Plan) -> None:
+def finish(importer: Rows, plan: Plan) -> None:
     """The total pages grow by the pages added (the check compares them with the items)."""
     added = plan.pages_added
     key = f"dossier/{importer.dossier}"
@@ -70,7 +67,12 @@ def finish(importer: Importer, plan: Plan) -> None:
 
 def locate(plan: Plan, problem: Problem) -> tuple[int | None, str | None]:
     """The row of an inventory item's problem, and the column (part, title, pages, form)."""
-    found = _ITEM.match(problem.field or "")
-    if not found:
+    try:
+        path = parse_path(problem.field or "")
+    except PathError:
         return None, None
-    return plan.origin.get(found.group(1)), found.group(2) or "title"
+    if path[0] != "inventory" or len(path) < 2 or not isinstance(path[1], int):
+        return None, None
+    item = 4 if len(path) >= 4 and path[2] == "items" and isinstance(path[3], int) else 2
+    column = path[item] if len(path) > item and isinstance(path[item], str) else "title"
+    return plan.origin.get(field_path(path[:item])), column

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..actions.records import parse_path
+from ..paths import field_path, parse_path
 from ..schemas import FieldInfo, SchemaSet
 from .clean import header_key, without_brackets
 
@@ -126,10 +126,10 @@ def importable(schemas: SchemaSet, kind: str) -> dict[str, tuple[FieldInfo, int]
             continue
         if "*" in path:
             if len(path) == 3 and path[0] in LIST_FIELDS and path[1] == "*":
-                out[f"{path[0]}[0].{path[2]}"] = (info, 3)
+                out[field_path((path[0], 0, path[2]))] = (info, 3)
             continue
         level = 0 if len(path) == 1 else 1 if _is_act(schemas, kind, path[:-1]) else 2
-        out[".".join(path)] = (info, level)
+        out[field_path(path)] = (info, level)
     return out
 
 
@@ -175,7 +175,7 @@ def default_mapping(schemas: SchemaSet, kind: str) -> Mapping:
     for name in LIST_FIELDS:  # 联系人 -> contacts[0].name, 地址 -> addresses[0].detail
         first = _first_text(schemas, kind, name)
         if first:
-            lists[schemas.label(kind, (name,))] = f"{name}[0].{first}"
+            lists[schemas.label(kind, (name,))] = field_path((name, 0, first))
     groups = [
         {p: candidates(schemas, kind, p, lv)[:1] for p, (_, lv) in fields.items() if lv in (0, 1)},
         {p: [h for h, target in synonyms.items() if target == p] for p in fields},
@@ -234,8 +234,8 @@ def _extra_field(schemas: SchemaSet, mapping: Mapping, target: str) -> bool:
     if mapping.kind == "dossier":
         return False
     try:
-        parts = tuple(parse_path(target))
-    except ValueError:
+        parts = parse_path(target)
+    except ValueError:  # paths.PathError
         return False
     info = schemas.field_info(mapping.kind, parts) if parts else None
     pattern = tuple("*" if isinstance(p, int) else p for p in parts)

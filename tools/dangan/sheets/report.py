@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .importer import RowProblem
+from .plan import RowProblem
 from .read import Table
 
 REASON = "拒绝原因"  # the reason a row was rejected (appended column)

@@ -58,8 +58,8 @@ def complaints(site: Site) -> Page:
 
 def satisfaction(site: Site) -> Page:
     view = site.view
-    policy = site.index.policy_data.get("surveys") or {}
-    aspects = list((policy.get("aspects") or {}).keys())
+    policy = view.facts.policy.surveys
+    aspects = list(policy.aspects)
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for survey in site.index.of("survey").values():
         month = str(survey.get("date") or "")[:7]
@@ -73,7 +73,7 @@ def satisfaction(site: Site) -> Page:
     overall = {a: [s for m in months for s in scores[m][a]] for a in aspects}
     table = [(m, [round(mean(scores[m][a]), 1) if scores[m][a] else None for a in aspects]) for m in months]
     monthly = [(m, round(mean([s for a in aspects for s in scores[m][a]]), 2)) for m in months]
-    low = policy.get("low_score")
+    low = policy.low_score
     return Page(routes.analysis("satisfaction"), "analysis_satisfaction.html", {
         "aspects": names, "table": table, "low_score": low,
         "low": sum(1 for m in months for a in aspects for s in scores[m][a]

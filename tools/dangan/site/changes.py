@@ -14,8 +14,9 @@ from typing import Any
 from .. import audit as judged
 from ..acts import acts
 from ..audit import Audit
-from ..history import Commit, History, parse_path
-from ..index import Record
+from ..history import Commit, History
+from ..paths import PathError, parse_path
+from ..record import Record
 from ..signers import email_to_staff
 from .values import Cell, View
 
@@ -110,7 +111,10 @@ class RecordHistory:
         return rows
 
     def _field(self, record: Record, flat: str, old: Any, new: Any) -> tuple[str, str, str]:
-        path = parse_path(flat)
+        try:
+            path = parse_path(flat)
+        except PathError:  # a key no schema has (dots or brackets in its name): shown as written, masked as text
+            return self.view.mask.text(flat), self._shown(record, (), old), self._shown(record, (), new)
         return (self.label(record.kind, path), self._shown(record, path, old), self._shown(record, path, new))
 
     def _shown(self, record: Record, path: tuple, value: Any) -> str:

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .. import due
-from ..checks.tiers import distribution
 from ..due_report import KIND_NAMES
 from ..facts import is_open, loan_items
+from ..rules.tiers import distribution
 from . import charts, routes
 from .analysis import complaint_counts, month_series
 from .ledgers import kinds
@@ -51,21 +51,19 @@ def overdue(site: Site) -> list[dict]:
 
 def tiers(site: Site) -> dict:
     view = site.view
-    policy = site.index.policy_data
-    quotas = (policy.get("customers") or {}).get("tier_quotas") or {}
-    departments = policy.get("departments") or {}
+    policy = view.facts.policy
+    quotas = policy.customers.tier_quotas
     rows = []
-    for code in departments:
+    for code in policy.departments:
         counted = distribution(view.facts, code, site.as_of)
         if not counted["total"]:
             continue
         share = {t: counted[t] / counted["total"] for t in TIERS}
-        over = {t: isinstance(quotas.get(t), int | float) and share[t] > quotas[t] for t in TIERS}
+        over = {t: t in quotas and share[t] > quotas[t] for t in TIERS}
         rows.append({"department": view.policy_name("policy:departments", code), "counts": counted,
                      "share": share, "over": over})
     labels = [view.cell("customer", ("tier",), t).text for t in TIERS]
-    markers = [(quotas[t], f"{labels[i]} ≤ {quotas[t]:.0%}") for i, t in enumerate(TIERS[:2])
-               if isinstance(quotas.get(t), int | float)]
+    markers = [(quotas[t], f"{labels[i]} ≤ {quotas[t]:.0%}") for i, t in enumerate(TIERS[:2]) if t in quotas]
     chart = charts.bars([(r["department"], [r["share"][t] for t in TIERS[:2]]) for r in rows], labels[:2],
                         markers, percent=True)
     return {"rows": rows, "labels": labels, "quotas": {t: quotas.get(t) for t in TIERS}, "chart": chart}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import contract_stats
 from ..facts import date
-from ..index import Record
+from ..record import Record
 from . import routes
 from .pages import Page, Site
 from .values import Cell
@@ -45,8 +45,7 @@ def for_record(site: Site, record: Record) -> list[tuple[str, str]]:
 
 def inventory(site: Site, dossier: Record) -> Page:
     view, f = site.view, site.view.facts
-    parts_policy = site.index.policy_data.get("inventory_parts") or {}
-    parts = {code: Part(code, view.policy_name("policy:inventory_parts", code)) for code in parts_policy}
+    parts = {code: Part(code, part.name) for code, part in f.policy.inventory_parts.items()}
     for i, part in enumerate(dossier.get("inventory") or []):
         if not isinstance(part, dict):
             continue
@@ -60,18 +59,18 @@ def inventory(site: Site, dossier: Record) -> Page:
     chain = f.chain(dossier)
     lines = []
     for position, step in enumerate(chain):
-        done = recorded.get(step.get("id")) or {}
+        done = recorded.get(step.id) or {}
         person = done.get("from") or (dossier.get("manager_a") if position == 0 else None)
         if position == 1 and not person:
             person = dossier.get("manager_b")
         label = (site.index.schemas.label("dossier", ("manager_a",)) if position == 0 else
                  site.index.schemas.label("dossier", ("manager_b",)) if position == 1 else
-                 f.role_names([step.get("from_role")]))
+                 f.role_names([step.from_role]))
         lines.append(SignatureLine(label, view.link("staff", person) if person else Cell(""),
                                    done.get("handed_on", "")))
     if chain:
-        last = recorded.get(chain[-1].get("id")) or {}
-        lines.append(SignatureLine(f.role_names([chain[-1].get("to_role")]),
+        last = recorded.get(chain[-1].id) or {}
+        lines.append(SignatureLine(f.role_names([chain[-1].to_role]),
                                    view.link("staff", last["to"]) if last.get("to") else Cell(""),
                                    last.get("received_on", "")))
     attachments = [{"title": view.mask.text(str(a.get("title", ""))), "copies": a.get("copies")}
@@ -107,9 +106,9 @@ def disposal_list(site: Site, disposal: Record) -> Page:
                      "project": view.mask.text(str(dossier.get("project", default=""))) if dossier else "",
                      "archived": (f.archived_on(dossier) or "") if dossier else "",
                      "years": f.retention_years(dossier) if dossier else None, "expiry": expiry or ""})
-    minimum = (site.index.policy_data.get("disposal") or {}).get("min_supervisors", 2)
+    minimum = view.facts.policy.disposal.min_supervisors
     supervisors = [view.link("staff", s) for s in disposal.get("supervisors") or []]
-    supervisors += [Cell("")] * max(0, (minimum if isinstance(minimum, int) else 2) - len(supervisors))
+    supervisors += [Cell("")] * max(0, minimum - len(supervisors))
     return Page(routes.form(DISPOSAL, disposal.id), "form_disposal.html",
                 {"disposal": disposal, "rows": rows, "supervisors": supervisors})
 
@@ -170,7 +169,7 @@ def contract_statistics(site: Site, half: str) -> Page:
         "half": half, "start": start, "end": end, "rows": rows,
         "types": [(t, site.view.cell("contract", ("type",), t).text) for t in types],
         "totals": {k: sum(getattr(r, k) for r in rows) for k in ("signed", "amount", "received", "outstanding")},
-        "due": (site.index.policy_data.get("contracts") or {}).get("statistics_due") or [],
+        "due": list(site.view.facts.policy.contracts.statistics_due),
     })
 
 

@@ -19,8 +19,10 @@ from typing import Any
 
 import ahocorasick
 
-from ..index import Index, Record
+from ..index import Index
+from ..policy import of as policy_of
 from ..privacy import individual
+from ..record import Record
 
 SEALED_MARK = "〔封存〕"
 HIDDEN_MARK = "〔已隐藏〕"
@@ -95,11 +97,10 @@ class Masker:
     """What to hide in one build, from the schemas' styles and the policy's `privacy` switches."""
 
     def __init__(self, index: Index, enabled: bool = True, sealed_names: set[str] = frozenset()):
-        privacy = index.policy_data.get("privacy")
-        privacy = privacy if isinstance(privacy, dict) else {}
+        privacy = policy_of(index).privacy
         self.index = index
         self.enabled = enabled
-        self.switches = {key: enabled and privacy.get(key) is not False
+        self.switches = {key: enabled and getattr(privacy, key)
                          for key in ("mask_id_numbers", "mask_phones", "mask_emails", "mask_other_personal")}
         self.ids, self.phones, self.emails = (self.switches[k] for k in ("mask_id_numbers", "mask_phones",
                                                                          "mask_emails"))

@@ -9,7 +9,6 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -95,24 +94,3 @@ def markdown(page: Page, title: str, body: str) -> str:
     search = {**({"boost": page.boost} if page.boost else {}), **({} if page.searched else {"exclude": True})}
     meta = {"title": title, "hide": list(page.hide), **({"search": search} if search else {})}
     return f"---\n{json.dumps(meta, ensure_ascii=False)}\n---\n\n{body}"
-
-
-def generate(site: Site) -> Iterator[Page]:
-    from . import analysis, dashboard, forms, ledgers, records, rules
-
-    for builder in (dashboard.pages, ledgers.pages, records.pages, forms.pages, analysis.pages, rules.pages):
-        for page in builder(site):
-            if builder in (ledgers.pages, analysis.pages):
-                page.hide = ("toc",)
-            site.pages[page.src] = page
-            yield page
-
-
-def nav(site: Site) -> list:
-    """The navigation: dashboard, ledgers, forms, analyses, rules. Record pages stay out of it."""
-    from . import ledgers
-
-    ledger_pages = [{title: src} for src, title in ledgers.titles(site)]
-    return [{"首页": routes.HOME}, {"总览": routes.DASHBOARD}, {"台帐": ledger_pages},
-            {"表单": routes.FORMS}, {"分析": [routes.analysis(name) for name in routes.ANALYSES]},
-            {"制度": routes.RULES}]

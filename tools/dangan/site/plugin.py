@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .. import report
-from ..index import build, unusable
+from ..reader import build, unusable
+from . import generate as site_build
 from . import pages as site_pages
 from .dictionary import words
 from .provenance import provenance
@@ -68,7 +69,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         if config.nav is None:
-            config.nav = site_pages.nav(self.site)
+            config.nav = site_build.nav(self.site)
             if not (Path(config.docs_dir) / "index.md").is_file():
                 config.nav = config.nav[1:]
         self._search_dictionary(config)
@@ -86,7 +87,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         self.generated.clear()
-        for page in site_pages.generate(self.site):
+        for page in site_build.generate(self.site):
             title, body = site_pages.render(self.site, page)
             self.generated.add(page.src)
             existing = files.get_file_from_path(page.src)

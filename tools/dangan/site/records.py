@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
-from ..index import Record
 from ..messages import VERDICTS
-from ..rules_in_force import State
+from ..record import Record
 from . import forms, routes
 from .changes import RecordHistory
 from .pages import Page, Site
@@ -42,15 +41,15 @@ class RecordPages:
         related = [(title, [(self.view.link(r.kind, r.id), self.view.summary(r)) for r in items])
                    for title, items in self.view.related(record)]
         history = self.history
-        rules = State(self.view.facts.policy, {})
+        signatures = self.view.facts.policy.signatures
         return Page(src, "record.html", {
             "record": record, "kind_title": kind_title, "name": self._name(record),
             "confidentiality": self.view.cell(record.kind, ("confidentiality",), record.get("confidentiality")),
             "fields": self.view.fields(record), "related": related, "forms": forms.for_record(self.site, record),
             "changes": history.changes(record) if history else None,
             "acts": history.acts(record) if history else None,
-            "signature_mode": self.view.cell("policy", ("signatures", "mode"), rules.mode).text,
-            "since": rules.since, "verdicts": {name: words[0] for name, words in VERDICTS.items()},
+            "signature_mode": self.view.cell("policy", ("signatures", "mode"), signatures.mode).text,
+            "since": signatures.since, "verdicts": {name: words[0] for name, words in VERDICTS.items()},
         }, boost=RECORD_BOOST)
 
     def _name(self, record: Record) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 
 from .. import ledger, privacy
 from ..facts import facts
-from ..index import Index, Record
+from ..index import Index
+from ..record import Record
 from ..schemas import values_at
 from . import routes
 from .mask import Masker
@@ -96,13 +97,7 @@ class View:
 
     def policy_name(self, ref: str, code: Any) -> str:
         """The name of a policy entry (a department, a role, a dossier type …) from its code."""
-        node: Any = self.index.policy_data
-        for part in ref.removeprefix("policy:").split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        entry = node.get(code) if isinstance(node, dict) and isinstance(code, str) else None
-        if isinstance(entry, dict) and entry.get("name"):
-            return str(entry["name"])
-        return str(code)
+        return self.facts.policy.name(ref, code)
 
     # --- fields -------------------------------------------------------------------------------
     def _schema(self, kind: str, path: tuple) -> dict:

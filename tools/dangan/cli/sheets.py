@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
-from . import ledger
-from .actions import actor
-from .cli import EXIT_OK, EXIT_PROBLEMS, EnvironmentProblem, _load, cli, root_option
-from .cli_acts import acting, as_option, no_commit_option
-from .messages import render
-from .sheets.export import FORMATS, export
-from .sheets.importer import Importer, Result
-from .sheets.inventory import open_dossier
-from .sheets.mapping import MapError, default_mapping, load_map
-from .sheets.read import SheetError, read_table
-from .sheets.report import problem_lines, write_rejected
-from .transaction import Refused
+from .. import ledger
+from ..actions import actor
+from ..messages import render
+from ..sheets.export import FORMATS, export
+from ..sheets.importer import Importer, Result
+from ..sheets.inventory import open_dossier
+from ..sheets.mapping import MapError, default_mapping, load_map
+from ..sheets.read import SheetError, read_table
+from ..sheets.report import problem_lines, write_rejected
+from ..transaction import Refused
+from .acts import acting
+from .common import EXIT_OK, EXIT_PROBLEMS, EnvironmentProblem, _load, act_options, root_option
 
 IMPORTABLE = ("customer", "visit", "complaint", "contract", "dossier")
 
@@ -31,7 +31,7 @@ def _kind(index, name: str, allowed: tuple[str, ...] | None = None) -> str:
     return found
 
 
-@cli.command(name="import")
+@click.command(name="import")
 @click.argument("kind")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False), metavar="MAP.yaml",
@@ -43,9 +43,7 @@ def _kind(index, name: str, allowed: tuple[str, ...] | None = None) -> str:
 @click.option("--skip-bad", is_flag=True, help="有问题的行跳过，其余照常导入（默认：有一行有问题就都不写入）。")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), metavar="OUT.xlsx",
               help="把未导入的行连同原因写入 .xlsx，改正后可再导入。")
-@root_option
-@as_option
-@no_commit_option
+@act_options(on=False)
 def import_command(kind, file, map_file, sheet, dossier, dry_run, update, skip_bad, report_file, root, as_staff,
                    no_commit) -> None:
     """从 Excel（.xlsx）或 CSV 导入客户、联系人、回访、客诉、合同，或一份档案的清单。
@@ -124,7 +122,7 @@ def _summary(importer: Importer, result: Result) -> None:
         click.echo("\n".join(problem_lines(result.problems)))
 
 
-@cli.command(name="export")
+@click.command(name="export")
 @click.argument("kind")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="xlsx", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="写入的文件（xlsx 必填）。")

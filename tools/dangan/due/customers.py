@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .checks.complaints import reply_deadline
-from .checks.contracts import filing_deadlines
-from .checks.visits import low_scores
-from .due import DueItem, Source
-from .facts import Facts, date
-from .schedules import fulfil
-from .workdays import add_months
+from ..facts import Facts, date
+from ..rules.deadlines import filing_deadlines, reply_deadline
+from ..rules.surveys import low_scores
+from ..schedules import fulfil
+from ..workdays import add_months
+from .item import DueItem, Source
 
 _LIVE = ("active", "prospect", "dormant")
 
@@ -69,7 +68,7 @@ def contract_statistics(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     """The half-year statistics, due on each `contracts.statistics_due` day."""
     admin = _someone(f, (f.approvers("contract_receipt") or [None])[0])
     for year in range(as_of.year, horizon.year + 1):
-        for md in (f.policy.get("contracts") or {}).get("statistics_due") or []:
+        for md in f.policy.contracts.statistics_due:
             try:
                 day = dt.date.fromisoformat(f"{year}-{md}")
             except ValueError:
@@ -82,8 +81,7 @@ def contract_statistics(f: Facts, as_of, horizon) -> Iterator[DueItem]:
 
 def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     """A satisfaction survey every year for every active customer; low scores followed up."""
-    per_year = (f.policy.get("surveys") or {}).get("per_year", 1)
-    follow_up = (f.policy.get("surveys") or {}).get("follow_up_within")
+    per_year, follow_up = f.policy.surveys.per_year, f.policy.surveys.follow_up_within
     last: dict[str, dt.date] = {}
     for survey in f.index.of("survey").values():
         when, customer = date(survey.get("date")), survey.get("customer")
@@ -95,7 +93,7 @@ def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                 yield DueItem("visit", survey.key, f"低分跟进回访：{'、'.join(low_scores(f, survey))}",
                               f.calendar.deadline(when, follow_up), owner, "surveys.follow_up_within",
                               f.calendar.guessed_years(when, follow_up))
-    if not isinstance(per_year, int) or per_year < 1:
+    if per_year < 1:
         return
     months = 12 // per_year
     for customer in f.index.of("customer").values():
@@ -110,19 +108,18 @@ def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
 
 def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     """Profile reviews by the superior, and quarterly updates of long-term customers."""
-    section = f.policy.get("customers") or {}
-    review_within, every = section.get("profile_review_within"), section.get("update_every_months")
+    review_within, every = f.policy.customers.profile_review_within, f.policy.customers.update_every_months
     for customer in f.index.of("customer").values():
         if customer.get("status") not in _LIVE:
             continue
         created = customer.get("created") or {}
         made = date(created.get("date"))
-        if made and not isinstance(customer.get("profile_review"), dict) and isinstance(review_within, dict):
+        if made and not isinstance(customer.get("profile_review"), dict) and review_within is not None:
             reviewer = sorted(f.superiors(created.get("by")))
             yield DueItem("profile", customer.key, "客户档案审核", f.calendar.deadline(made, review_within),
                           reviewer[0] if reviewer else None, "customers.profile_review_within",
                           f.calendar.guessed_years(made, review_within))
-        if customer.get("long_term") is True and isinstance(every, int):
+        if customer.get("long_term") is True and every is not None:
             updated = date(customer.get("updated_on")) or made
             if updated:
                 yield DueItem("profile", customer.key, "长期客户档案季度更新", add_months(updated, every),
@@ -131,7 +128,7 @@ def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
 
 def tier_reviews(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     """Each department's half-year review, due at the end of the half after its last one."""
-    every = (f.policy.get("customers") or {}).get("review_every_months", 6)
+    every = f.policy.customers.review_every_months
     done: dict[str, str] = {}
     for review in f.index.of("review").values():
         department, period = review.get("department"), review.get("period")
@@ -147,17 +144,17 @@ def tier_reviews(f: Facts, as_of, horizon) -> Iterator[DueItem]:
         else:
             end = dt.date(as_of.year, 6, 30) if as_of.month <= 6 else dt.date(as_of.year, 12, 31)
         period = f"{end.year}H{1 if end.month <= 6 else 2}"
-        head = ((f.policy.get("departments") or {}).get(department) or {}).get("head")
+        head = f.policy.departments[department].head if department in f.policy.departments else None
         yield DueItem("review", f"review/{department}", f"阶段评审 {period}：{department}", end, head,
                       "customers.review_every_months")
 
 
 def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
-    within = (f.policy.get("visits") or {}).get("report_review_within")
+    within = f.policy.visits.report_review_within
     for visit in f.index.of("visit").values():
         report = visit.get("report")
         written = date((report or {}).get("written_on")) if isinstance(report, dict) else None
-        if written and not isinstance(report.get("reviewed"), dict) and isinstance(within, dict):
+        if written and not isinstance(report.get("reviewed"), dict) and within is not None:
             reviewer = sorted(f.superiors(visit.get("staff")))
             yield DueItem("visit", visit.key, "审阅回访报告", f.calendar.deadline(written, within),
                           reviewer[0] if reviewer else None, "visits.report_review_within",

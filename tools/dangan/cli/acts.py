@@ -4,7 +4,6 @@ lock, after finishing whatever an interrupted act left (`journal`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,17 +12,14 @@ from typing import NoReturn
 
 import click
 
-from . import journal, lock
-from .actions import actor, custody, customers, day, dossiers, records
-from .cli import EXIT_PROBLEMS, EXIT_USAGE, EnvironmentProblem, _load, _root, cli, root_option
-from .index import Index
-from .messages import render
-from .transaction import Refused, Transaction
-
-as_option = click.option("--as", "as_staff", metavar="STAFF", default=None,
-                         help="以哪位员工的身份（默认按 git user.email 识别；非 git 档案库时必填）。")
-on_option = click.option("--on", "on", metavar="DATE", default=None, help="动作日期（默认今天），YYYY-MM-DD。")
-no_commit_option = click.option("--no-commit", is_flag=True, help="只写入并暂存（git add），不提交。")
+from .. import journal, lock
+from ..actions import actor, custody, customers, day, dossiers, records
+from ..index import Index
+from ..messages import render
+from ..next_number import next_id
+from ..policy import of as policy_of
+from ..transaction import Refused, Transaction
+from .common import EXIT_PROBLEMS, EXIT_USAGE, EnvironmentProblem, _load, _root, act_options, root_option
 
 
 @contextmanager
@@ -74,15 +70,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@cli.command(name="new")
+@click.command(name="new")
 @click.argument("kind")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="字段值，可重复；如 --set name=张三。")
 @click.option("--yes", is_flag=True, help="发现疑似重复客户时仍然新建。")
 @click.option("--no-input", is_flag=True, help="不提问：缺少的必填字段由检查报告（用于脚本）。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def new_command(kind: str, sets: tuple[str, ...], yes: bool, no_input: bool, root, as_staff, on, no_commit) -> None:
     """新建一条记录（客户、档案、合同、回访、客诉……），编号按制度自动取下一个。"""
     index = _load(root)
@@ -126,63 +119,52 @@ def _ask(index, kind: str, name: str) -> str:
             click.echo("  " + "  ".join(f"{r.id}={r.get('name') or r.get('project') or ''}" for r in records_))
         choices = [r.id for r in records_]
     elif str(schema.get("x-ref", "")).startswith("policy:"):
-        section = index.policy_data
-        for part in schema["x-ref"].removeprefix("policy:").split("."):
-            section = section.get(part) if isinstance(section, dict) else {}
-        choices = list(section or {})
-        click.echo("  " + "  ".join(f"{k}={(v or {}).get('name', k)}" for k, v in (section or {}).items()))
+        section = policy_of(index).entries(schema["x-ref"])
+        choices = list(section)
+        click.echo("  " + "  ".join(f"{k}={v.name}" for k, v in section.items()))
     kind_of = click.Choice(choices) if choices else str
     return str(click.prompt(label, type=kind_of, show_choices=False))
 
 
-@cli.command(name="handover")
+@click.command(name="handover")
 @click.argument("dossier")
 @click.option("--step", required=True, metavar="a|b|archive", help="移交到哪一步；archive 为档案室接收。")
 @click.option("--missing", multiple=True, metavar="ITEM", help="核对清单时发现缺少的资料（开出补充资料清单）。")
 @click.option("--location", default=None, help="档案室存放位置（archive 时）。")
 @click.option("--to", "to", default=None, metavar="STAFF", help="接收人（默认：B角或档案管理员）。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def handover_command(dossier, step, missing, location, to, root, as_staff, on, no_commit) -> None:
     """档案移交：A角移交B角（a）、B角核对接收并移交档案室（b）、档案室接收归档（archive）。"""
     _run(root, as_staff, no_commit, f"handover {step}",
          lambda tx: dossiers.handover(tx, dossier, step, day(on), list(missing), location, to))
 
 
-@cli.group(name="supplement")
+@click.group(name="supplement")
 def supplement_group() -> None:
     """补充资料清单。"""
 
 
 @supplement_group.command(name="close")
 @click.argument("dossier")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def supplement_close(dossier, root, as_staff, on, no_commit) -> None:
     """开具人确认资料已补齐，关闭补充资料清单。"""
     _run(root, as_staff, no_commit, "supplement close", lambda tx: dossiers.close_supplement(tx, dossier, day(on)))
 
 
-@cli.command(name="sign")
+@click.command(name="sign")
 @click.argument("kind")
 @click.argument("record_id", metavar="ID")
 @click.argument("field")
 @click.option("--note", default=None)
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def sign_command(kind, record_id, field, note, root, as_staff, on, no_commit) -> None:
     """签署一个动作：批准、审核、接收……如 dangan sign loan JY2025-001 approved。"""
     _run(root, as_staff, no_commit, f"sign {field}",
          lambda tx: records.sign(tx, kind, record_id, field, day(on), note))
 
 
-@cli.command(name="lend")
+@click.command(name="lend")
 @click.argument("slip", required=False)
 @click.option("--dossier", "dossiers_", multiple=True)
 @click.option("--certificate", "certificates", multiple=True)
@@ -190,10 +172,7 @@ def sign_command(kind, record_id, field, note, root, as_staff, on, no_commit) ->
 @click.option("--borrower", default=None, metavar="STAFF")
 @click.option("--purpose", default=None)
 @click.option("--due", default=None, metavar="DATE", help="应还日期。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def lend_command(slip, dossiers_, certificates, customers_, borrower, purpose, due, root, as_staff, on,
                  no_commit) -> None:
     """填写出借单（给出 --dossier/--certificate 等），或凭已批准的出借单 SLIP 办理出借。"""
@@ -202,28 +181,24 @@ def lend_command(slip, dossiers_, certificates, customers_, borrower, purpose, d
         return
     if not (borrower and purpose and due and (dossiers_ or certificates or customers_)):
         raise EnvironmentProblem("填写出借单需要 --borrower、--purpose、--due 和要借的档案或权证")
-    index = _load(root)
-    from .next_number import next_id
+    def change(tx: Transaction) -> str:
+        rid = next_id(tx.index, "loan", int(day(on)[:4]))  # taken under the lock
+        return custody.request_loan(tx, rid, list(dossiers_), list(certificates), list(customers_), borrower,
+                                    purpose, day(due))
 
-    rid = next_id(index, "loan", int(day(on)[:4]))
-    _run(root, as_staff, no_commit, "loan request",
-         lambda tx: custody.request_loan(tx, rid, list(dossiers_), list(certificates), list(customers_), borrower,
-                                         purpose, day(due)))
+    _run(root, as_staff, no_commit, "loan request", change)
 
 
-@cli.command(name="return")
+@click.command(name="return")
 @click.argument("slip")
 @click.option("--missing", multiple=True, metavar="ITEM", help="归还时缺少的资料。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def return_command(slip, missing, root, as_staff, on, no_commit) -> None:
     """归还：档案管理员核对资料是否完整。"""
     _run(root, as_staff, no_commit, "return", lambda tx: custody.give_back(tx, slip, day(on), list(missing)))
 
 
-@cli.group(name="certificate")
+@click.group(name="certificate")
 def certificate_group() -> None:
     """权证：入保险柜、退还客户。"""
 
@@ -237,10 +212,7 @@ def certificate_group() -> None:
 @click.option("--quantity", default=1, type=int)
 @click.option("--location", required=True)
 @click.option("--listed-by", default=None, metavar="STAFF")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def certificate_receive(dossier, kind_, title, number, holder, quantity, location, listed_by, root, as_staff, on,
                         no_commit) -> None:
     details = {"kind": kind_, "title": title, "number": number, "holder": holder, "quantity": quantity,
@@ -254,16 +226,13 @@ def certificate_receive(dossier, kind_, title, number, holder, quantity, locatio
 @certificate_group.command(name="release")
 @click.argument("certificate")
 @click.option("--to", "to", required=True, help="领取人。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def certificate_release(certificate, to, root, as_staff, on, no_commit) -> None:
     _run(root, as_staff, no_commit, "certificate release",
          lambda tx: custody.release_certificate(tx, certificate, to, day(on)))
 
 
-@cli.group(name="complaint")
+@click.group(name="complaint")
 def complaint_group() -> None:
     """客诉：受理（dangan new complaint）、答复、结案。"""
 
@@ -271,10 +240,7 @@ def complaint_group() -> None:
 @complaint_group.command(name="reply")
 @click.argument("complaint")
 @click.option("--resolution", default=None)
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def complaint_reply(complaint, resolution, root, as_staff, on, no_commit) -> None:
     _run(root, as_staff, no_commit, "complaint reply",
          lambda tx: customers.reply_complaint(tx, complaint, day(on), resolution))
@@ -284,24 +250,18 @@ def complaint_reply(complaint, resolution, root, as_staff, on, no_commit) -> Non
 @click.argument("complaint")
 @click.option("--feedback", required=True)
 @click.option("--satisfaction", required=True, type=click.IntRange(1, 5))
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def complaint_close(complaint, feedback, satisfaction, root, as_staff, on, no_commit) -> None:
     _run(root, as_staff, no_commit, "complaint close",
          lambda tx: customers.close_complaint(tx, complaint, day(on), feedback, satisfaction))
 
 
-@cli.command(name="review")
+@click.command(name="review")
 @click.option("--department", required=True)
 @click.option("--period", required=True, metavar="2025H2")
 @click.option("--decision", "decisions", multiple=True, required=True, metavar="CUSTOMER=FROM:TO:REASON")
 @click.option("--effective", default=None, metavar="DATE", help="决定生效日期（默认评审当天）。")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def review_command(department, period, decisions, effective, root, as_staff, on, no_commit) -> None:
     """半年度阶段评审：逐个客户定级，写入客户的等级变更记录。"""
     parsed = []
@@ -318,7 +278,7 @@ def review_command(department, period, decisions, effective, root, as_staff, on,
          lambda tx: customers.review(tx, rid, period, department, parsed, day(on)))
 
 
-@cli.group(name="dispose")
+@click.group(name="dispose")
 def dispose_group() -> None:
     """销毁：编制销毁清册、批准（dangan sign disposal ID approved）、监销、执行。"""
 
@@ -327,10 +287,7 @@ def dispose_group() -> None:
 @click.option("--dossier", "dossiers_", multiple=True, required=True)
 @click.option("--reason", required=True)
 @click.option("--method", type=click.Choice(["shred", "burn", "pulp", "other"]), default="shred")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def dispose_new(dossiers_, reason, method, root, as_staff, on, no_commit) -> None:
     values = {"dossiers": list(dossiers_), "reason": reason, "method": method}
     _run(root, as_staff, no_commit, "dispose new",
@@ -339,42 +296,32 @@ def dispose_new(dossiers_, reason, method, root, as_staff, on, no_commit) -> Non
 
 @dispose_group.command(name="supervise")
 @click.argument("disposal")
-@root_option
-@as_option
-@no_commit_option
+@act_options(on=False)
 def dispose_supervise(disposal, root, as_staff, no_commit) -> None:
     _run(root, as_staff, no_commit, "dispose supervise", lambda tx: custody.supervise(tx, disposal))
 
 
 @dispose_group.command(name="execute")
 @click.argument("disposal")
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def dispose_execute(disposal, root, as_staff, on, no_commit) -> None:
     _run(root, as_staff, no_commit, "dispose execute", lambda tx: custody.execute_disposal(tx, disposal, day(on)))
 
 
-@cli.command(name="reassign")
+@click.command(name="reassign")
 @click.option("--from", "source", required=True, metavar="STAFF")
 @click.option("--to", "target", required=True, metavar="STAFF")
-@root_option
-@as_option
-@no_commit_option
+@act_options(on=False)
 def reassign_command(source, target, root, as_staff, no_commit) -> None:
     """离职交接：把一个人的全部客户、待办移交和借阅转给另一个人，一次提交。"""
     _run(root, as_staff, no_commit, "reassign", lambda tx: customers.reassign(tx, source, target))
 
 
-@cli.command(name="amend")
+@click.command(name="amend")
 @click.argument("dossier")
 @click.option("--set", "sets", multiple=True, required=True, metavar="FIELD=VALUE")
 @click.option("--reason", required=True)
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
     """经批准更正已归档的档案（由有权审批人执行）。"""
     index = _load(root)
@@ -385,17 +332,17 @@ def amend_command(dossier, sets, reason, root, as_staff, on, no_commit) -> None:
     _run(root, as_staff, no_commit, "amend", lambda tx: dossiers.amend(tx, dossier, changes, reason, day(on)))
 
 
-@cli.command(name="renumber")
+@click.command(name="renumber")
 @click.argument("dossier")
 @click.argument("new", required=False)
 @click.option("--resolve", is_flag=True, help="合并后两份记录取了同一个号：保留本分支的，合并进来的一份改用新号。")
-@root_option
-@as_option
-@no_commit_option
+@act_options(on=False)
 def renumber_command(dossier, new, resolve, root, as_staff, no_commit) -> None:
     """为档案重新编号（如两人取了同一个号），并更正所有引用它的记录。"""
     def change(tx: Transaction) -> str:
-        number = new or _next_number(tx.index, dossier, resolve)  # taken under the lock
+        number = new or dossiers.renumbered(tx.index, dossier, resolve)  # taken under the lock
+        if number is None:
+            raise EnvironmentProblem(f"没有这份档案：{dossier}")
         if resolve:
             return records.resolve_duplicate(tx, dossier, number)
         return records.renumber(tx, dossier, number)
@@ -403,28 +350,7 @@ def renumber_command(dossier, new, resolve, root, as_staff, no_commit) -> None:
     _run(root, as_staff, no_commit, "renumber", change)
 
 
-def _next_number(index: Index, dossier: str, resolve: bool) -> str:
-    from .next_number import next_dossier
-
-    record = index.get("dossier", dossier)
-    if record is None and not resolve:
-        raise Refused(f"没有这份档案：{dossier} (no such dossier)")
-    business_type = record.get("business_type") if record else _conflicted_type(index, dossier)
-    year = int(dossier[:4]) if dossier[:4].isdigit() else dt.date.today().year
-    return next_dossier(index, year, str(business_type), taken=(dossier,))
-
-
-def _conflicted_type(index, dossier: str) -> str:
-    from . import conflicts, loader
-
-    path = index.root / "records" / index.schemas.annotations("dossier")["folder"] / f"{dossier}.yaml"
-    if not path.is_file():
-        raise EnvironmentProblem(f"没有这份档案：{dossier}")
-    _, theirs = conflicts.sides(path.read_text(encoding="utf-8-sig"))
-    return str((loader.parse(theirs, "", []).data or {}).get("business_type"))
-
-
-@cli.command(name="visit")
+@click.command(name="visit")
 @click.option("--customer", required=True)
 @click.option("--kind", "kind_", required=True,
               type=click.Choice(["purchase", "non_purchase", "complaint", "key_customer", "festival", "follow_up",
@@ -433,10 +359,7 @@ def _conflicted_type(index, dossier: str) -> str:
 @click.option("--basis", default=None, help="依据的合同或客诉编号。")
 @click.option("--purpose", default=None)
 @click.option("--outcome", default=None)
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def visit_command(customer, kind_, method, basis, purpose, outcome, root, as_staff, on, no_commit) -> None:
     """记录一次回访（回访人是当前用户）。"""
     def change(tx: Transaction) -> str:
@@ -458,10 +381,7 @@ def visit_command(customer, kind_, method, basis, purpose, outcome, root, as_sta
 @click.option("--urgent", is_flag=True)
 @click.option("--description", required=True)
 @click.option("--department", default=None)
-@root_option
-@as_option
-@on_option
-@no_commit_option
+@act_options
 def complaint_receive(customer, channel, category, urgent, description, department, root, as_staff, on,
                       no_commit) -> None:
     """受理一件客诉（受理人是当前用户）。"""
@@ -475,12 +395,12 @@ def complaint_receive(customer, channel, category, urgent, description, departme
     _run(root, as_staff, no_commit, "complaint receive", change)
 
 
-@cli.command(name="seal")
+@click.command(name="seal")
 @root_option
 @click.option("--message", "-m", default="", help="封印说明（可选）。")
 def seal_command(root: str | None, message: str) -> None:
     """封印历史：以本人签名的标签锚定当前提交；此后改写封印之前的历史，check 和 verify 都会发现。"""
-    from .actions.history import seal
+    from ..actions.history import seal
 
     try:
         with acting(root, "seal") as (index, _):
@@ -490,13 +410,13 @@ def seal_command(root: str | None, message: str) -> None:
     click.echo(f"已封印：{name}（提交 {commit[:10]}）。请推送到服务器：git push origin {name}")
 
 
-@cli.command(name="acknowledge")
+@click.command(name="acknowledge")
 @click.argument("commit", metavar="COMMIT")
 @click.option("--reason", required=True, help="如何处理了这个提交（已撤销、已核实无误……）。")
 @root_option
 def acknowledge_command(commit: str, reason: str, root: str | None) -> None:
     """确认处理某个已推送提交的问题：以本人签名的提交记录下来，此后这些问题只作为警告显示。"""
-    from .actions.history import acknowledge
+    from ..actions.history import acknowledge
 
     try:
         with acting(root, "acknowledge") as (index, _):
@@ -506,7 +426,7 @@ def acknowledge_command(commit: str, reason: str, root: str | None) -> None:
     click.echo(f"已确认处理提交 {target[:10]}（记录于提交 {made[:10]}）。")
 
 
-@cli.command(name="recover")
+@click.command(name="recover")
 @root_option
 def recover_command(root: str | None) -> None:
     """完成或撤销被中断的动作（进程被杀、断电后）：已提交的只清理记录，未提交的把文件恢复原状。"""

@@ -1,0 +1,382 @@
+"""The company's rules (records/policy.yaml) as typed values, read once.
+
+This module sits below the index (which reads the file's limits through it): it knows the
+index only by what `of` uses (its parsed policy, its problems, its `derived` memo).
+
+After the schema has validated the file, `read` turns each top-level section into a frozen
+dataclass; the default of every value that may be left out lives here, once (and agrees with
+the schema's `default` where it states one). A section that fails the schema is not read: it
+keeps its defaults and is listed in `Policy.broken`, so that the checks that need it are
+skipped (`rules.unchecked`) instead of being fed a half-read value. Rules read attributes:
+`policy.complaints.reply_within`, `policy.approvals("loan")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# the sections without which no rule can run: the file is unusable when one of them is broken
+CORE = ("organisation", "roles", "departments", "numbering", "dossier_types", "inventory_parts")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A deadline: so many working days (the official calendar) or calendar days."""
+    days: int = 0
+    unit: str = "calendar_days"
+
+    @property
+    def working(self) -> bool:
+        return self.unit == "working_days"
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str = ""
+    short_name: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 1024 * 1024
+    future_days: int = 0
+
+
+@dataclass(frozen=True)
+class Department(Named):
+    code: str = ""
+    head: str | None = None
+
+
+@dataclass(frozen=True)
+class Numbering:
+    dossier: str = ""
+    contract: str = ""
+    records: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HandoverStep:
+    id: str
+    name: str
+    from_role: str
+    to_role: str
+    deadline: Period
+
+
+@dataclass(frozen=True)
+class DossierType(Named):
+    code: str = ""
+    retention_years: int | None = None
+    handover: tuple[HandoverStep, ...] = ()
+
+
+# who may approve what when the policy does not say (DESIGN §4; 公司自定)
+DEFAULT_APPROVERS = {"policy": ("gm",), "staff": ("gm",), "seal": ("archivist", "gm"), "amendment": ("gm", "vice_gm"),
+                     "acknowledge": ("gm",)}
+
+
+@dataclass(frozen=True)
+class Approvals:
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __call__(self, what: str) -> tuple[str, ...]:
+        """The roles that may approve `what` (an `approvals` key)."""
+        return self.roles.get(what) or DEFAULT_APPROVERS.get(what, ())
+
+
+@dataclass(frozen=True)
+class Loans:
+    default_days: int = 15
+
+
+@dataclass(frozen=True)
+class Supplements:
+    within: Period = Period()
+
+
+@dataclass(frozen=True)
+class Disposal:
+    min_supervisors: int = 2
+
+
+@dataclass(frozen=True)
+class Condition(Named):
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Customers:
+    profile_within: Period | None = None
+    profile_review_within: Period | None = None
+    update_every_months: int | None = None
+    admission_checklist: Mapping[str, Condition] = field(default_factory=dict)
+    tier_quotas: Mapping[str, float] = field(default_factory=dict)
+    review_every_months: int = 6
+    downgrade_within: Period | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: str
+    name: str
+    trigger: str
+    role: str
+    days: tuple[int, ...] = ()
+    hours: int | None = None
+    every_months: int | None = None
+    contract_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Visits:
+    effective_from: str | None = None
+    schedules: tuple[Schedule, ...] = ()
+    festivals: tuple[str, ...] = ()
+    greeting_days_before: int = 7
+    report_review_within: Period | None = None
+
+
+@dataclass(frozen=True)
+class Complaints:
+    reply_within: Period | None = None
+    urgent_reply_within: Period | None = None
+
+
+@dataclass(frozen=True)
+class Attribution:
+    follow_up_valid_days: int = 30
+    appointment_valid_days: int = 0
+    whole_within_days: int = 7
+    half_within_days: int = 15
+    group_size: int = 8
+
+
+@dataclass(frozen=True)
+class Contracts:
+    to_admin_within_months: int = 1
+    to_archive_within_months: int = 1
+    statistics_due: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Surveys:
+    per_year: int = 1
+    aspects: Mapping[str, Named] = field(default_factory=dict)
+    low_score: int | None = None
+    follow_up_within: Period | None = None
+
+
+@dataclass(frozen=True)
+class Privacy:
+    mask_id_numbers: bool = True
+    mask_phones: bool = True
+    mask_emails: bool = True
+    mask_other_personal: bool = True
+    seal_customer_records: bool = True
+
+
+@dataclass(frozen=True)
+class Signatures:
+    mode: str = "off"
+    since: str = ""
+    separate_commits: bool = True
+
+
+@dataclass(frozen=True)
+class Calendar:
+    holidays: tuple[str, ...] = ()
+    workdays: tuple[str, ...] = ()
+    closures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    organisation: Organisation = Organisation()
+    limits: Limits = Limits()
+    roles: Mapping[str, Named] = field(default_factory=dict)
+    departments: Mapping[str, Department] = field(default_factory=dict)
+    numbering: Numbering = Numbering()
+    inventory_parts: Mapping[str, Named] = field(default_factory=dict)
+    dossier_types: Mapping[str, DossierType] = field(default_factory=dict)
+    approvals: Approvals = Approvals()
+    loans: Loans = Loans()
+    supplements: Supplements = Supplements()
+    disposal: Disposal = Disposal()
+    customers: Customers = Customers()
+    visits: Visits = Visits()
+    complaints: Complaints = Complaints()
+    attribution: Attribution = Attribution()
+    contracts: Contracts = Contracts()
+    surveys: Surveys = Surveys()
+    privacy: Privacy = Privacy()
+    signatures: Signatures = Signatures()
+    calendar: Calendar = Calendar()
+    broken: frozenset[str] = frozenset()  # sections that failed the schema: read as their defaults
+
+    @property
+    def usable(self) -> bool:
+        """Whether any rule can run: no core section is broken."""
+        return not self.broken.intersection(CORE)
+
+    def entries(self, ref: str) -> Mapping[str, Any]:
+        """The codes a `policy:…` reference may name (`policy:roles`, `policy:customers.admission_checklist` …)."""
+        node: Any = self
+        for part in ref.removeprefix("policy:").split("."):
+            node = getattr(node, part, None)
+        return node if isinstance(node, Mapping) else {}
+
+    def name(self, ref: str, code: Any) -> str:
+        """The name of a policy entry (a department, a role, a dossier type …) from its code."""
+        entry = self.entries(ref).get(code) if isinstance(code, str) else None
+        return entry.name if isinstance(entry, Named) and entry.name else str(code)
+
+    def role_names(self, roles) -> list[str]:
+        return [self.name("policy:roles", role) for role in roles]
+
+
+def needs(*sections: str):
+    """Mark a check with the policy sections it reads: it is skipped when one of them fails the schema."""
+    def mark(check):
+        check.policy_sections = sections
+        return check
+    return mark
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def _section(data: dict, key: str) -> dict:
+    found = data.get(key)
+    return found if isinstance(found, dict) else {}
+
+
+def _period(value: Any) -> Period | None:
+    if isinstance(value, dict) and isinstance(value.get("days"), int):
+        return Period(value["days"], str(value.get("unit", "calendar_days")))
+    return None
+
+
+def _named(values: Any, make=Named, **extra) -> dict:
+    out = {}
+    for code, entry in (values.items() if isinstance(values, dict) else ()):
+        if isinstance(entry, dict):
+            fields = {k: entry[k] for k in make.__dataclass_fields__ if k in entry}
+            out[code] = make(**{"name": str(entry.get("name", code)), **fields, **extra})
+    return out
+
+
+def _ints(values: Any) -> tuple[int, ...]:
+    return tuple(v for v in values if isinstance(v, int)) if isinstance(values, list) else ()
+
+
+def _strings(values: Any) -> tuple[str, ...]:
+    return tuple(v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+
+
+def _simple(cls, values: dict):
+    """A dataclass of plain values: the keys the file gives, the defaults for the rest."""
+    return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__ and v is not None})
+
+
+def _dossier_types(values: dict) -> dict[str, DossierType]:
+    out = {}
+    for code, entry in values.items():
+        if not isinstance(entry, dict):
+            continue
+        steps = tuple(HandoverStep(str(s.get("id")), str(s.get("name", s.get("id"))), str(s.get("from_role")),
+                                   str(s.get("to_role")), _period(s.get("deadline")) or Period())
+                      for s in entry.get("handover") or () if isinstance(s, dict))
+        out[code] = DossierType(str(entry.get("name", code)), str(entry.get("en", "")), str(entry.get("code", "")),
+                                entry.get("retention_years") if isinstance(entry.get("retention_years"), int)
+                                else None, steps)
+    return out
+
+
+def _customers(values: dict) -> Customers:
+    return Customers(
+        _period(values.get("profile_within")), _period(values.get("profile_review_within")),
+        values.get("update_every_months") if isinstance(values.get("update_every_months"), int) else None,
+        _named(values.get("admission_checklist"), Condition),
+        {k: float(v) for k, v in _section(values, "tier_quotas").items() if isinstance(v, int | float)},
+        values.get("review_every_months", Customers.review_every_months),
+        _period(values.get("downgrade_within")))
+
+
+def _visits(values: dict) -> Visits:
+    schedules = tuple(
+        Schedule(str(s.get("id")), str(s.get("name", s.get("id"))), str(s.get("trigger")), str(s.get("role")),
+                 _ints(s.get("days")), s.get("hours"), s.get("every_months"), _strings(s.get("contract_types")))
+        for s in values.get("schedules") or () if isinstance(s, dict))
+    return Visits(values.get("effective_from"), schedules, _strings(values.get("festivals")),
+                  values.get("greeting_days_before", Visits.greeting_days_before),
+                  _period(values.get("report_review_within")))
+
+
+_READERS = {
+    "organisation": lambda v: _simple(Organisation, v),
+    "limits": lambda v: _simple(Limits, v),
+    "roles": _named,
+    "departments": lambda v: _named(v, Department),
+    "numbering": lambda v: Numbering(str(v.get("dossier", "")), str(v.get("contract", "")),
+                                     {k: s for k, s in _section(v, "records").items() if isinstance(s, str)}),
+    "inventory_parts": _named,
+    "dossier_types": _dossier_types,
+    "approvals": lambda v: Approvals({k: _strings(r) for k, r in v.items() if _strings(r)}),
+    "loans": lambda v: _simple(Loans, v),
+    "supplements": lambda v: Supplements(_period(v.get("within")) or Period()),
+    "disposal": lambda v: _simple(Disposal, v),
+    "customers": _customers,
+    "visits": _visits,
+    "complaints": lambda v: Complaints(_period(v.get("reply_within")), _period(v.get("urgent_reply_within"))),
+    "attribution": lambda v: _simple(Attribution, v),
+    "contracts": lambda v: Contracts(v.get("to_admin_within_months", Contracts.to_admin_within_months),
+                                     v.get("to_archive_within_months", Contracts.to_archive_within_months),
+                                     _strings(v.get("statistics_due"))),
+    "surveys": lambda v: Surveys(v.get("per_year", Surveys.per_year), _named(v.get("aspects")), v.get("low_score"),
+                                 _period(v.get("follow_up_within"))),
+    "privacy": lambda v: _simple(Privacy, v),
+    "signatures": lambda v: Signatures(str(v.get("mode", "off")), str(v.get("since") or ""),
+                                       v.get("separate_commits", True) is not False),
+    "calendar": lambda v: Calendar(_strings(v.get("holidays")), _strings(v.get("workdays")),
+                                   _strings(v.get("closures"))),
+}
+
+
+def read(data: Any, broken: set[str] | frozenset[str] = frozenset()) -> Policy:
+    """The typed policy from the parsed file; `broken` sections (they failed the schema) keep their defaults.
+    Never raises: a value of the wrong type is read as the default, for history's old versions too."""
+    data = data if isinstance(data, dict) else {}
+    values = {key: reader(_section(data, key)) for key, reader in _READERS.items()
+              if key not in broken and isinstance(data.get(key), dict)}
+    return Policy(**values, broken=frozenset(broken) | (frozenset(CORE) if not data else frozenset()))
+
+
+def broken_sections(index: Any) -> frozenset[str]:
+    """The top-level sections of the policy that failed the schema (all of the core when the file is unusable)."""
+    record = index.policy
+    if record is None:
+        return frozenset(CORE)
+    found = set()
+    for problem in index.problems:
+        if problem.file != record.file or problem.severity != "error":
+            continue
+        section = (problem.field or "").split(".")[0].split("[")[0]
+        if not section:
+            return frozenset(CORE)
+        found.add(section)
+    return frozenset(found)
+
+
+def of(index: Any) -> Policy:
+    """The index's policy, read once."""
+    found = index.derived.get("policy")
+    if found is None:
+        found = index.derived["policy"] = read(index.policy_data, broken_sections(index))
+    return found
