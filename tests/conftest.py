@@ -24,12 +24,18 @@ needs_dangan_command = pytest.mark.skipif(shutil.which("dangan") is None,
                                           reason="the `dangan` command is not on PATH: python3 -m pip install -e .")
 FOLDERS = {"staff": "staff", "customer": "customers", "dossier": "dossiers", "certificate": "certificates",
            "loan": "loans", "visit": "visits", "complaint": "complaints", "contract": "contracts",
-           "survey": "surveys", "disposal": "disposals", "review": "reviews"}
+           "survey": "surveys", "disposal": "disposals", "review": "reviews", "report": "reports"}
 
 
 def staff(sid: str, name: str, roles: list[str], department: str, **extra) -> dict:
     return {"id": sid, "name": name, "roles": roles, "department": department,
             "emails": [f"{sid.lower()}@hongyuan.example"], "joined_on": "2020-01-06", **extra}
+
+
+# the checklist of seed 002 篇二 1.1–1.11 (contract `documents`): all there, so that archiving a contract is clean
+CONTRACT_DOCUMENTS = ("negotiation", "counterparty_credentials", "counterparty_capacity", "counterparty_authorisation",
+                      "our_authorisation", "guarantor_capacity", "correspondence", "notarisation", "contract_copies",
+                      "acceptance", "receipts")
 
 
 ADMITTED = {"checked": ["licence", "no_illegal_record", "signed_contract"],
@@ -42,6 +48,8 @@ def customer(cid: str = "KH0001", **extra) -> dict:
             "individual": {"id_number": make_id_number("150102", dt.date(1985, 4, 12), 13),
                            "gender": "male", "birth_date": "1985-04-12"},
             "contacts": [{"name": "王小明", "mobile": "13904710001"}],
+            "addresses": [{"type": "home", "province": "内蒙古自治区", "city": "呼和浩特市", "district": "新城区",
+                           "detail": "兴安北路 12 号"}],
             "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
             "created": {"by": "S004", "date": "2024-03-04"}, "admission": ADMITTED}
     data.update(extra)
@@ -50,7 +58,9 @@ def customer(cid: str = "KH0001", **extra) -> dict:
 
 def enterprise(cid: str = "KH0002", **extra) -> dict:
     data = {"id": cid, "type": "enterprise", "name": "呼和浩特市青城商贸有限公司",
-            "enterprise": {"credit_code": make_credit_code("91", "150100", "MA0Q7K3B5")},
+            "enterprise": {"credit_code": make_credit_code("91", "150100", "MA0Q7K3B5"),
+                           "legal_representative": "赵青城", "registered_capital": 500, "founded_on": "2012-05-18"},
+            "contacts": [{"name": "赵青城", "title": "法定代表人", "mobile": "13904710002"}],
             "owner": "S004", "department": "yw1", "status": "active", "first_contact_on": "2024-03-01",
             "created": {"by": "S004", "date": "2024-03-04"}, "admission": ADMITTED}
     data.update(extra)
@@ -61,8 +71,13 @@ def dossier(did: str = "2024鸿借字第001号", **extra) -> dict:
     data = {"id": did, "customer": "KH0001", "business_type": "loan", "project": "王小明经营性贷款",
             "project_end": "2024-03-12", "manager_a": "S004", "manager_b": "S003",
             "inventory": [{"part": "approval", "items": [{"title": "借款申请书", "pages": 2, "form": "original"}]},
-                          {"part": "contracts", "items": [{"title": "借款合同", "pages": 6, "form": "original"}]}],
-            "total_pages": 8,
+                          {"part": "contracts", "items": [{"title": "借款合同", "pages": 4, "form": "original"}]},
+                          {"part": "investigation",
+                           "items": [{"title": "贷前调查报告", "pages": 1, "form": "original"}]},
+                          {"part": "customer", "items": [{"title": "身份证复印件", "pages": 1, "form": "copy"}]}],
+            "total_pages": 8, "inventory_copies": 3,
+            "inventory_signed": [{"by": "S004", "date": "2024-03-13"}, {"by": "S003", "date": "2024-03-13"},
+                                 {"by": "S014", "date": "2024-03-14"}],
             "handover": [{"step": "a", "from": "S004", "to": "S003", "handed_on": "2024-03-13",
                           "received_on": "2024-03-13", "inventory_checked": True},
                          {"step": "b", "from": "S003", "to": "S014", "handed_on": "2024-03-14",

@@ -34,8 +34,19 @@ inventory:
   - part: contracts
     items:
       - title: 借款合同
-        pages: 6
+        pages: 4
         form: original   # 原件一份
+  - part: investigation
+    items:
+      - title: 贷前调查报告
+        pages: 1
+        form: original
+  - part: customer
+    items:
+      - title: 身份证复印件
+        pages: 1
+        form: copy
+inventory_copies: 3   # 清单一式三份
 total_pages: 8
 
 # 移交记录由 dangan handover 追加
@@ -82,22 +93,23 @@ def test_three_party_handover_keeps_every_comment(repo):
     before, after = COMMENTED.splitlines(), text.splitlines()
     assert [ln for ln in before if ln.lstrip().startswith("#") or "#" in ln] == \
         [ln for ln in after if ln.lstrip().startswith("#") or "#" in ln]
-    # the diff is only what the act means: the handover entry and the status
+    # the diff is only what the act means: the handover entry, A's signature on the inventory list, the status
     changed = [ln for ln in after if ln not in before]
     assert changed == ["handover:", "  - step: a", "    from: S004", "    to: S003", "    handed_on: '2024-03-13'",
-                       "status: with_b"]
+                       "status: with_b", "inventory_signed:", "  - by: S004", "    date: '2024-03-13'"]
     log = repo.git("log", "-1", "--format=%an|%ae|%B").stdout
     assert log.startswith("S004|s004@hongyuan.example|") and "Dangan-Act: handover a" in log
     assert "gpgsig -----BEGIN SSH SIGNATURE-----" in repo.git("cat-file", "-p", "HEAD").stdout
     assert "Dangan-Record: dossier/2024鸿借字第001号" in log
-    assert act(repo, "S003", "handover", "2024鸿借字第001号", "--step", "b", "--on", "2024-03-13").exit_code == 0
+    # B signs for it the next working day (allowed) and hands it on; the archivist registers it that day
+    assert act(repo, "S003", "handover", "2024鸿借字第001号", "--step", "b", "--on", "2024-03-14").exit_code == 0
     result = act(repo, "S014", "handover", "2024鸿借字第001号", "--step", "archive", "--on", "2024-03-14",
                  "--location", "A柜-01层-01格")
     assert result.exit_code == 0, result.output
     record = data(repo, "dossier", "2024鸿借字第001号")
     assert record["status"] == "archived" and record["location"] == "A柜-01层-01格"
     assert [(s["from"], s["to"], s.get("received_on")) for s in record["handover"]] == [
-        ("S004", "S003", "2024-03-13"), ("S003", "S014", "2024-03-14")]
+        ("S004", "S003", "2024-03-14"), ("S003", "S014", "2024-03-14")]
     assert repo.check() == (0, [])  # signed by the right people, in separate commits
     assert "# 以下为备注" in repo.path("dossier", "2024鸿借字第001号").read_text(encoding="utf-8")
 
@@ -135,7 +147,7 @@ def test_out_of_order_handovers_are_refused(repo, attempt):
 
 def archived(repo: GitArchive) -> None:
     act(repo, "S004", "handover", "2024鸿借字第001号", "--step", "a", "--on", "2024-03-13")
-    act(repo, "S003", "handover", "2024鸿借字第001号", "--step", "b", "--on", "2024-03-13")
+    act(repo, "S003", "handover", "2024鸿借字第001号", "--step", "b", "--on", "2024-03-14")
     act(repo, "S014", "handover", "2024鸿借字第001号", "--step", "archive", "--on", "2024-03-14", "--location", "A1")
 
 
@@ -252,7 +264,9 @@ def test_renumber_fixes_every_reference(repo):
     archived(repo)
     repo.add("certificate", {"id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights",
                              "title": "他项权证", "number": "蒙(2024)第1号", "holder": "鸿远小额贷款有限公司",
-                             "quantity": 1, "received": {"by": "S014", "date": "2024-03-14"}, "location": "保险柜1-01",
+                             "quantity": 1, "listed_by": "S004",
+                             "checked": [{"by": s, "date": "2024-03-13"} for s in ("S004", "S003", "S014")],
+                             "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01",
                              "status": "in_safe"})
     repo.commit("S014", "权证入柜", date="2024-03-14")
     result = act(repo, "S014", "renumber", "2024鸿借字第001号", "2024鸿借字第002号")
@@ -288,8 +302,8 @@ def test_refusal_lists_rule_messages(repo):
     result = act(repo, "S004", "return", "JY2024-001", "--on", "2024-05-17")  # S004 is no archivist
     assert result.exit_code == 1 and unchanged(repo, before)
     assert "拒绝 (refused)" in result.output
-    assert re.search(r"^  records/loans/JY2024-001\.yaml:\d+:\d+: loan\.return-checker: 归还应由.+核对，S004 不是",
-                     result.output, re.MULTILINE), result.output
+    assert re.search(r"^  records/loans/JY2024-001\.yaml:\d+:\d+: loan\.return-checker: "
+                     r"归还应由.+核对，李娜（S004）不是", result.output, re.MULTILINE), result.output
 
 
 def test_two_branches_take_the_same_number(repo):

@@ -359,7 +359,7 @@ def test_acknowledging_a_reverted_commit(repo):
     assert result.exit_code == 0, result.output
     exit_code, problems = repo.check()
     assert exit_code == 0 and codes(problems) == ["commit.not-staff"] and problems[0]["severity"] == "warning"
-    assert "已由 S002" in problems[0]["message"] and "确认处理" in problems[0]["message"]
+    assert "已由钱立群（S002）" in problems[0]["message"] and "确认处理" in problems[0]["message"]
     assert "已由 S002 确认处理" in repo.run("acknowledge", bad[:8], "--reason", "再来一次").output
     # an acknowledgement by someone without the role counts for nothing
     repo.git("reset", "-q", "--hard", "HEAD~1")

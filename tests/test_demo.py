@@ -147,7 +147,8 @@ def due_items(*args: str) -> list[dict]:
 
 
 DUE_KINDS = ("handover", "supplement", "extension", "loan", "certificate", "retention", "visit", "greeting",
-             "complaint", "contract", "statistics", "survey", "profile", "review")
+             "complaint", "complaint_archive", "contract", "statistics", "survey", "profile", "review", "report",
+             "credit")
 AFTER_NEW_YEAR = ("--as-of", "2026-01-05", "--within", "45")
 
 

@@ -25,7 +25,8 @@ def busy(archive):
     archive.add("certificate", {
         "id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights",
         "title": "他项权证", "number": "蒙(2024)不动产证明第0012345号",
-        "holder": "鸿远小额贷款有限公司", "quantity": 1,
+        "holder": "鸿远小额贷款有限公司", "quantity": 1, "listed_by": "S004",
+        "checked": [{"by": s, "date": "2024-03-13"} for s in ("S004", "S003", "S014")],
         "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01", "status": "lent"})
     archive.add("loan", {"id": "JY2024-001", "certificates": ["2024鸿借字第001号-01"], "borrower": "S004",
                          "purpose": "办理抵押登记变更", "approved": {"by": "S002", "date": "2024-09-20"},

@@ -56,7 +56,7 @@ def test_signed_with_someone_elses_key(repo):
     repo.add("dossier", record)
     repo.commit("S004", "A角移交，用了 B 的密钥", key="S003")
     found = [p for p in repo.problems() if p["code"] == "commit.bad-key"]
-    assert len(found) == 1 and "S003 的密钥" in found[0]["message"]
+    assert len(found) == 1 and "孙建国（S003）的密钥" in found[0]["message"]
     # one judgement: dangan history says forged too, as check and the site do
     entries = json.loads(repo.run("history", "2024鸿借字第001号", "--format", "json").output)["history"]
     assert entries[-1]["verdict"] == "forged"

@@ -73,25 +73,29 @@ def test_second_step_late_after_the_adjusted_saturday(loan_archive):
 
 def test_policy_deadline_changes_the_verdict(loan_archive):
     loan_archive.add("dossier", national_day("2024-10-11", "2024-10-14"))
-    assert codes(loan_archive.check()[1]) == ["handover.late"]
-    loan_archive.edit_policy(lambda p: p["dossier_types"]["loan"]["handover"][0]["deadline"].update(days=4))
+    assert codes(loan_archive.check()[1]) == ["handover.late", "handover.total-late"]  # A late, so the whole
+
+    def longer(policy):
+        policy["dossier_types"]["loan"]["handover"][0]["deadline"].update(days=4)
+        policy["dossier_types"]["loan"]["handover_within"].update(days=6)
+    loan_archive.edit_policy(longer)
     assert loan_archive.check() == (0, [])
 
 
 def test_approved_extension_covers_a_late_step(loan_archive):
     ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15",
            "approved": {"by": "S002", "date": "2024-10-09"}}
-    loan_archive.add("dossier", national_day("2024-10-15", "2024-10-16", extensions=[ext]))
-    assert loan_archive.check() == (0, [])
+    loan_archive.add("dossier", national_day("2024-10-15", "2024-10-15", extensions=[ext]))
+    assert loan_archive.check() == (0, [])  # the extension covers the whole handover up to its day
     loan_archive.add("dossier", national_day("2024-10-16", "2024-10-17", extensions=[ext]))
-    assert codes(loan_archive.check()[1]) == ["handover.late"]
+    assert codes(loan_archive.check()[1]) == ["handover.late", "handover.total-late"]
 
 
 def test_extension_by_an_unauthorised_role(loan_archive):
     ext = {"step": "a", "reason": "客户补签材料", "until": "2024-10-15",
            "approved": {"by": "S003", "date": "2024-10-09"}}
-    loan_archive.add("dossier", national_day("2024-10-15", "2024-10-16", extensions=[ext]))
-    assert sorted(codes(loan_archive.check()[1])) == ["approval.role", "handover.late"]
+    loan_archive.add("dossier", national_day("2024-10-15", "2024-10-15", extensions=[ext]))
+    assert sorted(codes(loan_archive.check()[1])) == ["approval.role", "handover.late", "handover.total-late"]
 
 
 def test_steps_in_order_by_the_right_roles_with_inventory_checked(loan_archive):
@@ -152,8 +156,9 @@ def test_a_medical_record_chain_is_policy_only(archive):
                  "received_on": "2024-05-06", "inventory_checked": True},
                 {"step": "chief", "from": "S023", "to": "S014", "handed_on": last, "received_on": last,
                  "inventory_checked": True}]
+    signed = [{"by": s, "date": "2024-05-08"} for s in ("S021", "S022", "S023", "S014")]  # every party of the chain
     record = dossier("2024鸿病字第001号", business_type="medical", project_end="2024-05-01", manager_a="S021",
-                     manager_b="S022", handover=steps("2024-05-08"))
+                     manager_b="S022", handover=steps("2024-05-08"), inventory_signed=signed)
     archive.add("dossier", record)
     assert archive.check() == (0, [])
     archive.add("dossier", {**record, "handover": steps("2024-05-09")})
@@ -166,8 +171,9 @@ def test_a_medical_record_chain_is_policy_only(archive):
 def certificate(**extra) -> dict:
     data = {"id": "2024鸿借字第001号-01", "dossier": "2024鸿借字第001号", "kind": "other_rights", "title": "他项权证",
             "number": "蒙(2024)呼和浩特市不动产证明第0012345号", "holder": "鸿远小额贷款有限公司", "quantity": 1,
-            "listed_by": "S004", "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01",
-            "status": "in_safe"}
+            "listed_by": "S004", "checked": [{"by": "S004", "date": "2024-03-13"}, {"by": "S003", "date": "2024-03-13"},
+                                             {"by": "S014", "date": "2024-03-13"}],
+            "received": {"by": "S014", "date": "2024-03-13"}, "location": "保险柜1-01", "status": "in_safe"}
     data.update(extra)
     return data
 
@@ -211,7 +217,11 @@ def test_lent_certificate_status_and_approval(cert_archive):
     record = loan(dossiers=None, certificates=["2024鸿借字第001号-01"], approved={"by": "S001", "date": "2024-05-06"})
     del record["dossiers"], record["returned"]
     cert_archive.add("loan", record)
-    assert codes(cert_archive.check()[1]) == ["approval.role"]  # the chairman may lend files, not certificates
+    assert cert_archive.check() == (0, [])  # the chairman may approve any loan, certificates included
+    record["approved"]["by"] = "S003"
+    cert_archive.add("loan", record)
+    # refused twice: by approvals.loan and by approvals.certificate_release
+    assert codes(cert_archive.check()[1]) == ["approval.role", "approval.role"]
     record["approved"]["by"] = "S002"
     cert_archive.add("loan", record)
     assert cert_archive.check() == (0, [])
@@ -276,7 +286,8 @@ def test_dossier_status_follows_open_loans(cert_archive):
 def disposal(executed_on: str, **extra) -> dict:
     data = {"id": "XH2034-001", "dossiers": ["2024鸿借字第001号"], "reason": "保管期满",
             "approved": {"by": "S002", "date": executed_on}, "executed_on": executed_on, "executed_by": "S014",
-            "method": "shred", "supervisors": ["S013", "S003"]}
+            "method": "shred", "supervisors": ["S013", "S003"],
+            "verification": [{"dossier": "2024鸿借字第001号", "by": "S014", "date": executed_on, "complete": True}]}
     data.update(extra)
     return data
 

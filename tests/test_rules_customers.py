@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import codes, customer, enterprise, staff
+from conftest import CONTRACT_DOCUMENTS, codes, customer, enterprise, staff
 from dangan.reader import build
 
 
@@ -71,7 +71,8 @@ def test_departed_owner(crm):
 def contract(cid: str, signed: str, department: str = "yw1", **extra) -> dict:
     data = {"id": cid, "number": f"{'业一' if department == 'yw1' else '业二'}合字2025第{cid[-3:]}号",
             "department": department, "customer": "KH0001", "type": "sales", "title": "服务合同", "amount": 100000,
-            "signed_on": signed, "handled_by": "S004", "status": "active"}
+            "signed_on": signed, "handled_by": "S004", "status": "active",
+            "documents": dict.fromkeys(CONTRACT_DOCUMENTS, True)}
     data.update(extra)
     return data
 
@@ -371,6 +372,10 @@ def test_two_reps_follow_up_on_the_same_day(sale):
 
 def test_renewal_stays_with_the_original_rep_while_employed(sale):
     sale.add("contract", contract("HT2024-001", "2024-03-10", handled_by="S005", number="业一合字2024第001号"))
+    for rid, report, period in (("BS2025-001", "contract_statistics", "2024H2"),
+                                ("BS2025-002", "credit_analysis", "2024")):
+        sale.add("report", {"id": rid, "report": report, "period": period,  # filed on time (seed 002 篇二 4.)
+                            "submitted": {"by": "S003", "date": "2025-01-08"}})
     renewal = contract("HT2025-001", "2025-03-10", attribution={"renewal_of": "HT2024-001"})
     sale.add("contract", renewal)
     assert verdict(sale)["shares"] == {"S005": 1.0} and found(sale) == ["attribution.credit"]

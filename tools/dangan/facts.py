@@ -120,7 +120,8 @@ class Facts:
         return f"dossier_types.{dossier.get('business_type')}.handover[{position}].deadline"
 
     def steps(self, dossier: Record) -> Iterator[Step]:
-        """Each step of the dossier's chain with its start, deadline and what was recorded."""
+        """Each step of the dossier's chain with its start, deadline and what was recorded. A step's clock
+        runs from the previous step's hand-over (seed 000 §四(五)): a late receipt does not restart it."""
         recorded = {s.get("step"): (i, s) for i, s in enumerate(dossier.get("handover") or [])
                     if isinstance(s, dict)}
         extensions = {e.get("step"): e for e in dossier.get("extensions") or [] if isinstance(e, dict)}
@@ -134,7 +135,7 @@ class Facts:
                        extension)
             if done is None:
                 return
-            start = date(done.get("received_on")) or date(done.get("handed_on"))
+            start = date(done.get("handed_on")) or date(done.get("received_on"))
 
     def archived_on(self, dossier: Record) -> dt.date | None:
         """The day the archive received the dossier: the last step's receipt."""
@@ -179,7 +180,7 @@ class Facts:
 class Step:
     position: int
     definition: HandoverStep
-    start: dt.date | None  # project end, or the previous step's receipt
+    start: dt.date | None  # project end, or the previous step's hand-over
     deadline: dt.date | None
     done: dict | None  # the recorded step, if any
     recorded_at: int | None  # its index in the dossier's handover list

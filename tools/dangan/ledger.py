@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .index import Index
+from .messages import say
 from .record import Record
+from .rules.archive import late_days
 from .schemas import values_at
 
 NAMED_KINDS = ("staff", "customer")  # references shown by name
@@ -29,15 +31,31 @@ def resolve_kind(index: Index, name: str) -> str | None:
 
 
 def columns(index: Index, kind: str) -> list[Column]:
+    """The ledger's columns (`x-dangan.ledger`), titled by the schema (a shared act's fields carry the
+    titles their use gives them, `x-titles`: 受理日期, 答复日期, 审批人)."""
     out = []
     for dotted in index.schemas.annotations(kind).get("ledger", []):
         path = tuple(dotted.split("."))
         info = index.schemas.field_info(kind, path)
         out.append(Column(path, info.title if info else dotted, info.schema if info else {}))
+    for name, spec in (index.schemas.annotations(kind).get("derived") or {}).items():
+        if name in DERIVED:  # computed by dangan from the record, never written in it
+            out.append(Column((name,), spec.get("title", name), {**spec, "x-derived": name}))
     return out
 
 
+def _lateness(record: Record) -> str | None:
+    """逾期 3 天归还: a loan that came back after its due date (seed 000 篇1 六(三))."""
+    days = late_days(record)
+    return say("loan.lateness-returned", days=days)[0] if days else None
+
+
+DERIVED = {"lateness": _lateness}
+
+
 def raw_value(record: Record, column: Column) -> Any:
+    if "x-derived" in column.schema:
+        return DERIVED[column.schema["x-derived"]](record)
     found = list(values_at(record.data, column.path))
     return found[0][1] if found else None
 

@@ -6,6 +6,8 @@ only place where words live, so every code can be documented and translated.
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from typing import NamedTuple
 
 from .problems import Problem
@@ -189,12 +191,33 @@ CATALOGUE: dict[str, Message] = {
                                    "补记该步移交，或更正档案状态。", "record the step or correct the status"),
     "handover.chain": Message("“{step}”的移交人应为上一步的接收人 {expected}，实际为 {found}", "'{step}' must be handed over by the previous receiver {expected}, not {found}"),
     "handover.role": Message("“{step}”中的 {staff} 不具有{role}岗位", "in '{step}', {staff} does not hold the role {role}"),
-    "handover.late": Message("“{step}”逾期：应在 {start} 后 {period}内（即 {deadline} 前）移交，实际 {handed}", "'{step}' is late: due within {period} of {start} (by {deadline}), handed over {handed}",
+    "handover.late": Message("“{step}”逾期：应在 {start} 后 {period}内（最迟 {deadline}（含））移交，实际 {handed}", "'{step}' is late: due within {period} of {start} (by {deadline}), handed over {handed}",
                              "如有特殊情况，须在 extensions 中记录经批准的延期。", "a late step needs an approved extension"),
     "handover.dates": Message("“{step}”的接收日期早于移交日期", "'{step}' was received before it was handed over"),
     "handover.unchecked": Message("“{step}”已接收，但未记录按清单核对（inventory_checked: true）", "'{step}' was received without recording the inventory check",
                                   "接收人逐项核对清单后填写 inventory_checked: true；缺少的资料开补充资料清单。", "check the inventory, then set inventory_checked: true"),
     "handover.order": Message("移交步骤“{step}”顺序不对", "handover step '{step}' is out of order"),
+    "handover.receipt-late": Message("“{step}”接收登记晚了：{staff} 应在移交（{handed}）{within}登记接收，最迟 {deadline}（含），实际 {received}",
+                                     "'{step}' was registered late: {staff} registers the receipt {within_en} the hand-over ({handed}), by {deadline} inclusive, not {received}",
+                                     "接收人在接收当天登记并签字；晚登记的原因写在该步的 note 中。", "register the receipt on time; note the reason in the step's note"),
+    "handover.total-late": Message("移交全程逾期：项目结束（{start}）后 {period}内须交到档案室，最迟 {deadline}（含），实际 {handed}",
+                                   "the whole handover is late: due in the archive within {period} of the project end ({start}), by {deadline} inclusive, handed over {handed}",
+                                   "各步虽各有时限，全程不得超过此限；特殊情况须在 extensions 中记录经批准、延至实际移交日的延期。",
+                                   "the whole chain has its own limit; record an approved extension running to the day"),
+    "inventory.part-missing": Message("册内资料清单缺少：{parts}（A角移交前须按 {expected} 整理齐全）", "the inventory lacks {parts}: before A hands it over it has {expected}",
+                                      "按档案清单补齐缺少的部分再移交；确实没有的资料，在该部分列明并注明原因。", "add the missing parts before handing over"),
+    "inventory.part-order": Message("清单部分“{part}”的位置不对：应依次为 {expected}", "inventory part '{part}' is out of order: the order is {expected}",
+                                    "按档案清单的顺序排列各部分。", "order the parts as the list gives them"),
+    "inventory.part-unexpected": Message("清单部分“{part}”不属于该业务类型的清单（应为 {expected}）", "inventory part '{part}' is not one of this type's parts ({expected})",
+                                         "把资料移入该类型清单的部分中。", "move the items into one of the type's parts"),
+    "inventory.seq": Message("清单序号不连续：此项应为第 {expected} 项，写的是 {found}", "inventory item numbers do not run on: this is item {expected}, numbered {found}",
+                             "序号从 1 起贯穿整个清单，逐项加一。", "number the items 1, 2, 3 … through the whole list"),
+    "inventory.signatures-incomplete": Message("资料“{title}”签字不完整，档案却已归档", "'{title}' lacks signatures, yet the dossier is archived",
+                                               "B角应开补充资料清单要求A角补齐签字，补齐后改为 signatures_complete: true。", "supplement the signatures, then mark them complete"),
+    "inventory.unsigned": Message("册内资料清单缺少 {staff} 的签字确认（A、B角和档案管理员三方签字）", "the inventory list lacks the signature of {staff} (A, B and the archivist sign it)",
+                                  "在 inventory_signed 中记录签字人和签字日期。", "record the signature in inventory_signed"),
+    "inventory.copies": Message("册内资料清单应一式 {expected} 份，记录为 {found}", "the inventory list is made in {expected} copies, recorded {found}",
+                                "A、B角各执一份，档案中一份；在 inventory_copies 中记录份数。", "record the number of copies in inventory_copies"),
     "supplement.closed-by": Message("补充资料清单应由开具人 {sender} 确认关闭，不能由 {staff} 关闭", "the supplement request must be closed by its sender {sender}, not {staff}"),
     "supplement.dates": Message("补充资料清单的关闭日期早于开具日期", "the supplement request was closed before it was opened"),
     "supplement.open": Message("档案已归档，但补充资料清单仍未关闭：{items}", "the dossier is archived with an open supplement request: {items}"),
@@ -205,6 +228,15 @@ CATALOGUE: dict[str, Message] = {
     "certificate.keeper": Message("权证应由{role}接收，{staff} 不是", "certificates are received by the {role}; {staff} is not one"),
     "certificate.location": Message("权证在柜，但未记录保险柜位置", "the certificate is in the safe but no location is recorded"),
     "certificate.unreceived": Message("权证未记录权证管理员的接收", "the certificate has no receipt by the keeper"),
+    "certificate.listed-by": Message("权证移交清单应由该档案的项目经理A角 {expected} 列出，不是 {staff}", "the certificate list is drawn up by the dossier's A, {expected}, not {staff}"),
+    "certificate.unchecked": Message("权证移交清单缺少 {staff} 的核对（名称、权证号、数量由A、B角和档案员三方核对）", "the certificate list lacks the check of {staff} (A, B and the archivist check name, number and quantity)",
+                                     "在 checked 中记录核对人和日期。", "record the check in checked"),
+    "certificate.unchecked-role": Message("权证移交清单缺少{roles}的核对", "the certificate list lacks the check of the {roles}",
+                                          "在 checked 中记录档案员的核对和日期。", "record the archivist's check in checked"),
+    "certificate.late": Message("权证未在第一时间交到权证管理员：项目结束（{end}）后最迟 {deadline}（含），实际 {received}", "the certificate reached the keeper late: due by {deadline} inclusive after the project end ({end}), received {received}",
+                                "权证与档案分开，项目结束后立即移交权证管理员。", "hand certificates to the keeper at once, apart from the dossier"),
+    "certificate.duplicate-number": Message("与 {other} 的权证号相同：同一档案的权证以各自的权证号区分", "the same certificate number as {other}: a dossier's certificates are told apart by their numbers",
+                                            "核对权证原件上的证号。", "check the number on the original"),
     "certificate.status": Message("权证状态“{status}”与借阅记录不符{loan_note}", "certificate status '{status}' disagrees with the loans{loan_note_en}"),
     # rules: loans
     "loan.unapproved": Message("借阅人 {staff} 须经{roles}批准（出借单缺少批准）", "{staff} needs an approval by one of {roles}"),
@@ -216,6 +248,10 @@ CATALOGUE: dict[str, Message] = {
     "loan.missing-unlisted": Message("归还不完整，但未列出缺少的资料", "the return is incomplete but lists nothing missing",
                                      "在 missing 中逐项列出缺少的资料。", "list the missing items"),
     "loan.missing-contradiction": Message("归还标为完整，却列出了缺少的资料", "the return is marked complete yet lists missing items"),
+    "loan.returned-late": Message("逾期归还：应还日期 {due}，{returned} 才归还，晚了 {days} 天", "returned late: due {due}, returned {returned}, {days} days late",
+                                  "借阅人须在出借单规定的期限内归还；需要延长的，归还前重新办理出借单。", "return on time, or renew the slip before it is due"),
+    "loan.lateness-returned": Message("逾期 {days} 天归还", "returned {days} days late"),
+    "loan.lateness-open": Message("已逾期 {days} 天未还", "{days} days overdue"),
     "loan.double": Message("“{item}”在借阅单 {other} 归还前又被借出", "'{item}' was lent again before loan {other} returned it"),
     "dossier.on-loan": Message("档案被借阅单 {loan} 借出，状态却是“{status}”", "loan {loan} has the dossier out, yet its status is '{status}'",
                                "借出期间状态为 on_loan。", "set status on_loan while lent"),
@@ -227,9 +263,22 @@ CATALOGUE: dict[str, Message] = {
     "disposal.status": Message("已列入销毁清册 {disposal}，档案须标为 destroyed 并注明 disposal: {disposal}", "listed by disposal {disposal}: mark it destroyed with disposal: {disposal}"),
     "disposal.certificate": Message("档案 {dossier} 销毁前，其权证须先退还（销毁清册 {disposal}）", "the certificates of {dossier} must be released before disposal {disposal}"),
     "disposal.unlisted": Message("档案标为已销毁，但没有列入它所注明的销毁清册", "marked destroyed but not listed by the disposal it names"),
+    "disposal.unverified": Message("档案 {dossier} 销毁前没有核实记录：须由{roles}逐卷核实完整后才能销毁",
+                                   "dossier {dossier} was destroyed without being verified: {roles} verifies each dossier complete first",
+                                   "在 verification 中记录核实人、核实日期和结论（complete: true）。",
+                                   "record who verified it, when, and that it was complete (complete: true)"),
+    "disposal.verifier-role": Message("核实人 {staff} 不是{roles}，无权作销毁前核实", "{staff} may not verify dossiers for destruction: it is for {roles}"),
+    "disposal.verified-late": Message("档案 {dossier} 的核实晚于销毁日期：最迟 {executed}（含）核实", "dossier {dossier} was verified after its destruction on {executed}",
+                                      "销毁前核实：核实日期不得晚于销毁日期。", "verify before destroying"),
+    "disposal.verified-incomplete": Message("档案 {dossier} 核实为不完整，不能销毁", "dossier {dossier} was found incomplete: it may not be destroyed",
+                                            "查明缺失资料并说明处理后重新核实（complete: true），或将该档案移出销毁清册。",
+                                            "account for what is missing and verify it again, or take it off the list"),
+    "disposal.verification-unlisted": Message("核实的档案 {dossier} 不在本销毁清册中", "verified dossier {dossier} is not on this list"),
+    "disposal.executor-supervises": Message("执行销毁的 {staff} 不能兼任监销人", "{staff} carries out the destruction and cannot also supervise it",
+                                            "另请一位员工监销。", "name another supervisor"),
     # rules: staff
-    "staff.left-loan": Message("{staff} 已于 {left} 离职，仍有未归还（或离职后才归还）的借阅", "{staff} left on {left} but holds a loan"),
-    "staff.left-step": Message("{staff} 已于 {left} 离职，却仍是该档案移交链中待办的人", "{staff} left on {left} but holds an open handover step",
+    "staff.left-loan": Message("{staff} {left_zh}，仍有未归还（或离职后才归还）的借阅", "{staff} {left_en} but holds a loan"),
+    "staff.left-step": Message("{staff} {left_zh}，却仍是该档案移交链中待办的人", "{staff} {left_en} but holds an open handover step",
                                "用 dangan reassign 把其档案和待办移交给他人。", "reassign the step to someone else"),
     "calendar.unknown-year": Message("{year} 年的法定节假日未知，该年的工作日按周一至周五计算", "holidays of {year} are unknown: working days counted Monday–Friday",
                                      "在 policy.yaml 的 calendar 中补充该年的放假和调休日期。", "add that year's holidays and make-up days to the policy's calendar"),
@@ -268,32 +317,71 @@ CATALOGUE: dict[str, Message] = {
     "admission.incomplete": Message("客户为有效客户，但准入条件未满足：{missing}", "the customer is active but admission is incomplete: {missing}",
                                     "核实后在 admission.checked 中记录，或将状态改为 prospect。", "record the checks or set status prospect"),
     "admission.unapproved": Message("准入条件已满足，但没有准入批准", "admission has no approval"),
-    "customer.profile-late": Message("首次接触 {first} 后应在 {deadline} 前建档", "the profile was due by {deadline} (first contact {first})"),
+    "customer.profile-late": Message("首次接触 {first} 后应在 {period}内建档（最迟 {deadline}（含））", "the profile was due by {deadline} (first contact {first})"),
     "customer.profile-dates": Message("建档日期早于首次接触日期", "the profile was created before the first contact"),
     "customer.review-by": Message("客户档案应由建档人的直接上级审核（{expected}），而不是 {staff}", "the profile must be reviewed by the creator's superior ({expected}), not {staff}"),
+    "customer.profile-incomplete": Message("{status}的基本资料不完整：缺少“{field_label}”", "the basic profile of a customer with status {status} lacks {field_label}",
+                                           "补充该项；潜在客户的资料可逐步收集。", "fill it in; only prospects may be incomplete"),
+    "customer.update-late": Message("客户档案定期更新逾期：{category}每 {months} 个月更新一次，最迟 {deadline}（含）",
+                                    "the periodic profile update was late: {category} every {months} months, by {deadline}"),
     "blacklist.business": Message("客户 {customer} 已于 {since} 列入黑名单（{scope}），此后不得再发生业务", "customer {customer} was blacklisted on {since} ({scope}): no new business after that"),
-    "staff.left-owner": Message("{staff} 已于 {left} 离职，仍是该客户的客户经理", "{staff} left on {left} but still owns this customer",
+    "staff.left-owner": Message("{staff} {left_zh}，仍是该客户的客户经理", "{staff} {left_en} but still owns this customer",
                                 "用 dangan reassign 把客户移交给在职员工。", "reassign the customer"),
     "tier.quota": Message("评审后 {tier} 客户 {count} 个，占部门客户 {total} 个的比例超过上限 {quota}", "after the review, {count} of {total} customers are {tier}: above the {quota} quota"),
-    "tier.downgrade-late": Message("客户 {customer} 降级应在 {deadline} 前生效", "the downgrade of {customer} must take effect by {deadline}"),
+    "tier.downgrade-late": Message("客户 {customer} 降级最迟应在 {deadline}（含）生效", "the downgrade of {customer} must take effect by {deadline}"),
     "tier.not-applied": Message("评审 {review} 决定自 {on} 起为 {tier}，等级变更记录中没有体现", "review {review} set tier {tier} from {on}, but the tier history does not show it"),
-    "complaint.late-reply": Message("答复逾期：应在受理后 {period}内（{deadline} 前）答复", "the reply was late: due within {period} (by {deadline})"),
+    "complaint.late-reply": Message("答复逾期：应在受理后 {period}内（最迟 {deadline}（含））答复", "the reply was late: due within {period} (by {deadline})"),
     "complaint.closed-without-feedback": Message("客诉已结案，但没有记录客户的反馈意见", "closed without the customer's feedback",
                                                  "记录客户对处理结果的意见后再结案。", "record the feedback before closing"),
     "complaint.closed-without-reply": Message("客诉已结案，但没有答复记录", "closed without a reply"),
+    "complaint.archive-late": Message("客诉归档逾期：应在结案（{closed}）后 {period}内归档，最迟 {deadline}（含）",
+                                      "archived late: due within {period} of closing on {closed}, by {deadline}"),
+    "complaint.archived-before-closed": Message("归档日期早于结案日期 {closed}", "archived before it was closed on {closed}"),
+    "complaint.archived-open": Message("客诉尚未结案，不能归档", "the complaint is archived but not closed",
+                                       "先记录结案（closed），再归档。", "record the closing first"),
+    "complaint.archive-number": Message("档案编号 {number} 已用于客诉 {other}", "archive number {number} is already used by {other}",
+                                        "每份客诉档案一个编号。", "give each complaint file its own number"),
     "visit.late": Message("“{schedule}”（{basis}）应在 {due} 前回访，实际回访晚了", "'{schedule}' ({basis}) was due by {due}: this visit was late"),
     "visit.reviewer": Message("回访报告应由回访人的上级或{roles}审阅，{staff} 不是", "the report must be reviewed by the visitor's superior or {roles}; {staff} is neither"),
     "survey.follow-up": Message("跟进回访 {visit} 不是该客户在调查之后的回访", "follow-up visit {visit} is not a visit of this customer after the survey"),
-    "contract.to-admin-late": Message("合同资料应在 {deadline} 前交合同管理员", "the documents were due at the contract administrator by {deadline}"),
-    "contract.archive-late": Message("合同资料应在 {deadline} 前移交档案室", "the documents were due in the archive by {deadline}"),
+    "contract.to-admin-late": Message("{event}（{start}）的合同资料应在 {months} 个月内交合同管理员，最迟 {deadline}（含），实际交得晚了",
+                                      "the documents of the {event} ({start}) were due at the contract administrator within {months} month(s), by {deadline}",
+                                      "按实际日期登记；月末对齐：1 月 31 日起一个月为 2 月的最后一天（policy.yaml 的 contracts.to_admin_within_months）。",
+                                      "record the real date; months end at the month's end (contracts.to_admin_within_months)"),
+    "contract.archive-late": Message("{event}的合同资料 {handed} 交合同管理员后应在 {months} 个月内移交档案室，最迟 {deadline}（含），实际晚了",
+                                     "the documents of the {event}, with the administrator since {handed}, were due in the archive within {months} month(s), by {deadline}",
+                                     "按实际日期登记（policy.yaml 的 contracts.to_archive_within_months）。", "record the real date (contracts.to_archive_within_months)"),
+    "contract.documents-incomplete": Message("合同资料已于 {archived} 归档，但缺少 {count} 项资料且未说明原因：{missing}",
+                                             "archived on {archived} with {count} checklist document(s) missing and no reason given: {missing}",
+                                             "收齐后在 documents 中标为 true；确实没有的，在 documents_missing 中写明原因，例如 acceptance: 借款合同无标的验收。",
+                                             "mark a document true in documents once it is there; else give the reason in documents_missing"),
     "contract.overpaid": Message("回款合计 {paid} 元，超过合同金额 {amount} 元", "payments total {paid}, more than the amount {amount}"),
+    "report.missing": Message("{period} 的{report}应在 最迟 {deadline}（含）报送，档案已记到 {through}，仍无报送记录",
+                              "the {report} for {period} was due by {deadline}; the archive has records up to {through} but no filing",
+                              "报送后在 records/reports/ 登记一条报送记录（report、period、submitted）。",
+                              "once filed, record it in records/reports/ (report, period, submitted)"),
+    "report.late": Message("{period} 的{report}应在 最迟 {deadline}（含）报送，实际报送晚了", "the {report} for {period} was due by {deadline}: filed late",
+                           "按实际报送日期登记。", "record the real date"),
+    "credit.file-incomplete": Message("有授信额度的客户，信用档案缺少 {count} 项：{missing}", "a customer with a credit limit lacks {count} item(s) of the credit file: {missing}",
+                                      "补齐 credit 下的这些内容（policy.yaml 的 credit.file_required）。", "add them under credit (credit.file_required)"),
+    "credit.limit-unrecorded": Message("授信额度 {limit} 元与最近一次经审批的额度变更（{since}，{recorded} 元）不符",
+                                       "the credit limit {limit} differs from the latest approved change ({since}: {recorded})",
+                                       "额度的每次核定或调整都记入 credit.limit_history，并由有权岗位审批（policy.yaml 的 approvals.credit_limit）。",
+                                       "record every limit set or changed in credit.limit_history with its approval"),
+    "credit.review-interval": Message("上次信用评估 {reviewed}，下次评估应在 {months} 个月内，最迟 {deadline}（含）",
+                                      "last credit review {reviewed}: the next one is due within {months} month(s), by {deadline}",
+                                      "把 next_review 改为不晚于 {deadline}（policy.yaml 的 credit.review_every_months）。", "set next_review to {deadline} or earlier"),
+    "credit.review-overdue": Message("信用评估最迟应在 {deadline}（含）更新，档案已记到 {through}，仍未重新评估",
+                                     "the credit review was due by {deadline}; the archive has records up to {through} and no new review",
+                                     "重新评估后更新 credit.reviewed_on 和 next_review（调整额度的同时记入 limit_history）。",
+                                     "after the review update credit.reviewed_on and next_review"),
     "attribution.credit": Message("业绩归属与成单规则不符：按记录应归 {credited}，合同写的是 {staff}", "the credited rep contradicts the rules: the records credit {credited}, not {staff}",
                                   "运行 dangan attribution {contract} 查看依据。", "run dangan attribution {contract} for the reasons"),
     # history and signatures
     "sig.forged": Message("签名不符：提交 {commit}（{date}）的作者是 {author}，而该动作的经手人是 {signer}", "forged: commit {commit} ({date}) is by {author}, but the act names {signer}",
                           "经手人须用自己的 git 账号提交自己的动作。", "each person commits their own acts"),
     "sig.reused": Message("提交 {commit} 同时记录了 {first} 和 {signer} 的动作；不同人的动作须分别提交", "commit {commit} records acts of {first} and {signer}: separate commits are required"),
-    "sig.after-leave": Message("{signer} 已于 {left} 离职，却在 {date} 签署（提交 {commit}）", "{signer} left on {left} but signed on {date} (commit {commit})"),
+    "sig.after-leave": Message("{signer} {left_zh}，却在 {date} 签署（提交 {commit}）", "{signer} {left_en} but signed on {date} (commit {commit})"),
     "history.deleted": Message("档案文件在提交 {commit}（{date}，{author}）中被删除；档案只能标记销毁，不能删除", "the record file was deleted in commit {commit} ({date}, {author}); records are marked destroyed, never deleted",
                                "用 git 恢复该文件（git checkout {commit}^ -- 该文件）。", "restore it from git"),
     "history.renamed": Message("档案编号被修改：由 {old} 改名而来（提交 {commit}）；编号一经确定不得更改", "the record's id changed: renamed from {old} (commit {commit})"),
@@ -366,6 +454,7 @@ def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
     args = _Args(problem.args)
     key = problem.args.get("policy_key")
     if lang == "en":
+        args = _Args({k: getattr(v, "en", v) for k, v in problem.args.items()})
         cite = f" (policy: {key})" if key else ""
         cite += (f" (acknowledged by {args['acknowledged_by']} on {args['acknowledged_on']} in commit "
                  f"{args['acknowledged']})") if "acknowledged" in args else ""
@@ -373,7 +462,15 @@ def render(problem: Problem, lang: str = "zh") -> tuple[str, str]:
     cite = f"（依据 policy.yaml 的 {key}）" if key else ""
     cite += (f"（已由 {args['acknowledged_by']} 于 {args['acknowledged_on']} 在提交 {args['acknowledged']} 中确认处理）"
              if "acknowledged" in args else "")
-    return entry.zh.format_map(args) + cite, entry.hint_zh.format_map(args)
+    return _tight(entry.zh.format_map(args) + cite), _tight(entry.hint_zh.format_map(args))
+
+
+# a space the templates keep around an id (S004) is no space in Chinese once the id is a name (李娜（S004）)
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff08-\uff09]) (?=[\u3000-\u303f\u4e00-\u9fff\uff08-\uff09])")
+
+
+def _tight(text: str) -> str:
+    return _CJK_SPACE.sub("", text)
 
 
 def say(code: str, lang: str = "zh", **args) -> tuple[str, str]:
@@ -400,6 +497,14 @@ def _key_owner(args: dict, lang: int) -> str:
     return ("未在任何员工记录中登记的密钥", "a key registered to nobody")[lang]
 
 
+def _future(day: object) -> bool:
+    """Whether an ISO date lies after today (a leave date recorded ahead of time)."""
+    try:
+        return _dt.date.fromisoformat(str(day)) > _dt.date.today()
+    except ValueError:
+        return False
+
+
 def _employment(args: dict, lang: int) -> str:
     if args.get("joined"):
         return (f"入职（{args['joined']}）之前", f"before the joining ({args['joined']})")[lang]
@@ -416,6 +521,8 @@ _DERIVED = {
         a.get("state"), "已修改") + ("（已暂存）" if a.get("staged") else ""),
     "key_owner_zh": lambda a: _key_owner(a, 0),
     "key_owner_en": lambda a: _key_owner(a, 1),
+    "left_zh": lambda a: f"{'将于' if _future(a.get('left')) else '已于'} {a.get('left')} 离职",
+    "left_en": lambda a: f"{'leaves' if _future(a.get('left')) else 'left'} on {a.get('left')}",
     "employment_zh": lambda a: _employment(a, 0),
     "employment_en": lambda a: _employment(a, 1),
     "policy_years_zh": lambda a: f"、{a['policy_years']}（policy.yaml 的 calendar）" if a.get("policy_years") else "",

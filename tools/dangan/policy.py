@@ -69,7 +69,8 @@ class HandoverStep:
     name: str
     from_role: str
     to_role: str
-    deadline: Period
+    deadline: Period  # from the previous step's hand-over (the first: from the project end)
+    receive_within: Period | None = None  # the receiver registers the receipt within this of the hand-over
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,14 @@ class DossierType(Named):
     code: str = ""
     retention_years: int | None = None
     handover: tuple[HandoverStep, ...] = ()
+    handover_within: Period | None = None  # the whole chain, from the project end
+    inventory_parts: tuple[str, ...] = ()  # the parts its inventory has, in order (empty: all, in policy order)
+    inventory_copies: int | None = None  # copies of the inventory list (一式三份)
 
 
 # who may approve what when the policy does not say (DESIGN §4; 公司自定)
 DEFAULT_APPROVERS = {"policy": ("gm",), "staff": ("gm",), "seal": ("archivist", "gm"), "amendment": ("gm", "vice_gm"),
-                     "acknowledge": ("gm",)}
+                     "acknowledge": ("gm",), "disposal_verification": ("archivist",)}
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,11 @@ class Supplements:
 
 
 @dataclass(frozen=True)
+class Certificates:
+    to_keeper_within: Period | None = None  # from the project end to the certificate keeper
+
+
+@dataclass(frozen=True)
 class Disposal:
     min_supervisors: int = 2
 
@@ -117,11 +126,16 @@ class Condition(Named):
 class Customers:
     profile_within: Period | None = None
     profile_review_within: Period | None = None
-    update_every_months: int | None = None
+    # months between profile updates by customer category (long_term, key, default); a bare number in the
+    # file is the old form and means long-term customers only
+    update_every_months: Mapping[str, int] = field(default_factory=dict)
+    update_from: str | None = None  # the updates are counted from this day for profiles made before it
     admission_checklist: Mapping[str, Condition] = field(default_factory=dict)
     tier_quotas: Mapping[str, float] = field(default_factory=dict)
     review_every_months: int = 6
     downgrade_within: Period | None = None
+    basic_profile: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # customer type -> field paths
+    basic_profile_statuses: tuple[str, ...] = ("active", "dormant", "blacklisted")
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,7 @@ class Visits:
 class Complaints:
     reply_within: Period | None = None
     urgent_reply_within: Period | None = None
+    archive_within: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +180,19 @@ class Contracts:
     to_admin_within_months: int = 1
     to_archive_within_months: int = 1
     statistics_due: tuple[str, ...] = ()
+    reports_from: str | None = None  # filings due on or after this day are checked; None: from the first contract
+
+
+# what a credit file must hold when the customer has a credit limit (seed 002 篇二 5.; 公司自定 which of them)
+CREDIT_FILE = ("overview", "banks", "payment_habit", "financial", "operations", "limit_history", "next_review",
+               "forms.application", "forms.investigation", "forms.approval", "forms.credit_grant")
+
+
+@dataclass(frozen=True)
+class Credit:
+    report_due: str | None = "01-10"
+    review_every_months: int = 12
+    file_required: tuple[str, ...] = CREDIT_FILE
 
 
 @dataclass(frozen=True)
@@ -210,12 +238,14 @@ class Policy:
     approvals: Approvals = Approvals()
     loans: Loans = Loans()
     supplements: Supplements = Supplements()
+    certificates: Certificates = Certificates()
     disposal: Disposal = Disposal()
     customers: Customers = Customers()
     visits: Visits = Visits()
     complaints: Complaints = Complaints()
     attribution: Attribution = Attribution()
     contracts: Contracts = Contracts()
+    credit: Credit = Credit()
     surveys: Surveys = Surveys()
     privacy: Privacy = Privacy()
     signatures: Signatures = Signatures()
@@ -291,22 +321,38 @@ def _dossier_types(values: dict) -> dict[str, DossierType]:
         if not isinstance(entry, dict):
             continue
         steps = tuple(HandoverStep(str(s.get("id")), str(s.get("name", s.get("id"))), str(s.get("from_role")),
-                                   str(s.get("to_role")), _period(s.get("deadline")) or Period())
+                                   str(s.get("to_role")), _period(s.get("deadline")) or Period(),
+                                   _period(s.get("receive_within")))
                       for s in entry.get("handover") or () if isinstance(s, dict))
+        copies = entry.get("inventory_copies")
         out[code] = DossierType(str(entry.get("name", code)), str(entry.get("en", "")), str(entry.get("code", "")),
                                 entry.get("retention_years") if isinstance(entry.get("retention_years"), int)
-                                else None, steps)
+                                else None, steps, _period(entry.get("handover_within")),
+                                _strings(entry.get("inventory_parts")),
+                                copies if isinstance(copies, int) and not isinstance(copies, bool) else None)
     return out
 
 
 def _customers(values: dict) -> Customers:
+    statuses = values.get("basic_profile_statuses")
     return Customers(
-        _period(values.get("profile_within")), _period(values.get("profile_review_within")),
-        values.get("update_every_months") if isinstance(values.get("update_every_months"), int) else None,
-        _named(values.get("admission_checklist"), Condition),
-        {k: float(v) for k, v in _section(values, "tier_quotas").items() if isinstance(v, int | float)},
-        values.get("review_every_months", Customers.review_every_months),
-        _period(values.get("downgrade_within")))
+        profile_within=_period(values.get("profile_within")),
+        profile_review_within=_period(values.get("profile_review_within")),
+        update_every_months=_update_months(values.get("update_every_months")),
+        update_from=values.get("update_from") if isinstance(values.get("update_from"), str) else None,
+        admission_checklist=_named(values.get("admission_checklist"), Condition),
+        tier_quotas={k: float(v) for k, v in _section(values, "tier_quotas").items() if isinstance(v, int | float)},
+        review_every_months=values.get("review_every_months", Customers.review_every_months),
+        downgrade_within=_period(values.get("downgrade_within")),
+        basic_profile={k: _strings(v) for k, v in _section(values, "basic_profile").items()},
+        basic_profile_statuses=_strings(statuses) if isinstance(statuses, list) else Customers.basic_profile_statuses)
+
+
+def _update_months(value: Any) -> dict[str, int]:
+    """Months between updates by customer category; the old bare number is the long-term customers' period."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"long_term": value}
+    return {k: v for k, v in value.items() if isinstance(v, int)} if isinstance(value, dict) else {}
 
 
 def _visits(values: dict) -> Visits:
@@ -331,14 +377,20 @@ _READERS = {
     "approvals": lambda v: Approvals({k: _strings(r) for k, r in v.items() if _strings(r)}),
     "loans": lambda v: _simple(Loans, v),
     "supplements": lambda v: Supplements(_period(v.get("within")) or Period()),
+    "certificates": lambda v: Certificates(_period(v.get("to_keeper_within"))),
     "disposal": lambda v: _simple(Disposal, v),
     "customers": _customers,
     "visits": _visits,
-    "complaints": lambda v: Complaints(_period(v.get("reply_within")), _period(v.get("urgent_reply_within"))),
+    "complaints": lambda v: Complaints(_period(v.get("reply_within")), _period(v.get("urgent_reply_within")),
+                                       _period(v.get("archive_within"))),
     "attribution": lambda v: _simple(Attribution, v),
     "contracts": lambda v: Contracts(v.get("to_admin_within_months", Contracts.to_admin_within_months),
                                      v.get("to_archive_within_months", Contracts.to_archive_within_months),
-                                     _strings(v.get("statistics_due"))),
+                                     _strings(v.get("statistics_due")),
+                                     v.get("reports_from") if isinstance(v.get("reports_from"), str) else None),
+    "credit": lambda v: Credit(v["report_due"] if isinstance(v.get("report_due"), str) else Credit.report_due,
+                               v.get("review_every_months", Credit.review_every_months),
+                               _strings(v["file_required"]) if "file_required" in v else CREDIT_FILE),
     "surveys": lambda v: Surveys(v.get("per_year", Surveys.per_year), _named(v.get("aspects")), v.get("low_score"),
                                  _period(v.get("follow_up_within"))),
     "privacy": lambda v: _simple(Privacy, v),

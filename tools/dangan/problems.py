@@ -27,3 +27,17 @@ class Problem:
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.code, self.field or "")
+
+
+class Words(str):
+    """A value put into words for a message: the Chinese form, with the English one beside it (`en`);
+    the catalogue uses `en` when it writes English (`messages.render`)."""
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Words:
+        made = super().__new__(cls, zh)
+        made.en = en
+        return made
+
+    def __reduce__(self):  # kept whole through a cache (pickle) and a copy
+        return (Words, (str(self), self.en))

@@ -4,7 +4,8 @@ compiled into validators, and read as the single source of labels and references
 Annotations Dangan reads from a schema (unknown keywords are allowed by 2020-12):
 
 * ``x-dangan`` at the top of a record kind's schema: ``folder`` (under ``records/``),
-  ``ledger`` (the ledger's columns, as field paths) and ``ledger_title``;
+  ``ledger`` (the ledger's columns, as field paths), ``ledger_title`` and ``derived`` (columns
+  computed by `ledger.DERIVED`, by name: their title and description);
 * ``x-ref`` on a field: the kind of record the value names (``staff``, ``customer`` …)
   or a policy list it names (``policy:roles``, ``policy:departments`` …).
 
@@ -174,7 +175,10 @@ class SchemaSet:
         schema, base = self._follow(base, schema)
         if path:
             yield FieldInfo(path, schema)
+        titles = schema.get("x-titles") if isinstance(schema.get("x-titles"), dict) else {}
         for name, sub in schema.get("properties", {}).items():
+            if name in titles and isinstance(sub, dict):  # a shared act's fields named for this use: 审批人, 受理日期
+                sub = {**sub, "title": titles[name]}
             yield from self._walk(base, sub, (*path, name), depth + 1)
         for key in ("items", "additionalProperties"):  # list items and map values: "*"
             if isinstance(schema.get(key), dict):
@@ -285,9 +289,10 @@ def _read_schema(path: Path, rel: str, root: Path, problems: list[Problem]) -> d
     return None if errors else doc
 
 
-_ANNOTATIONS = {"folder": str, "ledger_title": str, "ledger": list}  # in x-dangan
+_ANNOTATIONS = {"folder": str, "ledger_title": str, "ledger": list, "derived": dict}  # in x-dangan
 _KEYWORDS = {"x-ref": str, "x-id": str, "x-signed-by": str, "x-act-date": str, "x-act-fields": (str, list),
-             "x-labels": dict, "x-synonyms": dict, "x-personal": str, "x-identifying": bool}  # on fields
+             "x-labels": dict, "x-synonyms": dict, "x-personal": str, "x-identifying": bool,
+             "x-titles": dict}  # on fields
 _TYPE_NAMES = {str: "string", list: "array", dict: "object", (str, list): "string or array"}
 
 

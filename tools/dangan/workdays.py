@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 
+from .problems import Words
+
 if TYPE_CHECKING:  # the policy's values, read by duck typing: this module sits below the policy
     from .policy import Calendar, Period
 
@@ -116,8 +118,9 @@ def spans(years) -> str:
 
 
 def describe(period: Period) -> str:
-    """A period in words: "3 个工作日", "15 天"."""
-    return f"{period.days} {UNITS.get(period.unit, period.unit)}"
+    """A period in words: "3 个工作日", "15 天" (in English messages: "3 working days", "15 days")."""
+    english = f"{period.days} {'working day' if period.working else 'day'}{'' if period.days == 1 else 's'}"
+    return Words(f"{period.days} {UNITS.get(period.unit, period.unit)}", english)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

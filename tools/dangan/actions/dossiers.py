@@ -41,6 +41,7 @@ def handover(tx: Transaction, number: str, step: str, on: str, missing: list[str
                 raise Refused(f"“{chain[target - 1].name}”应由接收人 {previous.get('to')} 接收")
             previous["received_on"] = on
             previous["inventory_checked"] = True
+            _sign_inventory(data, tx.actor, on)
             messages.append(f"接收并核对清单（{chain[target - 1].name}）")
             if missing:
                 append(data.setdefault("supplements", []), {"step": ids[target - 1],
@@ -60,9 +61,19 @@ def handover(tx: Transaction, number: str, step: str, on: str, missing: list[str
         raise Refused(f"“{chain[target].name}”应由 {sender} 移交，不是 {tx.actor}")
     receiver = to or (data.get("manager_b") if target == 0 else None) or _holder_of(tx, chain[target].to_role)
     append(steps, {"step": step, "from": tx.actor, "to": receiver, "handed_on": on})
+    if target == 0:
+        _sign_inventory(data, tx.actor, on)
     data["status"] = "with_b" if target == 0 else data.get("status", "with_b")
     messages.append(f"{chain[target].name}")
     return f"{'；'.join(messages)}：{number}"
+
+
+def _sign_inventory(data: dict, who: str, on: str) -> None:
+    """The inventory list is signed by each party as it takes part (seed 000 §四(二)): A handing it over, each
+    receiver on receipt."""
+    signed = data.setdefault("inventory_signed", [])
+    if who not in [s.get("by") for s in signed if isinstance(s, dict)]:
+        append(signed, {"by": who, "date": on})
 
 
 def _holder_of(tx: Transaction, role: str | None) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from ..facts import Facts, facts
 from ..index import POLICY_FILE, Index
+from ..naming import name_values
 from ..problems import WARNING, Problem
 from . import (
     attachments,
@@ -48,27 +49,40 @@ CHECKS: list[Check] = [
     numbering.check_certificate_numbers,
     numbering.check_contract_numbers,
     handover.check_handover,
+    handover.check_whole_handover,
     handover.check_extensions,
     handover.check_supplements,
     handover.check_amendments,
     handover.check_pages,
+    handover.check_inventory,
     certificates.check_certificates,
+    certificates.check_certificate_handover,
     loans.check_loans,
     loans.check_double_lending,
     loans.check_dossier_status,
     disposal.check_disposals,
+    disposal.check_verification,
+    disposal.check_executor,
     disposal.check_destroyed_dossiers,
     staff.check_departed_staff,
     customers.check_admission,
     customers.check_profiles,
+    customers.check_basic_profile,
+    customers.check_profile_updates,
     customers.check_blacklist,
     customers.check_departed_owners,
+    customers.check_credit_file,
+    customers.check_credit_limits,
+    customers.check_credit_reviews,
     tiers.check_reviews,
     complaints.check_complaints,
+    complaints.check_complaint_archive,
     visits.check_late_visits,
     visits.check_visit_reports,
     visits.check_survey_follow_up,
     contracts.check_contract_filing,
+    contracts.check_contract_documents,
+    contracts.check_reports,
     contracts.check_payments,
     contracts.check_attribution,
     attachments.check_attachments,
@@ -101,6 +115,7 @@ def run(index: Index, timings: dict[str, float] | None = None) -> list[Problem]:
         problems.append(Problem("rules.unchecked", POLICY_FILE, severity=WARNING, args={
             "sections": ", ".join(sorted(policy.broken)), "rules": ", ".join(skipped), "count": len(skipped)}))
     problems.sort(key=Problem.sort_key)
+    name_values(problems, index)
     return problems
 
 

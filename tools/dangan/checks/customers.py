@@ -1,6 +1,7 @@
 """Customers (seeds 002, 004, 003): admission before activation, the profile made within
 `customers.profile_within` of first contact and reviewed by the owner's superior, no new
-business after a blacklisting, no customer owned by someone who has left."""
+business after a blacklisting, no customer owned by someone who has left; the credit file,
+its approved limits and its reviews (seeds 001, 002: at the end)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from collections.abc import Iterator
 from ..facts import Facts, date
 from ..index import Index
 from ..policy import needs
-from ..problems import Problem
+from ..problems import WARNING, Problem
+from ..rules import credit
+from ..rules.contracts import recorded_through
+from ..rules.profiles import missing_basic_fields, update_months, updates
+from ..workdays import add_months, describe
 
 
 @needs("customers")
@@ -43,7 +48,7 @@ def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
             if made > deadline:
                 yield customer.problem("customer.profile-late", ("created", "date"), value=True,
                                        first=first.isoformat(), deadline=deadline.isoformat(),
-                                       policy_key="customers.profile_within")
+                                       period=describe(period), policy_key="customers.profile_within")
             if made < first:
                 yield customer.problem("customer.profile-dates", ("created", "date"), value=True)
         review = customer.get("profile_review")
@@ -52,6 +57,36 @@ def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
             if review.get("by") not in allowed:
                 yield customer.problem("customer.review-by", ("profile_review", "by"), value=True,
                                        staff=review.get("by"), expected="、".join(sorted(allowed)) or "—")
+
+
+@needs("customers")
+def check_basic_profile(index: Index, f: Facts) -> Iterator[Problem]:
+    """The basic profile is complete (seed 001 客户档案管理制度流程 四1(1)「客户名称、法定代表人、注册资本、
+    成立日期、联系方式」): every field `customers.basic_profile` lists for the customer's type holds a value,
+    for a customer whose status is one of `customers.basic_profile_statuses`. One problem per missing field,
+    at the field (or the nearest block that is there)."""
+    for customer in index.of("customer").values():
+        for path in missing_basic_fields(f, customer):
+            yield customer.problem("customer.profile-incomplete", path, status=customer.get("status"),
+                                   field_label=index.schemas.label("customer", path),
+                                   policy_key="customers.basic_profile")
+
+
+@needs("customers")
+def check_profile_updates(index: Index, f: Facts) -> Iterator[Problem]:
+    """Every customer's profile is updated periodically (seed 002 篇一 2. long-term partners every quarter;
+    seed 001 客户资料的更新和维护「定期」): each recorded update comes within `customers.update_every_months`
+    (by the customer's category) of the one before, the first of the later of its creation and
+    `customers.update_from`. A missing update is `dangan due`'s to list."""
+    for customer in index.of("customer").values():
+        months, category = update_months(f, customer)
+        for update in updates(f, customer):
+            if update.done > update.deadline:
+                yield customer.problem("customer.update-late", ("updates", update.position, "date"), value=True,
+                                       deadline=update.deadline.isoformat(), months=months,
+                                       category=index.schemas.label("policy", ("customers", "update_every_months",
+                                                                               category)),
+                                       policy_key=f"customers.update_every_months.{category}")
 
 
 @needs("approvals")
@@ -93,3 +128,68 @@ def check_departed_owners(index: Index, f: Facts) -> Iterator[Problem]:
         if left and customer.get("status") not in ("closed",):
             yield customer.problem("staff.left-owner", ("owner",), value=True, staff=customer.get("owner"),
                                    left=left.isoformat())
+
+
+# --- credit (seeds 001, 002): kept apart from the profile rules above ------------------------------------
+@needs("credit")
+def check_credit_file(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 002 篇二 5.: a live customer with a credit limit has a complete credit file: every item of
+    `credit.file_required` (the overview, banks, payment habits, financial and operating condition, the
+    approved limit history, the next review, and the application, investigation, approval and grant forms)."""
+    for customer in index.of("customer").values():
+        if not credit.has_credit(customer):
+            continue
+        missing = credit.missing_file_items(f, customer)
+        if missing:
+            labels = [index.schemas.label("customer", ("credit", *item.split("."))) for item in missing]
+            names = "、".join(f"「{label}」" for label in labels)
+            yield customer.problem("credit.file-incomplete", ("credit", "limit"), value=True, missing=names,
+                                   count=len(missing), policy_key="credit.file_required")
+
+
+@needs("approvals")
+def check_credit_limits(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 001 客户信用管理制度流程 三「信用额度审批」: every credit limit set or changed is approved by a role
+    of `approvals.credit_limit`, and the limit in force (`credit.limit`) is the latest one recorded."""
+    approvers = f.approvers("credit_limit")
+    for customer in index.of("customer").values():
+        history = customer.get("credit", "limit_history") or []
+        for i, entry in enumerate(history if isinstance(history, list) else []):
+            by = (entry.get("approved") or {}).get("by") if isinstance(entry, dict) else None
+            if by is not None and approvers and not f.has_role(by, approvers):
+                yield customer.problem("approval.role", ("credit", "limit_history", i, "approved", "by"), value=True,
+                                       staff=by, roles=f.role_names(approvers), policy_key="approvals.credit_limit")
+        latest = credit.latest_limit(customer)
+        if latest and latest[1].get("limit") != customer.get("credit", "limit"):
+            yield customer.problem("credit.limit-unrecorded", ("credit", "limit"), value=True,
+                                   limit=customer.get("credit", "limit", default=0), recorded=latest[1].get("limit"),
+                                   since=latest[1].get("since"), policy_key="approvals.credit_limit")
+
+
+@needs("credit")
+def check_credit_reviews(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 001 客户信用管理制度流程 七「信用评估更新」: the next review is set no later than
+    `credit.review_every_months` after the last one (months clamped to the month's end); a live customer's
+    review date that the archive has already passed (acts recorded after it: `rules.contracts.recorded_through`)
+    is a warning until a new review is recorded (`dangan due` lists it before)."""
+    months = f.policy.credit.review_every_months
+    through = recorded_through(index)
+    for customer in index.of("customer").values():
+        reviewed, planned = date(customer.get("credit", "reviewed_on")), date(customer.get("credit", "next_review"))
+        if reviewed and planned and planned > add_months(reviewed, months):
+            yield customer.problem("credit.review-interval", ("credit", "next_review"), value=True,
+                                   reviewed=reviewed.isoformat(), months=months,
+                                   deadline=add_months(reviewed, months).isoformat(),
+                                   policy_key="credit.review_every_months")
+        if customer.get("status") not in credit.LIVE or not _has_review(customer):
+            continue
+        due, source = credit.review_due(f, customer)
+        if due and through and through > due:
+            field = ("credit", "next_review") if source == "credit.next_review" else ("credit", "reviewed_on")
+            yield customer.problem("credit.review-overdue", field, value=True, severity=WARNING,
+                                   deadline=due.isoformat(), through=through.isoformat(),
+                                   policy_key="credit.review_every_months")
+
+
+def _has_review(customer) -> bool:
+    return credit.has_credit(customer) or customer.get("credit", "next_review") is not None

@@ -1,6 +1,7 @@
-"""Destruction (seed 001): only after the retention period has expired, approved by a
-role in `approvals.disposal`, with at least `disposal.min_supervisors` supervisors; a
-destroyed dossier stays as a record marked destroyed, its certificates released first."""
+"""Destruction (seed 001): only after the retention period has expired, each dossier verified
+complete first (by a role in `approvals.disposal_verification`), approved by a role in
+`approvals.disposal`, with at least `disposal.min_supervisors` supervisors other than the
+executor; a destroyed dossier stays as a record marked destroyed, its certificates released first."""
 
 from __future__ import annotations
 
@@ -58,3 +59,48 @@ def check_destroyed_dossiers(index: Index, f: Facts) -> Iterator[Problem]:
         disposal = index.get("disposal", dossier.get("disposal")) if isinstance(dossier.get("disposal"), str) else None
         if disposal is None or dossier.id not in (disposal.get("dossiers") or []):
             yield dossier.problem("disposal.unlisted", ("status",), value=True)
+
+
+@needs("approvals")
+def check_verification(index: Index, f: Facts) -> Iterator[Problem]:
+    """Before destruction each dossier is verified complete (seed 001 客户档案管理制度流程 四7(2) 销毁前核实):
+    every dossier on an executed disposal has a verification found complete, by a role of
+    `approvals.disposal_verification`, dated on or before `executed_on`; a verification names a listed dossier."""
+    allowed = f.approvers("disposal_verification")
+    for disposal in index.of("disposal").values():
+        listed = [n for n in disposal.get("dossiers") or [] if isinstance(n, str)]
+        checks = [(j, v) for j, v in enumerate(disposal.get("verification") or []) if isinstance(v, dict)]
+        for j, v in checks:
+            if isinstance(v.get("dossier"), str) and v.get("dossier") not in listed:
+                yield disposal.problem("disposal.verification-unlisted", ("verification", j, "dossier"), value=True,
+                                       dossier=v.get("dossier"))
+        executed = date(disposal.get("executed_on"))
+        if executed is None:
+            continue  # a list being prepared: its dossiers are verified before it is carried out
+        for i, number in enumerate(disposal.get("dossiers") or []):
+            found = [(j, v) for j, v in checks if v.get("dossier") == number]
+            if not found:
+                yield disposal.problem("disposal.unverified", ("dossiers", i), value=True, dossier=number,
+                                       roles=f.role_names(allowed), policy_key="approvals.disposal_verification")
+            for j, v in found:
+                if v.get("by") and not f.has_role(v.get("by"), allowed):
+                    yield disposal.problem("disposal.verifier-role", ("verification", j, "by"), value=True,
+                                           staff=v.get("by"), roles=f.role_names(allowed),
+                                           policy_key="approvals.disposal_verification")
+                verified = date(v.get("date"))
+                if verified and verified > executed:
+                    yield disposal.problem("disposal.verified-late", ("verification", j, "date"), value=True,
+                                           dossier=number, executed=executed.isoformat())
+                if v.get("complete") is not True:
+                    yield disposal.problem("disposal.verified-incomplete", ("verification", j, "complete"),
+                                           value=True, dossier=number)
+
+
+def check_executor(index: Index, f: Facts) -> Iterator[Problem]:
+    """Whoever carries out the destruction is not one of its supervisors (监销人): the supervisors watch the
+    executor, so `disposal.min_supervisors` counts other people (公司自定, national archive practice)."""
+    for disposal in index.of("disposal").values():
+        executor = disposal.get("executed_by")
+        for k, supervisor in enumerate(disposal.get("supervisors") or []):
+            if isinstance(executor, str) and supervisor == executor:
+                yield disposal.problem("disposal.executor-supervises", ("supervisors", k), value=True, staff=executor)

@@ -1,8 +1,10 @@
 """Handover (seed 000 §四): each dossier type follows the chain of steps its policy
 defines (`dossier_types.<type>.handover`), in order, by the roles named, within each
-step's deadline unless an approved extension covers it; each receipt records the
-inventory check; supplement requests are closed by their sender; an archived
-dossier's pages add up to its inventory total."""
+step's deadline (counted from the previous hand-over) unless an approved extension covers
+it, and the whole chain within `handover_within`; each receipt is registered in time and
+records the inventory check; the inventory has its parts in order before it leaves A and
+is signed by every party in its copies once archived; supplement requests are closed by
+their sender; an archived dossier's pages add up to its inventory total."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ..index import Index
 from ..policy import needs
 from ..problems import Problem
 from ..record import Record
+from ..rules.archive import ARCHIVED, inventory_parts, left_first_holder, parts_key, signers, whole_handover
 from ..workdays import describe
 
 _CLOSED = ("destroyed", "voided")
@@ -59,19 +62,127 @@ def _step(f: Facts, dossier: Record, step, previous_to) -> Iterator[Problem]:
             yield dossier.problem("handover.role", (*at, side), value=True, step=step.name, staff=done.get(side),
                                   role=f.role_names([role]), policy_key=key.replace("deadline", role_key))
     handed = date(done.get("handed_on"))
-    if handed and step.deadline and handed > step.deadline:
-        extension = step.extension
-        approved = extension and f.has_role((extension.get("approved") or {}).get("by"), f.approvers("extension"))
-        if not (approved and step.extended_until and handed <= step.extended_until):
-            yield dossier.problem("handover.late", (*at, "handed_on"), value=True, step=step.name,
-                                  deadline=step.deadline.isoformat(), handed=handed.isoformat(),
-                                  period=describe(definition.deadline),
-                                  start=step.start.isoformat() if step.start else "", policy_key=key)
+    if _late(f, step):
+        yield dossier.problem("handover.late", (*at, "handed_on"), value=True, step=step.name,
+                              deadline=step.deadline.isoformat(), handed=handed.isoformat(),
+                              period=describe(definition.deadline),
+                              start=step.start.isoformat() if step.start else "", policy_key=key)
     received = date(done.get("received_on"))
     if received and handed and received < handed:
         yield dossier.problem("handover.dates", (*at, "received_on"), value=True, step=step.name)
+    within = definition.receive_within
+    if received and handed and within and received > f.calendar.deadline(handed, within):
+        yield dossier.problem("handover.receipt-late", (*at, "received_on"), value=True, step=step.name,
+                              staff=done.get("to"), handed=handed.isoformat(), received=received.isoformat(),
+                              deadline=f.calendar.deadline(handed, within).isoformat(),
+                              within=f"后 {describe(within)}内" if within.days else "当天",
+                              within_en=(f"within {within.days} {'working ' if within.working else ''}days of"
+                                         if within.days else "on the day of"),
+                              policy_key=key.replace("deadline", "receive_within"))
     if received and done.get("inventory_checked") is not True:
         yield dossier.problem("handover.unchecked", at, step=step.name)
+
+
+def _late(f: Facts, step) -> bool:
+    """A recorded step handed over after its own deadline, and no approved extension covers the day."""
+    handed = date(step.done.get("handed_on")) if step.done else None
+    if not (handed and step.deadline and handed > step.deadline):
+        return False
+    approved = step.extension and f.has_role((step.extension.get("approved") or {}).get("by"),
+                                             f.approvers("extension"))
+    return not (approved and step.extended_until and handed <= step.extended_until)
+
+
+@needs("approvals")
+def check_whole_handover(index: Index, f: Facts) -> Iterator[Problem]:
+    """The whole chain reaches the archive within `dossier_types.<type>.handover_within` of the project end
+    (seed 000 §四(五)「五天之内」), whatever each step's own clock says, unless an approved extension runs to
+    the day; a last step already late on its own clock is reported once, as that."""
+    for dossier in index.of("dossier").values():
+        if dossier.get("status") == "voided":
+            continue
+        steps = list(f.steps(dossier))
+        whole = whole_handover(f, dossier)
+        if whole is None or not steps or len(steps) < len(f.chain(dossier)) or steps[-1].done is None:
+            continue
+        last = steps[-1]
+        handed = date(last.done.get("handed_on"))
+        if handed and handed > whole.effective and not _late(f, last):
+            yield dossier.problem("handover.total-late", ("handover", last.recorded_at, "handed_on"), value=True,
+                                  start=whole.start.isoformat(), period=describe(whole.period),
+                                  deadline=whole.effective.isoformat(), handed=handed.isoformat(),
+                                  policy_key=whole.key)
+
+
+def check_inventory(index: Index, f: Facts) -> Iterator[Problem]:
+    """The inventory (seed 000 §四(二)(三)): every part of `inventory_parts` (or the type's own list), in order,
+    once the dossier has left A; items numbered 1, 2, 3 … through the list; once archived no item with
+    signatures missing, the list signed by every party of the chain and made in the type's `inventory_copies`."""
+    for dossier in index.of("dossier").values():
+        if (dossier.get("status") in _CLOSED and not dossier.get("inventory")) or f.dossier_type(dossier) is None:
+            continue  # a voided number, or a destroyed dossier whose inventory is not kept
+        if left_first_holder(f, dossier):
+            yield from _parts(f, dossier)
+        yield from _numbers(dossier)
+        if dossier.get("status") in ARCHIVED:
+            yield from _signed_off(f, dossier)
+
+
+def _parts(f: Facts, dossier: Record) -> Iterator[Problem]:
+    expected = inventory_parts(f, dossier)
+    key = parts_key(dossier, f)
+    names = "、".join(f.policy.name("policy:inventory_parts", p) for p in expected)
+    found = [(i, part.get("part")) for i, part in enumerate(dossier.get("inventory") or []) if isinstance(part, dict)]
+    present = [p for _, p in found]
+    missing = [p for p in expected if p not in present]
+    if missing:
+        yield dossier.problem("inventory.part-missing", ("inventory",), parts="、".join(
+            f.policy.name("policy:inventory_parts", p) for p in missing), expected=names, policy_key=key)
+    known = [(i, p) for i, p in found if p in expected]
+    for i, part in found:
+        if part not in expected:
+            yield dossier.problem("inventory.part-unexpected", ("inventory", i, "part"), value=True, part=part,
+                                  expected=names, policy_key=key)
+    order = [p for p in expected if p in present]
+    for (i, part), wanted in zip(known, order, strict=False):
+        if part != wanted:
+            yield dossier.problem("inventory.part-order", ("inventory", i, "part"), value=True, part=part,
+                                  expected=names, policy_key=key)
+            break
+
+
+def _numbers(dossier: Record) -> Iterator[Problem]:
+    """序号: when the items carry numbers, they run 1, 2, 3 … through the whole list."""
+    expected = 0
+    for i, part in enumerate(dossier.get("inventory") or []):
+        for j, item in enumerate(part.get("items") or [] if isinstance(part, dict) else []):
+            expected += 1
+            seq = item.get("seq") if isinstance(item, dict) else None
+            if seq is not None and seq != expected:
+                yield dossier.problem("inventory.seq", ("inventory", i, "items", j, "seq"), value=True,
+                                      found=seq, expected=expected)
+                return
+
+
+def _signed_off(f: Facts, dossier: Record) -> Iterator[Problem]:
+    for i, part in enumerate(dossier.get("inventory") or []):
+        for j, item in enumerate(part.get("items") or [] if isinstance(part, dict) else []):
+            if isinstance(item, dict) and item.get("signatures_complete") is False:
+                yield dossier.problem("inventory.signatures-incomplete",
+                                      ("inventory", i, "items", j, "signatures_complete"), value=True,
+                                      title=item.get("title"))
+    signed = {s.get("by") for s in dossier.get("inventory_signed") or [] if isinstance(s, dict)}
+    at = ("inventory_signed",) if dossier.get("inventory_signed") else ("status",)
+    for person in signers(f, dossier):
+        if person not in signed:
+            yield dossier.problem("inventory.unsigned", at, value=at == ("status",), staff=person)
+    kind = f.dossier_type(dossier)
+    copies = dossier.get("inventory_copies")
+    if kind and kind.inventory_copies and copies != kind.inventory_copies:
+        at = ("inventory_copies",) if copies is not None else ("status",)
+        yield dossier.problem("inventory.copies", at, value=True, expected=kind.inventory_copies,
+                              found=copies if copies is not None else "未记录",
+                              policy_key=f"dossier_types.{dossier.get('business_type')}.inventory_copies")
 
 
 def _order(dossier: Record, f: Facts) -> Iterator[Problem]:

@@ -2,7 +2,8 @@
 holds a role in `approvals.loan_exempt`; nothing lent twice at once; destroyed or sealed
 files only with `approvals.sealed_access`; lent and checked back by the roles in
 `approvals.lending` and `approvals.return_check`, listing
-what is missing when incomplete."""
+what is missing when incomplete; a loan returned after its due date stays marked late
+(seed 000 §六(三)「在…规定的期限内…归还」)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from itertools import pairwise
 from ..facts import Facts, date, is_open, loan_items
 from ..index import Index
 from ..policy import needs
-from ..problems import Problem
+from ..problems import WARNING, Problem
+from ..rules.archive import late_days
 
 
 @needs("approvals", "loans")
@@ -72,6 +74,10 @@ def _return(f, loan, lent_on) -> Iterator[Problem]:
     back = date(returned.get("date"))
     if back and lent_on and back < lent_on:
         yield loan.problem("loan.dates", ("returned", "date"), value=True)
+    late = late_days(loan)
+    if late:
+        yield loan.problem("loan.returned-late", ("returned", "date"), value=True, severity=WARNING, days=late,
+                           due=loan.get("due_on"), returned=back.isoformat())
 
 
 def check_double_lending(index: Index, f: Facts) -> Iterator[Problem]:

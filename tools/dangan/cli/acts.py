@@ -212,13 +212,17 @@ def certificate_group() -> None:
 @click.option("--quantity", default=1, type=int)
 @click.option("--location", required=True)
 @click.option("--listed-by", default=None, metavar="STAFF")
+@click.option("--checked-by", "checked_by", multiple=True, metavar="STAFF",
+              help="在移交清单上核对名称、权证号、数量并签字的 A角、B角和档案员（可重复），日期为 --on。")
 @act_options
-def certificate_receive(dossier, kind_, title, number, holder, quantity, location, listed_by, root, as_staff, on,
-                        no_commit) -> None:
+def certificate_receive(dossier, kind_, title, number, holder, quantity, location, listed_by, checked_by, root,
+                        as_staff, on, no_commit) -> None:
     details = {"kind": kind_, "title": title, "number": number, "holder": holder, "quantity": quantity,
                "location": location}
     if listed_by:
         details["listed_by"] = listed_by
+    if checked_by:
+        details["checked"] = [{"by": who, "date": day(on)} for who in checked_by]
     _run(root, as_staff, no_commit, "certificate receive",
          lambda tx: custody.receive_certificate(tx, dossier, details, day(on)))
 

@@ -71,7 +71,7 @@ def _relative(root: Path, path: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(outputs.LEDGER_FORMATS), default="table", show_default=True)
 def ledger_command(kind: str, root: str | None, fmt: str) -> None:
     """打印台帐。KIND: dossier 档案台帐, certificate 权证台帐, loan 借阅台帐, customer 客户名录,
-    visit 回访记录, complaint 客诉台帐, contract 合同台帐, disposal 销毁清册 …"""
+    visit 回访记录, complaint 客诉档案目录, contract 合同台帐, disposal 销毁清册 …"""
     index = _load(root)
     resolved = ledger.resolve_kind(index, kind)
     if resolved is None:

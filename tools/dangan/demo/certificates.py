@@ -1,4 +1,6 @@
-"""Title certificates (权证): kept in the safe under their dossier's number; one lent, one released."""
+"""Title certificates (权证): listed by A, checked by A, B and the archivist, with the keeper the working day
+after the project ends (apart from the dossier), kept in the safe under their dossier's number and told apart
+by their own certificate numbers; one lent, one released."""
 
 from __future__ import annotations
 
@@ -58,8 +60,10 @@ def _certificate(world: World, cert_id: str, dossier: dict, kind: str, title: st
     data = {"id": cert_id, "dossier": dossier["id"], "kind": kind, "title": title,
             "number": _number(world, kind, customer, end), "holder": _holder(customer, kind),
             "quantity": 2 if "两处" in title else 1,
-            "listed_by": dossier["manager_a"], "received": {"by": ARCHIVIST, "date": iso(next_workday(end))},
-            "status": status}
+            "listed_by": dossier["manager_a"],
+            "checked": [{"by": who, "date": iso(next_workday(end))}
+                        for who in (dossier["manager_a"], dossier["manager_b"], ARCHIVIST)],
+            "received": {"by": ARCHIVIST, "date": iso(next_workday(end))}, "status": status}
     if status == "released":
         approved = random_workday(world.rng, d("2024-09-16"), d("2024-09-27"))
         data["released"] = {"approved": {"by": GM, "date": iso(approved)}, "by": ARCHIVIST,

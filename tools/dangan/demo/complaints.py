@@ -1,9 +1,11 @@
 """Complaints (客诉): received by customer service, answered within 15 days (an urgent one within
-3 working days), the customer's feedback recorded, then closed; the latest one is still open."""
+3 working days), the customer's feedback recorded, then closed and archived by customer service
+under its own name and number within 5 working days (seed 001); the one closed on 2025-12-29 is
+not archived yet (due in January 2026), the latest one is still open."""
 
 from __future__ import annotations
 
-from .dates import DAY, d, iso, next_workday, workday_from
+from .dates import DAY, TODAY, d, iso, next_workday, workday_from
 from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE
 from .world import World
 
@@ -31,9 +33,14 @@ COMPLAINTS = [
     ("KH0039", "2025-09-16", "web", "billing", False, "提前还款后被多扣一个月利息。",
      "系统按整月计息，与合同约定的按日计息不符。",
      "退还多收利息 1,236.50 元，并修正计息设置。", (5, "退款已收到。")),
+    ("KH0032", "2025-12-15", "phone", "service", False, "电话咨询续贷时被告知需重新提交全部资料，认为重复。",
+     "续贷须更新的只有财务报表和征信授权，客户服务专员答复有误。",
+     "向客户致歉并列明续贷须更新的资料；客户服务部组织续贷资料要求培训。", (4, "清楚了，资料已补交。")),
     ("KH0041", "2025-12-22", "phone", "delivery", False, "申请的贷款结清证明十天仍未寄出。",
      "正在核查结清证明的出具和寄送情况。", None, None),
 ]
+# received on -> (replied, closed): closed on the last working days of the demo year, its archiving due in 2026
+UNARCHIVED = {"2025-12-15": ("2025-12-19", "2025-12-29")}
 
 
 def build_complaints(world: World) -> None:
@@ -48,6 +55,7 @@ def build_complaints(world: World) -> None:
                 "investigation": investigation}
         if feedback:
             _answered(world, data, day, urgent, resolution, feedback)
+            _archived(world, data, customer, counters[day.year])
         world.add("complaint", data)
 
 
@@ -55,7 +63,27 @@ def _answered(world: World, data: dict, received, urgent: bool, resolution: str,
     """Urgent: answered within two working days; otherwise within six to eleven calendar days."""
     reply = next_workday(received, 2) if urgent else workday_from(received + world.rng.randint(6, 11) * DAY)
     recorded = next_workday(reply, world.rng.randint(2, 4))
+    if iso(received) in UNARCHIVED:
+        reply, recorded = (d(day) for day in UNARCHIVED[iso(received)])
     satisfaction, text = feedback
     data.update({"resolution": resolution, "reply": {"by": CS_SUPERVISOR, "date": iso(reply)},
                  "feedback": {"text": text, "satisfaction": satisfaction, "recorded_on": iso(recorded)},
                  "closed": {"by": CS_SUPERVISOR, "date": iso(recorded)}})
+
+
+# what the complaint files are called: the customer's name and the category in words
+CATEGORY_WORDS = {"service": "服务态度", "quality": "产品质量", "billing": "收费", "delivery": "交付",
+                  "process": "办理流程", "staff": "人员"}
+
+
+def _archived(world: World, data: dict, customer: dict, seq: int) -> None:
+    """Archived by customer service one to three working days after closing (within 5, seed 001 and the policy)."""
+    closed = d(data["closed"]["date"])
+    if data["received"]["date"] in UNARCHIVED:
+        return
+    day = next_workday(closed, world.rng.randint(1, 3))
+    assert day <= TODAY, data["id"]
+    year = data["id"][2:6]
+    data["archived"] = {"number": f"客诉档{year}-{seq:03d}",
+                        "name": f"{customer['name']}{CATEGORY_WORDS[data['category']]}投诉",
+                        "by": CUSTOMER_SERVICE, "date": iso(day)}

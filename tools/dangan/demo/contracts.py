@@ -1,9 +1,15 @@
-"""Contracts: numbered per department ({dept}合字{year}第{seq:03}号), handed to the contract administrator
-and then to the archive, each within a month; repayments or fees received never exceed the amount."""
+"""Contracts: numbered per department ({dept}合字{year}第{seq:03}号); the documents of each event (signing,
+a change, the termination, the completion) handed to the contract administrator and then to the archive, each
+within a month; the 1.1–1.11 checklist complete or its gaps explained; repayments or fees received never exceed
+the amount. Reports to the group: the half-year statistics and the yearly credit report, filed from 2025 on.
+
+The hand-ins of changes and completions and the reports draw on their own generators (seeded by the contract
+or report), so that adding them leaves every other random choice of the demo as it was."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from .dates import DAY, TODAY, add_months, d, iso, next_workday, random_workday, workday_from
 from .staff import ARCHIVIST, CONTRACT_ADMIN
@@ -15,6 +21,24 @@ EARLIER = [(2023, "loan", "KH0013"), (2024, "guarantee", "KH0018"), (2024, "loan
 SERVICE = ("KH0004", "2025-04-15", 60_000)
 TERMINATION = ("2024-05-20", "借款到期后逾期未还，经多次催收无果，依合同约定解除合同并提起诉讼。")
 LOAN_DOCUMENTS = ("negotiation", "counterparty_credentials", "counterparty_capacity", "contract_copies", "receipts")
+CHECKLIST = ("negotiation", "counterparty_credentials", "counterparty_capacity", "counterparty_authorisation",
+             "our_authorisation", "guarantor_capacity", "correspondence", "notarisation", "contract_copies",
+             "acceptance", "receipts")
+# why a document of the checklist is not in a contract's file (seed 002 篇二 1.1–1.11)
+REASONS = {
+    "counterparty_credentials": "服务合同，对方为长期合作客户，资信资料已在客户信用档案中。",
+    "counterparty_capacity": "服务合同，由我方提供服务，未要求对方提供履约能力证明。",
+    "counterparty_authorisation": "对方为自然人，本人签署，无授权委托书。",
+    "our_authorisation": "由我方法定代表人亲自签署，无授权委托书。",
+    "guarantor_capacity": "本合同无对方担保人。",
+    "correspondence": "签订过程中双方未发生往来函件、电报、传真。",
+    "notarisation": "未办理登记、见证、鉴证或公证。",
+    "acceptance": "借款、担保合同无标的验收。",
+    "receipts": "尚未发生交接或收付。",
+}
+# a change of the service contract (supplementary agreement), handed in and archived like the signing
+CHANGE = ("2025-10-09", "双方签订补充协议，服务内容增加季度财务分析报告，合同金额不变。")
+STATISTICS_DUE = ("2025-01-10", "2025-07-10")  # the demo files those due from the policy's reports_from on
 
 
 def build_contracts(world: World) -> None:
@@ -47,7 +71,7 @@ def _from_dossier(world: World, did: str) -> dict:
     data = {"number": "", "department": customer["department"], "customer": customer["id"], "dossier": did,
             "type": dossier["business_type"], "title": title, "amount": dossier["amount"],
             "signed_on": iso(signed), "term": {"start": iso(start), "end": iso(add_months(start, 12) - DAY)},
-            "handled_by": dossier["manager_a"], "documents": _documents(dossier, customer)}
+            "handled_by": dossier["manager_a"], **_checklist(_documents(dossier, customer), "loan")}
     if dossier["customer"] == "KH0013":
         _terminated(world, data)
     elif loan:
@@ -66,15 +90,16 @@ def _service(world: World) -> dict:
     data = {"number": "", "department": customer["department"], "customer": cid, "type": "service",
             "title": "财务顾问服务合同", "amount": amount, "signed_on": signed,
             "term": {"start": signed, "end": iso(add_months(start, 12) - DAY)}, "handled_by": customer["owner"],
-            "documents": {"negotiation": True, "counterparty_credentials": True, "counterparty_authorisation": True,
-                          "our_authorisation": True, "contract_copies": True}}
+            "changes": [{"date": CHANGE[0], "kind": "change", "note": CHANGE[1]}],
+            **_checklist(["negotiation", "counterparty_authorisation", "our_authorisation", "contract_copies",
+                          "receipts"], "service")}
     data["payments"] = [_payment(start + offset * DAY, amount // 2, data["handled_by"])
                         for offset in (0, 183) if start + offset * DAY <= TODAY]
     data["status"] = "active"
     return data
 
 
-def _documents(dossier: dict, customer: dict) -> dict:
+def _documents(dossier: dict, customer: dict) -> list[str]:
     keys = list(LOAN_DOCUMENTS)
     if customer["type"] == "enterprise":
         keys += ["counterparty_authorisation", "our_authorisation"]
@@ -82,7 +107,15 @@ def _documents(dossier: dict, customer: dict) -> dict:
         keys.append("guarantor_capacity")
     if any(item["title"].endswith(("抵押合同", "质押合同")) for part in dossier["inventory"] for item in part["items"]):
         keys.append("notarisation")
-    return dict.fromkeys(keys, True)
+    return keys
+
+
+def _checklist(present: list[str], kind: str) -> dict:
+    """`documents` with the documents there, `documents_missing` with the reason for each of the others."""
+    missing = {k: REASONS[k] for k in CHECKLIST if k not in present}
+    if kind == "service":
+        missing["acceptance"] = "服务按月提供，无一次性标的验收；服务成果随季度报告交付。"
+    return {"documents": dict.fromkeys([k for k in CHECKLIST if k in present], True), "documents_missing": missing}
 
 
 def _payment(day: dt.date, amount: int, staff: str) -> dict:
@@ -125,7 +158,8 @@ def _terminated(world: World, data: dict) -> None:
 
 
 def _filing(world: World, data: dict) -> None:
-    """To the contract administrator within a month of signing, to the archive within a month after."""
+    """To the contract administrator within a month of signing, to the archive within a month after; the same
+    for each change or termination and for the completion (a terminated contract hands its end in once)."""
     to_admin = next_workday(d(data["signed_on"]), world.rng.randint(3, 10))
     if to_admin > TODAY:
         return
@@ -133,3 +167,37 @@ def _filing(world: World, data: dict) -> None:
     archived = next_workday(to_admin, world.rng.randint(3, 10))
     if archived <= TODAY:
         data["archived"] = {"by": ARCHIVIST, "date": iso(archived)}
+    rng = random.Random(f"hand-ins {data['id']}")
+    for change in data.get("changes", []):
+        _hand_in(rng, change, d(change["date"]))
+    if "ended_on" in data and not any(c["kind"] == "termination" for c in data.get("changes", [])):
+        completion: dict = {}
+        _hand_in(rng, completion, d(data["ended_on"]))
+        if completion:
+            data["completion"] = completion
+
+
+def _hand_in(rng: random.Random, block: dict, event: dt.date) -> None:
+    to_admin = next_workday(event, rng.randint(3, 10))
+    if to_admin > TODAY:
+        return
+    block["to_admin"] = {"by": CONTRACT_ADMIN, "date": iso(to_admin)}
+    archived = next_workday(to_admin, rng.randint(3, 10))
+    if archived <= TODAY:
+        block["archived"] = {"by": ARCHIVIST, "date": iso(archived)}
+
+
+def build_reports(world: World) -> None:
+    """The filings to the group due in 2025: the statistics of 2024H2 and 2025H1, the credit report for 2024;
+    each on a working day in the week before its day. Those due on 2026-01-10 are still to come."""
+    filings = [("contract_statistics", "2024H2", STATISTICS_DUE[0],
+                "2024 年下半年各部门合同签订、回款和未回款情况。"),
+               ("credit_analysis", "2024", STATISTICS_DUE[0],
+                "2024 年授信客户的评级分布、逾期和催收情况；两户列入黑名单，建议收紧建筑业客户授信。"),
+               ("contract_statistics", "2025H1", STATISTICS_DUE[1], "2025 年上半年各部门合同签订、回款和未回款情况。")]
+    for seq, (report, period, due, summary) in enumerate(filings, 1):
+        rng = random.Random(f"report {report} {period}")
+        day = random_workday(rng, d(due) - 7 * DAY, d(due) - DAY)
+        world.add("report", {"id": f"BS2025-{seq:03d}", "report": report, "period": period,
+                             "submitted": {"by": CONTRACT_ADMIN, "date": iso(day)},
+                             "to": "集团公司信用（合同）管理机构", "summary": summary})

@@ -6,7 +6,7 @@ import datetime as dt
 
 from .dates import DAY, d, iso, next_workday, previous_workday, workday_from
 from .dossiers import DISPOSAL
-from .staff import ARCHIVIST, CS_SUPERVISOR, GM, VICE_GM
+from .staff import ARCHIVIST, CHAIRMAN, CS_SUPERVISOR, GM, VICE_GM
 from .world import World
 
 LOAN_DAYS = 15  # policy loans.default_days
@@ -17,8 +17,9 @@ LOANS = [
      None, True),
     ("S002", ("dossier", (2023, "guarantee", "KH0005")), "审阅担保项目资料，准备续保评审", None, "2024-05-13",
      None, True),
-    ("S008", ("certificate", (2023, "loan", "KH0004")), "携原件至不动产登记中心办理抵押变更登记", GM, "2024-07-08",
-     None, True),
+    # the chairman approves a loan of certificates too (seed 000 §六(一))
+    ("S008", ("certificate", (2023, "loan", "KH0004")), "携原件至不动产登记中心办理抵押变更登记", CHAIRMAN,
+     "2024-07-08", None, True),
     ("S009", ("customer", "KH0024"), "续贷调查，查阅封存客户档案中的历史资料", GM, "2024-11-18", None, True),
     ("S004", ("dossier", (2024, "loan", "KH0021")), "客户申请结清证明，核对还款及抵押解除资料", VICE_GM, "2025-04-14",
      None, False),
@@ -80,5 +81,10 @@ def build_disposal(world: World) -> None:
         "id": DISPOSAL, "dossiers": destroyed,
         "reason": "保管期满：2014 年归档的小额贷款档案保管期限 10 年，已于 2024 年到期，经鉴定无继续保存价值。",
         "approved": {"by": GM, "date": "2025-03-10"}, "executed_on": "2025-03-14", "executed_by": ARCHIVIST,
-        "method": "shred", "supervisors": ["S013", CS_SUPERVISOR],
+        "method": "shred",
+        # 销毁前核实 (seed 001): the archivist checks each dossier against its inventory before it goes
+        "verification": [{"dossier": did, "by": ARCHIVIST, "date": "2025-03-12", "complete": True,
+                          "note": f"逐页核对卷内清单，共 {world.get('dossier', did)['total_pages']} 页，完整。"}
+                         for did in destroyed],
+        "supervisors": ["S013", CS_SUPERVISOR],
         "note": "在档案室由档案管理员粉碎，综合管理部负责人和客户服务部负责人监销；相关权证已于贷款结清时退还。"})

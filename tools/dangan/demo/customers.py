@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .dates import DAY, add_months, d, iso, next_workday, random_workday, workday_from
+from .credit import GUEST, collections, credit_file, guest_history
+from .dates import DAY, TODAY, add_months, d, iso, next_workday, previous_workday, random_workday, workday_from
 from .places import DISTRICTS, credit_code, home_address, id_number, office_address, phone
 from .staff import GM, HEADS, VICE_GM, superior
 from .world import World
@@ -118,8 +119,12 @@ CUSTOMERS = [
 ]
 # the newest profile, made on the next working day after the first contact and not yet reviewed
 UNREVIEWED_CREATED = "2025-12-29"
-# the long-term customer whose quarterly profile update falls due in January 2026
-UPDATED = {"KH0002": "2025-10-10"}
+# periodic profile updates (policy customers.update_every_months, counted from customers.update_from)
+UPDATE_FROM = d("2025-01-01")
+UPDATE_MONTHS = {"often": 3, "default": 6}  # long-term and key customers; the others
+LAST_UPDATE = {"KH0002": "2025-10-10"}  # the long-term customer whose quarterly update falls due in January 2026
+UPDATE_NOTES = ("核实联系人和联系方式，无变化。", "更新地址和联系人手机号码。", "补充近期经营和收入情况。",
+                "核对证件信息，无变化。", "更新联系人职务，补充微信号。")
 # customer -> blacklist entry; {dossier} is the number of the dossier (year, type) that went wrong
 BLACKLIST = {
     "KH0013": ((2023, "loan"), {"scope": "company", "date": "2024-06-18", "by": GM,
@@ -172,6 +177,8 @@ def build_customers(world: World) -> None:
         if "key" in marks:
             data["key_customer"] = True
         _extras(world, data, marks, created)
+        if cid == GUEST:
+            data["guest_history"] = guest_history()
         world.add("customer", data)
 
 
@@ -257,6 +264,7 @@ def finish_customers(world: World, first_business: dict[str, dt.date], decisions
         data = world.get("customer", cid)
         if cid in BLACKLIST:
             _blacklist(world, data)
+        _updates(world, data)
         if cid not in first_business:
             if data["status"] == "dormant":
                 data["note"] = "首次接触后未办理业务，近一年无联系，转为休眠客户。"
@@ -266,10 +274,30 @@ def finish_customers(world: World, first_business: dict[str, dt.date], decisions
         _tiers(data, tier, admitted, decisions.get(cid))
         if data["type"] == "enterprise":
             _credit(world, data, admitted)
-        if data.get("long_term"):
-            data["updated_on"] = UPDATED.get(cid) or iso(random_workday(world.rng, d("2025-10-20"), d("2025-12-19")))
         if data["status"] == "dormant":
             data["note"] = "贷款已于到期日结清，此后无新业务，转为休眠客户。"
+
+
+def _updates(world: World, data: dict) -> None:
+    """The owner updates every live profile a few working days before each update falls due (seed 002: long-term
+    customers quarterly; key customers too; the others every half year), from 2025-01-01 or the profile's creation;
+    the next update falls due after the demo day."""
+    if data["status"] not in ("active", "prospect", "dormant"):
+        return
+    often = data.get("long_term") or data.get("key_customer")
+    months = UPDATE_MONTHS["often" if often else "default"]
+    previous, done = max(d(data["created"]["date"]), UPDATE_FROM), []
+    while True:
+        day = max(previous_workday(add_months(previous, months), world.rng.randint(1, 10)), next_workday(previous))
+        last = LAST_UPDATE.get(data["id"])
+        if day > TODAY or (last and day >= d(last)):
+            if last:
+                done.append({"by": data["owner"], "date": last, "note": UPDATE_NOTES[0]})
+            break
+        done.append({"by": data["owner"], "date": iso(day), "note": world.rng.choice(UPDATE_NOTES)})
+        previous = day
+    if done:
+        data["updates"] = done
 
 
 def _blacklist(world: World, data: dict) -> None:
@@ -305,6 +333,8 @@ def _credit(world: World, data: dict, admitted: dt.date) -> None:
         data["credit"] = {"rating": "C", "limit": 0, "reviewed_on": data["blacklist"]["date"],
                           "payment_habit": "多次逾期，催收后仍未还清。" if arrears else "按期还款，但申报资料失实。",
                           "arrears": arrears}
+        if arrears:
+            data["credit"]["collections"] = collections(d(data["blacklist"]["date"]), arrears)
         return
     reviewed = max(admitted, random_workday(rng, d("2025-01-06"), d("2025-11-28")))
     data["credit"] = {"rating": rng.choice(RATINGS[data["tier"]]),
@@ -313,3 +343,4 @@ def _credit(world: World, data: dict, admitted: dt.date) -> None:
                       "payment_habit": rng.choice(("按期付息，到期还本。", "按月付息，偶有提前还款。",
                                                    "按季付息，资金回笼后集中还款。")),
                       "arrears": 0}
+    data["credit"].update(credit_file(data, admitted, reviewed))

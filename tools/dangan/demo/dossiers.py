@@ -1,5 +1,7 @@
 """Project dossiers (档案): numbered per year and business type without gaps, each with its four-part
-inventory and its handover A → B → archive within the policy's working-day deadlines."""
+inventory (items numbered through the list, signatures checked), made in three copies and signed by A, B
+and the archivist as each takes it, and its handover A → B → archive within the policy's working-day
+deadlines and the whole chain's five working days."""
 
 from __future__ import annotations
 
@@ -81,6 +83,7 @@ ATTACHMENTS = (("借款合同（借款人联，客户未取走）", 1), ("还款
 COLLATERAL_ATTACHMENT = ("抵押物照片光盘", 1)
 PURPOSES = {"enterprise": ("流动资金贷款", "设备购置贷款", "原材料采购贷款", "经营周转贷款"),
             "individual": ("个人经营性贷款", "个人经营周转贷款")}
+INVENTORY_COPIES = 3  # policy dossier_types.<type>.inventory_copies: 一式三份
 BANKS = ("塞北商业银行呼和浩特分行", "青城农村商业银行", "鹿城银行昆都仑支行", "草原银行新城支行")
 
 
@@ -131,6 +134,7 @@ def _dossier(world: World, did: str, year: int, btype: str, cid: str, end: dt.da
     attachments = ATTACHMENTS + ((COLLATERAL_ATTACHMENT,) if collateral((year, btype, cid)) else ())
     if rng.random() < 0.35:
         data["attachments"] = [{"title": t, "copies": n} for t, n in rng.sample(attachments, rng.randint(1, 2))]
+    data["inventory_copies"] = INVENTORY_COPIES
     data["total_pages"] = sum(item["pages"] for part in inventory for item in part["items"])
     world.meta["signed"][did] = previous_workday(end, rng.randint(1, 3))
     _handover(world, data, end, marks)
@@ -169,8 +173,11 @@ def _inventory(world: World, btype: str, customer: dict, key: tuple) -> list[dic
     parts["customer"] = CUSTOMER_PARTS["enterprise" if customer["type"] == "enterprise" else
                                        "employee" if "employer" in person else "business"]
     security = _security(btype, collateral(key))
-    return [{"part": part, "items": _items(world, parts[part], security.get(part, []))}
-            for part in ("approval", "contracts", "investigation", "customer")]
+    inventory = [{"part": part, "items": _items(world, parts[part], security.get(part, []))}
+                 for part in ("approval", "contracts", "investigation", "customer")]
+    for seq, item in enumerate((item for part in inventory for item in part["items"]), 1):
+        item["seq"] = seq
+    return inventory
 
 
 def _security(btype: str, kinds: list[str]) -> dict[str, list[tuple]]:
@@ -192,7 +199,8 @@ def _items(world: World, catalogue: list[tuple], extra: list[tuple]) -> list[dic
     count = max(rng.randint(2, 5), len(extra) + 1)
     others = sorted(rng.sample(range(1, len(catalogue)), min(len(catalogue) - 1, count - 1 - len(extra))))
     entries = [catalogue[0], *extra, *(catalogue[i] for i in others)]
-    return [{"title": title, "pages": rng.randint(*pages), "form": form} for title, form, pages in entries]
+    return [{"title": title, "pages": rng.randint(*pages), "form": form, "signatures_complete": True}
+            for title, form, pages in entries]
 
 
 def _handover(world: World, data: dict, end: dt.date, marks: set[str]) -> None:
@@ -209,6 +217,9 @@ def _handover(world: World, data: dict, end: dt.date, marks: set[str]) -> None:
     if "open_supplement" in marks:
         data["supplements"] = [{"step": "a", "requested": {"by": b, "date": iso(handed_a)},
                                 "items": _missing_signatures(data["inventory"])}]
+        for part in data["inventory"]:  # B found the signatures missing: not complete until A brings them
+            if part["part"] in ("approval", "contracts"):
+                part["items"][0]["signatures_complete"] = False
     if "held" in marks:
         data["extensions"] = [{"step": "b", "reason": _year_end_reason(world, b), "until": EXTENSION_UNTIL,
                                "approved": {"by": GM, "date": EXTENSION_APPROVED}}]
@@ -226,6 +237,8 @@ def _handover(world: World, data: dict, end: dt.date, marks: set[str]) -> None:
     if "with_b" not in marks:
         steps.append(_step("b", b, ARCHIVIST, handed_b))
     data["handover"] = steps
+    data["inventory_signed"] = [{"by": s["from"], "date": s["handed_on"]} for s in steps[:1]] + [
+        {"by": s["to"], "date": s["received_on"]} for s in steps]  # A as it leaves, each receiver on receipt
 
 
 def _missing_signatures(inventory: list[dict]) -> list[str]:

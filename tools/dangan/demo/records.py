@@ -11,7 +11,7 @@ from typing import Any
 from ..schemas import SchemaSet, load_schemas
 from .certificates import build_certificates
 from .complaints import build_complaints
-from .contracts import build_contracts
+from .contracts import build_contracts, build_reports
 from .custody import build_disposal, build_loans
 from .customers import build_customers, finish_customers
 from .dates import d
@@ -37,6 +37,7 @@ def build_world() -> World:
     build_loans(world)
     build_disposal(world)
     build_reviews(world)
+    build_reports(world)
     build_complaints(world)
     drafts, follow_ups = plan_surveys(world)
     build_surveys(world, drafts, build_visits(world, follow_ups))

@@ -34,10 +34,12 @@ from .write import yaml
 # who opens a record, and on which day, by kind (before any of its acts)
 CREATOR = {"customer": ("created", "by"), "dossier": ("manager_a",), "certificate": ("listed_by",),
            "loan": ("borrower",), "visit": ("staff",), "complaint": ("received", "by"), "contract": ("handled_by",),
-           "survey": ("staff",), "disposal": ("executed_by",), "review": ("reviewed", "by")}
+           "survey": ("staff",), "disposal": ("executed_by",), "review": ("reviewed", "by"),
+           "report": ("submitted", "by")}
 OPENED = {"customer": ("created", "date"), "dossier": ("project_end",), "certificate": ("received", "date"),
           "loan": ("lent", "date"), "visit": ("date",), "complaint": ("received", "date"), "contract": ("signed_on",),
-          "survey": ("date",), "disposal": ("approved", "date"), "review": ("reviewed", "date")}
+          "survey": ("date",), "disposal": ("approved", "date"), "review": ("reviewed", "date"),
+          "report": ("submitted", "date")}
 FOUNDER = "S002"  # the general manager sets the archive up
 
 
@@ -194,11 +196,19 @@ def _seal(root: Path, index: Index, keys: dict[str, Path], sealer: str, commit: 
 
 
 def _commits(timeline: list[Event]):
-    """Group a day's events by person: one commit each."""
-    groups: dict[tuple[str, bool, str], list[Event]] = defaultdict(list)
+    """Group a day's events by person: one commit each — unless another person's commit that day already
+    holds a later act on the same record (the second of two supervisors): then the person's later events
+    start a commit of their own, so that every record's acts are committed in the timeline's order."""
+    groups: list[tuple[tuple[str, bool, str], list[Event]]] = []
+    latest: dict[tuple[str, bool, str], int] = {}  # a person's day -> their group that takes new events
     for event in timeline:
-        groups[(event.date, bool(event.acts), event.signer)].append(event)
-    for (day, _, signer), group in groups.items():
+        key = (event.date, bool(event.acts), event.signer)
+        at = latest.get(key)
+        if at is None or any(e.record.key == event.record.key for _, group in groups[at + 1:] for e in group):
+            groups.append((key, []))
+            at = latest[key] = len(groups) - 1
+        groups[at][1].append(event)
+    for (day, _, signer), group in groups:
         yield day, signer, group
 
 

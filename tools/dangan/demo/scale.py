@@ -3,7 +3,7 @@
 Each copy gets new ids (customers, dossier numbers continuing each year's series,
 loans, visits …) with every reference renamed to match, and new valid identifiers
 (ID numbers, credit codes, mobiles), so the result checks as clean as the demo. Staff,
-policy and tier reviews are the company's own and are not copied. Deterministic.
+policy, tier reviews and the reports to the group are the company's own and are not copied. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from ..identifiers import CREDIT_CHARSET, make_credit_code, make_id_number
 from .records import demo_records
 
-SHARED = ("staff", "review")
+SHARED = ("staff", "review", "report")
 _SEQ = re.compile(r"^(?P<head>.*?)(?P<seq>\d+)(?P<tail>\D*)$")
 _DOSSIER = re.compile(r"^(?P<year>\d{4})(?P<mid>\D+第)(?P<seq>\d+)(?P<tail>号)(?P<rest>.*)$")
 

@@ -1,5 +1,6 @@
-"""The archive's deadlines (seed 000, 001): the next handover step of every dossier on its way to the archive,
-open supplement requests, approved extensions, loans and certificates to come back, retention periods ending."""
+"""The archive's deadlines (seed 000, 001): the next handover step of every dossier on its way to the archive
+and the whole chain's limit where it comes first, open supplement requests, approved extensions, certificates
+to reach the keeper, loans and certificates to come back, retention periods ending."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..facts import Facts, date, is_open, loan_items
+from ..rules.archive import certificate_deadline, whole_handover
+from ..workdays import describe
 from .item import DueItem, Source
 
 _OPEN_DOSSIER = ("preparing", "with_b")
@@ -34,6 +37,34 @@ def handover_steps(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueIt
                 if due == step.deadline else ()  # an extension's date is given, not counted
             yield DueItem("handover", dossier.key, f"{step.name}：{dossier.get('project', default='')}",
                           due, holder, f.chain_key(dossier, step.position), counted)
+
+
+def whole_handovers(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
+    """The whole chain's limit (`handover_within` from the project end), for a dossier whose next step's own
+    deadline falls later (after an extension of an earlier step, or a late one): then it is the date that counts."""
+    for dossier, step, holder in _open_steps(f):
+        whole = whole_handover(f, dossier)
+        if whole is None or not step.effective_deadline or whole.effective >= step.effective_deadline:
+            continue
+        counted = f.calendar.guessed_years(whole.start, whole.period) if whole.effective == whole.deadline else ()
+        what = (f"移交全程（项目结束后 {describe(whole.period)}内交到档案室）：{dossier.get('project', default='')}，"
+                f"最迟 {whole.effective.isoformat()}（含）")
+        yield DueItem("handover", dossier.key, what, whole.effective, holder, whole.key, counted)
+
+
+def certificates_to_keeper(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
+    """Certificates listed by A and not yet with the keeper: at once, `certificates.to_keeper_within`."""
+    for cert in f.index.of("certificate").values():
+        if isinstance(cert.get("received"), dict) or cert.get("status") not in (None, "listed"):
+            continue
+        due = certificate_deadline(f, cert)
+        if due:
+            dossier = f.index.get("dossier", cert.get("dossier"))
+            start = date(dossier.get("project_end")) if dossier else None
+            owner = cert.get("listed_by") or (dossier.get("manager_a") if dossier else None)
+            what = f"权证交权证管理员：{cert.get('title', default='')}，最迟 {due.isoformat()}（含）"
+            yield DueItem("certificate_handover", cert.key, what, due, owner, "certificates.to_keeper_within",
+                          f.calendar.guessed_years(start, f.policy.certificates.to_keeper_within) if start else ())
 
 
 def supplements(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
@@ -88,4 +119,5 @@ def retention_expiries(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[D
                           expiry, keeper, f"dossier_types.{dossier.get('business_type')}.retention_years")
 
 
-SOURCES: list[Source] = [handover_steps, supplements, extensions, loan_returns, retention_expiries]
+SOURCES: list[Source] = [handover_steps, whole_handovers, supplements, extensions, certificates_to_keeper,
+                         loan_returns, retention_expiries]

@@ -1,5 +1,5 @@
-"""`dangan due`, the customer side: visits and greetings, complaint replies, contract
-filings and statistics, surveys, profile reviews and quarterly updates, tier reviews."""
+"""`dangan due`, the customer side: visits and greetings, complaint replies and archiving, surveys,
+profile reviews and periodic updates, tier reviews (contracts, reports and credit: `due.contracts`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..facts import Facts, date
-from ..rules.deadlines import filing_deadlines, reply_deadline
+from ..rules.deadlines import archive_deadline, reply_deadline
+from ..rules.profiles import UPDATED_STATUSES, next_update, update_months
 from ..rules.surveys import low_scores
 from ..schedules import fulfil
 from ..workdays import add_months
@@ -53,30 +54,17 @@ def complaint_replies(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                           f.calendar.guessed_years(date(received.get("date")), period))
 
 
-def contract_filings(f: Facts, as_of, horizon) -> Iterator[DueItem]:
-    for contract in f.index.of("contract").values():
-        admin_deadline, archive_deadline = filing_deadlines(f, contract)
-        if not isinstance(contract.get("to_admin"), dict) and admin_deadline:
-            yield DueItem("contract", contract.key, f"合同资料交合同管理员：{contract.get('number')}", admin_deadline,
-                          contract.get("handled_by"), "contracts.to_admin_within_months")
-        elif not isinstance(contract.get("archived"), dict) and archive_deadline:
-            yield DueItem("contract", contract.key, f"合同资料移交档案室：{contract.get('number')}", archive_deadline,
-                          (contract.get("to_admin") or {}).get("by"), "contracts.to_archive_within_months")
-
-
-def contract_statistics(f: Facts, as_of, horizon) -> Iterator[DueItem]:
-    """The half-year statistics, due on each `contracts.statistics_due` day."""
-    admin = _someone(f, (f.approvers("contract_receipt") or [None])[0])
-    for year in range(as_of.year, horizon.year + 1):
-        for md in f.policy.contracts.statistics_due:
-            try:
-                day = dt.date.fromisoformat(f"{year}-{md}")
-            except ValueError:
-                continue
-            if as_of <= day <= horizon:
-                half = f"{year - 1}H2" if day.month <= 6 else f"{year}H1"
-                what = f"合同统计报表 {half}（dangan report contracts --half {half}）"
-                yield DueItem("statistics", "policy/policy", what, day, admin, "contracts.statistics_due")
+def complaint_archives(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Closed complaints not yet archived (seed 001: 客诉档案归档), due `complaints.archive_within` after closing."""
+    for complaint in f.index.of("complaint").values():
+        if isinstance(complaint.get("archived"), dict):
+            continue
+        deadline, period = archive_deadline(f, complaint)
+        if deadline:
+            closed = complaint.get("closed") or {}
+            yield DueItem("complaint_archive", complaint.key, f"客诉资料归档：{complaint.get('customer')}", deadline,
+                          closed.get("by"),
+                          "complaints.archive_within", f.calendar.guessed_years(date(closed.get("date")), period))
 
 
 def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
@@ -107,8 +95,8 @@ def surveys(f: Facts, as_of, horizon) -> Iterator[DueItem]:
 
 
 def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
-    """Profile reviews by the superior, and quarterly updates of long-term customers."""
-    review_within, every = f.policy.customers.profile_review_within, f.policy.customers.update_every_months
+    """Profile reviews by the superior."""
+    review_within = f.policy.customers.profile_review_within
     for customer in f.index.of("customer").values():
         if customer.get("status") not in _LIVE:
             continue
@@ -119,11 +107,19 @@ def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
             yield DueItem("profile", customer.key, "客户档案审核", f.calendar.deadline(made, review_within),
                           reviewer[0] if reviewer else None, "customers.profile_review_within",
                           f.calendar.guessed_years(made, review_within))
-        if customer.get("long_term") is True and every is not None:
-            updated = date(customer.get("updated_on")) or made
-            if updated:
-                yield DueItem("profile", customer.key, "长期客户档案季度更新", add_months(updated, every),
-                              customer.get("owner"), "customers.update_every_months")
+
+
+def profile_updates(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Every live customer's next periodic update, by its category's `customers.update_every_months`."""
+    for customer in f.index.of("customer").values():
+        if customer.get("status") not in UPDATED_STATUSES:
+            continue
+        due = next_update(f, customer)
+        months, category = update_months(f, customer)
+        if due:
+            label = f.index.schemas.label("policy", ("customers", "update_every_months", category))
+            yield DueItem("profile", customer.key, f"客户档案定期更新（{label}，每 {months} 个月）", due,
+                          customer.get("owner"), f"customers.update_every_months.{category}")
 
 
 def tier_reviews(f: Facts, as_of, horizon) -> Iterator[DueItem]:
@@ -161,5 +157,5 @@ def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                           f.calendar.guessed_years(written, within))
 
 
-SOURCES: list[Source] = [visits, complaint_replies, contract_filings, contract_statistics, surveys, profiles,
+SOURCES: list[Source] = [visits, complaint_replies, complaint_archives, surveys, profiles, profile_updates,
                          tier_reviews, visit_reports]

@@ -1,5 +1,5 @@
-"""Deadlines that the checks judge and `dangan due` lists: a complaint's reply (seed 004, 001),
-a contract's documents to the administrator and to the archive (seed 002)."""
+"""Deadlines that the checks judge and `dangan due` lists: a complaint's reply (seed 004, 001) and its archiving
+(a contract's hand-ins: `rules.contracts`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import datetime as dt
 from ..facts import Facts, date
 from ..policy import Period
 from ..record import Record
-from ..workdays import add_months
 
 
 def reply_deadline(f: Facts, complaint: Record) -> tuple[dt.date | None, str, Period | None]:
@@ -21,11 +20,10 @@ def reply_deadline(f: Facts, complaint: Record) -> tuple[dt.date | None, str, Pe
     return f.calendar.deadline(received, period), key, period
 
 
-def filing_deadlines(f: Facts, contract: Record) -> tuple[dt.date | None, dt.date | None]:
-    """When a contract's documents are due at the contract administrator, and then in the archive."""
-    section = f.policy.contracts
-    signed = date(contract.get("signed_on"))
-    admin_deadline = add_months(signed, section.to_admin_within_months) if signed else None
-    handed = date(contract.get("to_admin", "date"))
-    archive_deadline = add_months(handed, section.to_archive_within_months) if handed else None
-    return admin_deadline, archive_deadline
+def archive_deadline(f: Facts, complaint: Record) -> tuple[dt.date | None, Period | None]:
+    """When a closed complaint must be archived (seed 001: 客诉档案归档), and the period that says so."""
+    closed = date(complaint.get("closed", "date"))
+    period = f.policy.complaints.archive_within
+    if closed is None or period is None:
+        return None, period
+    return f.calendar.deadline(closed, period), period

@@ -176,6 +176,8 @@ class View:
     def column_cells(self, record: Record, column: ledger.Column) -> list[Cell]:
         if self.is_sealed(record) and column.path != ("id",):
             return []
+        if "x-derived" in column.schema:
+            return [Cell(ledger.raw_value(record, column) or "")]
         found = list(values_at(record.data, column.path))
         value = found[0][1] if found else None
         if column.path == ("id",):
