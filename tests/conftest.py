@@ -24,7 +24,8 @@ needs_dangan_command = pytest.mark.skipif(shutil.which("dangan") is None,
                                           reason="the `dangan` command is not on PATH: python3 -m pip install -e .")
 FOLDERS = {"staff": "staff", "customer": "customers", "dossier": "dossiers", "certificate": "certificates",
            "loan": "loans", "visit": "visits", "complaint": "complaints", "contract": "contracts",
-           "survey": "surveys", "disposal": "disposals", "review": "reviews", "report": "reports"}
+           "survey": "surveys", "disposal": "disposals", "review": "reviews", "report": "reports",
+           "registration": "registrations", "credit_change": "credit_changes"}
 
 
 def staff(sid: str, name: str, roles: list[str], department: str, **extra) -> dict:

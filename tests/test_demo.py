@@ -148,7 +148,7 @@ def due_items(*args: str) -> list[dict]:
 
 DUE_KINDS = ("handover", "supplement", "extension", "loan", "certificate", "retention", "visit", "greeting",
              "complaint", "complaint_archive", "contract", "statistics", "survey", "profile", "review", "report",
-             "credit")
+             "credit", "market_report")
 AFTER_NEW_YEAR = ("--as-of", "2026-01-05", "--within", "45")
 
 
@@ -170,7 +170,7 @@ def test_scheduled_visits_are_all_on_time(demo):
 def test_visits_are_numbered_by_date_and_reported(demo):
     f = facts(demo)
     visits = sorted(demo.of("visit").values(), key=lambda v: v.id)
-    assert 150 <= len(visits) <= 250
+    assert 150 <= len(visits) <= 320  # with a weekly call to each key customer (visits.schedules)
     for year in ("2024", "2025"):
         dates = [v.get("date") for v in visits if v.id.startswith(f"HF{year}-")]
         assert dates == sorted(dates) and all(day.startswith(year) for day in dates)

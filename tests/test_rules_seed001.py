@@ -117,7 +117,7 @@ def complaint(cid: str = "KS2024-001", closed: str | None = "2024-09-30", archiv
               number: str = "客诉档2024-001", **extra) -> dict:
     data = {"id": cid, "customer": "KH0001", "received": {"by": "S011", "date": "2024-09-20"}, "channel": "phone",
             "category": "service", "urgent": False, "description": "放款进度未及时告知",
-            "reply": {"by": "S011", "date": "2024-09-25"},
+            "outcome_approval": {"by": "S002", "date": "2024-09-24"}, "reply": {"by": "S011", "date": "2024-09-25"},
             "feedback": {"text": "满意", "satisfaction": 5, "recorded_on": "2024-09-29"}}
     if closed:
         data["closed"] = {"by": "S011", "date": closed}

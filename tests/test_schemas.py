@@ -14,7 +14,7 @@ from dangan.schemas import load_schemas
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))
 KINDS = ["policy", "staff", "customer", "dossier", "certificate", "loan", "visit", "complaint", "contract",
-         "survey", "disposal", "review", "report", "common"]
+         "survey", "disposal", "review", "report", "registration", "credit_change", "common"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -182,6 +182,11 @@ class Audit:
     def mode(self, cid: str) -> str:
         return self.before(cid).mode
 
+    @cached_property
+    def ever_judged(self) -> bool:
+        """Whether any commit was made under rules that judge signatures (a mode other than off)."""
+        return any(state.mode != "off" for state in {id(s): s for s in self.after.values()}.values())
+
     def author(self, cid: str) -> str | None:
         commit = self.history.commits.get(cid)
         return self.before(cid).by_email.get(commit.email) if commit else None

@@ -22,7 +22,8 @@ KIND_NAMES = {"handover": "档案移交", "supplement": "补齐资料", "extensi
               "visit": "待回访", "greeting": "节前问候",
               "complaint": "客诉答复", "complaint_archive": "客诉归档", "contract": "合同归档",
               "statistics": "合同统计", "report": "信用管理报告", "credit": "信用评估", "survey": "年度满意度调查",
-              "profile": "客户档案更新", "review": "阶段评审到期"}
+              "profile": "客户档案更新", "review": "阶段评审到期",
+              "market_report": "市场月报", "appeal": "客诉申诉期"}
 COLUMNS = ("kind", "record", "what", "due", "owner", "overdue_days", "rule")
 PROVISIONAL_COLUMNS = ("provisional", "provisional_reason")  # only when an item is provisional
 

@@ -32,6 +32,22 @@ def act_date(record: Record, *path) -> dt.date | None:
     return date(record.get(*path, "date"))
 
 
+def shared(*kinds: str):
+    """A view computed once from records of `kinds`: every use counts as reading them (`rule_cache`),
+    so that a check reusing a view another check built is known to depend on those kinds too."""
+    def wrap(build):
+        name = build.__name__
+
+        def get(self):
+            self.index.note_reads(kinds)
+            if name not in self.__dict__:
+                self.__dict__[name] = build(self)
+            return self.__dict__[name]
+        get.__doc__ = build.__doc__
+        return property(get)
+    return wrap
+
+
 class Facts:
     """Derived views over one index, computed once each."""
 
@@ -156,7 +172,7 @@ class Facts:
         return add_months(start, 12 * years) if start and years else None
 
     # --- loans -----------------------------------------------------------------------------
-    @cached_property
+    @shared("loan")
     def loans_by_item(self) -> dict[tuple[str, str], list[Record]]:
         """(kind, id) of a lent dossier, certificate or customer -> the loans that name it."""
         out: dict[tuple[str, str], list[Record]] = defaultdict(list)
@@ -168,11 +184,11 @@ class Facts:
     def open_loans(self, kind: str, item: str) -> list[Record]:
         return [loan for loan in self.loans_by_item.get((kind, item), []) if is_open(loan)]
 
-    @cached_property
+    @shared("visit")
     def visits_by_customer(self) -> dict[str, list[Record]]:
         return _grouped(self.index.of("visit").values(), "customer")
 
-    @cached_property
+    @shared("certificate")
     def certificates_by_dossier(self) -> dict[str, list[Record]]:
         return _grouped(self.index.of("certificate").values(), "dossier")
 

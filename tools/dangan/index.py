@@ -6,6 +6,8 @@ whatever is computed from it is memoised in `derived` (the facts, the typed poli
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,17 +32,33 @@ class Index:
     cache: Any = None  # a RecordCache while building
     notes: list[Problem] = field(default_factory=list)  # about this run, not the archive (the cache)
     derived: dict[str, Any] = field(default_factory=dict)  # views computed once from it (the facts, the typed policy)
+    # files whose text an act holds in memory (not on disk), by the digest of that text (`reader.overlay`)
+    overlaid: dict[str, str] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime_ns, inode of each file read
+    reads: set[str] | None = None  # while a check runs: the kinds it asked for (`rule_cache`)
+    use_cache: bool = False  # built with the caches: the rules' cache is used too
 
     def of(self, kind: str) -> dict[str, Record]:
+        if self.reads is not None:
+            self.reads.add(kind)
         return self.records.get(kind, {})
 
     def get(self, kind: str, record_id: object) -> Record | None:
         """The record of a kind with an id; None for a missing record or a value that is not an id."""
+        if self.reads is not None:
+            self.reads.add(kind)
         if not isinstance(record_id, str):
             return None
         return self.records.get(kind, {}).get(record_id)
 
+    def note_reads(self, kinds) -> None:
+        """A view built from these kinds is used: whoever uses it read them (`rule_cache`)."""
+        if self.reads is not None:
+            self.reads.update(kinds)
+
     def __iter__(self) -> Iterator[Record]:
+        if self.reads is not None:
+            self.reads.add("*")
         for by_id in self.records.values():
             yield from by_id.values()
 
@@ -50,3 +68,8 @@ class Index:
     @property
     def policy_data(self) -> dict[str, Any]:
         return self.policy.data if self.policy else {}
+
+    def policy_digest(self) -> str:
+        """A digest of the policy as read (what every rule's verdict rests on: `rule_cache`)."""
+        text = json.dumps(self.policy_data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha1(f"{self.policy is not None and self.policy.valid}{text}".encode()).hexdigest()

@@ -392,4 +392,12 @@ def read_file(path: Path | str, limit: int | None = None) -> bytes:
         os.close(descriptor)
         raise
     with handle:
-        return handle.read() if limit is None else handle.read(limit + 1)
+        if limit is None:
+            return handle.read()
+        # a read sized by the file, not by the limit: a buffer of `limit` bytes shrunk to a small file stays a memory
+        # mapping of its own, and 65,530 of them (vm.max_map_count) make every later allocation fail
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, limit) + 1)
+        if size < len(data) <= limit:  # it grew since: the rest, up to the limit
+            data += handle.read(limit + 1 - len(data))
+        return data

@@ -25,6 +25,7 @@ _ENUMS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "method": ("disposal", ("method",)),
     "kind_code": ("certificate", ("kind",)),
     "aspect": ("survey", ("scores", "*", "aspect")),
+    "default_kind": ("customer", ("credit", "defaults", "*", "kind")),
 }
 # arguments that hold a policy code: argument → the policy map it names
 _POLICY = {"type": "policy:dossier_types", "business_type": "policy:dossier_types",

@@ -51,21 +51,48 @@ def write_ledger(index: Index, kind: str, fmt: str, out: TextIO) -> None:
     console.print(table)
 
 
-def write_attribution(index: Index, contract: Record, verdict: Verdict, fmt: str, out: TextIO) -> None:
-    """Who is credited with a contract, and why."""
+def write_attribution(index: Index, contract: Record, verdict: Verdict, fmt: str, out: TextIO,
+                      lang: str = "zh") -> None:
+    """Who is credited with a contract, and why: each step names the seed's rule and the records it used."""
+    from .attribution import RULES
+    from .naming import name_values
+    from .problems import Problem
+
+    steps = [Problem(r.code, contract.file, record=contract.key, args=dict(r.args)) for r in verdict.reasons]
+    name_values(steps, index)
+    en = lang == "en"
+    texts = [messages.render(p, lang)[0] for p in steps]
+    rules = [RULES[r.rule][1 if en else 0] for r in verdict.reasons]
     if fmt == "json":
         out.write(json.dumps({"contract": contract.id, "handled_by": contract.get("handled_by"),
-                              "shares": verdict.shares, "credited": verdict.credited, "reasons": verdict.reasons,
-                              "records": verdict.used}, ensure_ascii=False, indent=2) + "\n")
+                              "seller": verdict.seller, "shares": verdict.shares, "credited": verdict.credited,
+                              "reasons": texts, "basis": [{"rule": rule, "reason": text, "records": list(r.records)}
+                                                          for rule, text, r in zip(rules, texts, verdict.reasons,
+                                                                                   strict=True)],
+                              "follow_up_right": verdict.follow_up_right, "records": verdict.used},
+                             ensure_ascii=False, indent=2) + "\n")
         return
-    out.write(f"合同 {contract.id}（经办人 {contract.get('handled_by')}）\n")
+    def person(staff) -> str:
+        found = index.get("staff", staff) if isinstance(staff, str) else None
+        if not found or not found.get("name"):
+            return str(staff)
+        return f"{found.get('name')} ({staff})" if en else f"{found.get('name')}（{staff}）"
+
+    handler = contract.get("handled_by")
+    out.write((f"contract {contract.id} (credited rep {person(handler)})" if en else
+               f"合同 {contract.id}（经办人 {person(handler)}）") + "\n")
     for staff, share in sorted(verdict.shares.items()):
-        person = index.get("staff", staff)
-        out.write(f"  业绩：{person.get('name') if person else staff}（{staff}）{share:.0%}\n")
-    for reason in verdict.reasons:
-        out.write(f"  - {reason}\n")
+        out.write(f"  credit: {person(staff)} {share:.0%}\n" if en else f"  业绩：{person(staff)} {share:.0%}\n")
+    for rule, text, reason in zip(rules, texts, verdict.reasons, strict=True):
+        used = ((f" (records: {', '.join(reason.records)})" if en else f"（依据：{'、'.join(reason.records)}）")
+                if reason.records else "")
+        out.write(f"  - [{rule}] {text}{used}\n")
+    if verdict.follow_up_right:
+        rep, rule = person(verdict.follow_up_right), RULES["follow-up-right"][1 if en else 0]
+        out.write(f"  follow-up right: {rep} ({rule})\n" if en else f"  跟进权：{rep}（{rule}）\n")
     if verdict.used:
-        out.write("  依据记录：" + "、".join(verdict.used) + "\n")
+        listed = ", ".join(verdict.used) if en else "、".join(verdict.used)
+        out.write(("  records used: " if en else "  依据记录：") + listed + "\n")
 
 
 def history_entries(audit, path: str) -> list[dict[str, Any]]:

@@ -85,7 +85,9 @@ class DossierType(Named):
 
 # who may approve what when the policy does not say (DESIGN §4; 公司自定)
 DEFAULT_APPROVERS = {"policy": ("gm",), "staff": ("gm",), "seal": ("archivist", "gm"), "amendment": ("gm", "vice_gm"),
-                     "acknowledge": ("gm",), "disposal_verification": ("archivist",)}
+                     "acknowledge": ("gm",), "disposal_verification": ("archivist",),
+                     "visit_plan": ("department_head", "vice_gm", "gm"), "visit_materials": ("cs_supervisor",),
+                     "credit_change": ("sales_director",), "appointment": ("sales_director", "gm")}
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,23 @@ class Condition(Named):
 
 
 @dataclass(frozen=True)
+class MarketReport:
+    """The monthly market report (seed 004 篇五 6.1): due on the `week`-th `weekday` (1 = Monday) of each month,
+    moved to the next working day when that is none; to the department `to`; the months from `since` on."""
+    week: int = 1
+    weekday: int = 1
+    to: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
 class Customers:
-    profile_within: Period | None = None
+    # days from first contact to the profile by customer category (event, default); a bare period in the
+    # file is the old form and holds for every customer (read as the default)
+    profile_within: Mapping[str, Period] = field(default_factory=dict)
+    # days from the profile to the sales manager (seed 003: the next day) by category; a category not
+    # listed hands nothing over apart from the superior's review
+    profile_handover_within: Mapping[str, Period] = field(default_factory=dict)
     profile_review_within: Period | None = None
     # months between profile updates by customer category (long_term, key, default); a bare number in the
     # file is the old form and means long-term customers only
@@ -134,6 +151,14 @@ class Customers:
     tier_quotas: Mapping[str, float] = field(default_factory=dict)
     review_every_months: int = 6
     downgrade_within: Period | None = None
+    # seed 004 篇一 2.2–2.5: the per-product quotas (原则上: warnings), the credit criteria of each tier,
+    # the categories admission does not apply to, the sales director's approval of new profiles, the market report
+    tier_product_quotas: Mapping[str, float] = field(default_factory=dict)
+    tier_criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    admission_exempt_categories: tuple[str, ...] = ()
+    profile_approval_from: str | None = None
+    profile_approval_within: Period | None = None
+    market_report: MarketReport | None = None
     basic_profile: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # customer type -> field paths
     basic_profile_statuses: tuple[str, ...] = ("active", "dormant", "blacklisted")
 
@@ -148,15 +173,26 @@ class Schedule:
     hours: int | None = None
     every_months: int | None = None
     contract_types: tuple[str, ...] = ()
+    every_weeks: int | None = None  # periodic by weeks (Monday to Sunday) instead of months
+    methods: tuple[str, ...] = ()  # only visits made these ways count (the weekly phone call); () any
+    kind: str | None = None  # the visit kind that fulfils it; None: the trigger's
+    while_contract: bool = False  # periodic: only the periods a contract of the customer is in force
+
+
+# seed 003 3.2.5「五一、国庆、中秋、元旦、春节等节日前」: all five unless the policy lists others
+FESTIVALS = ("labour_day", "national_day", "mid_autumn", "new_year", "spring_festival")
 
 
 @dataclass(frozen=True)
 class Visits:
     effective_from: str | None = None
     schedules: tuple[Schedule, ...] = ()
-    festivals: tuple[str, ...] = ()
+    festivals: tuple[str, ...] = FESTIVALS
     greeting_days_before: int = 7
     report_review_within: Period | None = None
+    report_within: Period | None = None  # from the visit to its written report (seed 000 篇4: the next day)
+    materials_return_within: Period | None = None  # from the visit to the materials' return or approved keeping
+    plan_required: tuple[str, ...] = ()  # visit kinds that need an approved plan before they are made
 
 
 @dataclass(frozen=True)
@@ -164,6 +200,8 @@ class Complaints:
     reply_within: Period | None = None
     urgent_reply_within: Period | None = None
     archive_within: Period | None = None
+    appeal_within: Period | None = None  # from the reply (the customer receives the outcome)
+    satisfied_min: int | None = None  # feedback below it reopens the investigation
 
 
 @dataclass(frozen=True)
@@ -173,6 +211,12 @@ class Attribution:
     whole_within_days: int = 7
     half_within_days: int = 15
     group_size: int = 8
+    close_at_month_end: bool = True  # claims and credit changes only within the month of the sale
+    month_end_days: int = 3  # in the month's last days only that day's orders change
+    registration_whole_within_days: int = 0  # the registering rep: the same day, the whole order
+    registration_half_within_days: int = 1  # the next day, half
+    appointment_whole_within_days: int = 0  # a same-day appointment without a follow-up: the same day, whole
+    appointment_half_within_days: int = 7  # within seven days, half
 
 
 @dataclass(frozen=True)
@@ -336,7 +380,8 @@ def _dossier_types(values: dict) -> dict[str, DossierType]:
 def _customers(values: dict) -> Customers:
     statuses = values.get("basic_profile_statuses")
     return Customers(
-        profile_within=_period(values.get("profile_within")),
+        profile_within=_category_periods(values.get("profile_within")),
+        profile_handover_within=_category_periods(values.get("profile_handover_within")),
         profile_review_within=_period(values.get("profile_review_within")),
         update_every_months=_update_months(values.get("update_every_months")),
         update_from=values.get("update_from") if isinstance(values.get("update_from"), str) else None,
@@ -344,8 +389,26 @@ def _customers(values: dict) -> Customers:
         tier_quotas={k: float(v) for k, v in _section(values, "tier_quotas").items() if isinstance(v, int | float)},
         review_every_months=values.get("review_every_months", Customers.review_every_months),
         downgrade_within=_period(values.get("downgrade_within")),
+        tier_product_quotas={k: float(v) for k, v in _section(values, "tier_product_quotas").items()
+                             if isinstance(v, int | float) and not isinstance(v, bool)},
+        tier_criteria={k: _strings(v) for k, v in _section(values, "tier_criteria").items()},
+        admission_exempt_categories=_strings(values.get("admission_exempt_categories")),
+        profile_approval_from=values.get("profile_approval_from")
+        if isinstance(values.get("profile_approval_from"), str) else None,
+        profile_approval_within=_period(values.get("profile_approval_within")),
+        market_report=_market_report(values.get("market_report")),
         basic_profile={k: _strings(v) for k, v in _section(values, "basic_profile").items()},
         basic_profile_statuses=_strings(statuses) if isinstance(statuses, list) else Customers.basic_profile_statuses)
+
+
+def _market_report(value: Any) -> MarketReport | None:
+    if not isinstance(value, dict):
+        return None
+    week, weekday = value.get("week", 1), value.get("weekday", 1)
+    return MarketReport(week if isinstance(week, int) and 1 <= week <= 4 else 1,
+                        weekday if isinstance(weekday, int) and 1 <= weekday <= 7 else 1,
+                        value.get("to") if isinstance(value.get("to"), str) else None,
+                        value.get("from") if isinstance(value.get("from"), str) else None)
 
 
 def _update_months(value: Any) -> dict[str, int]:
@@ -355,14 +418,26 @@ def _update_months(value: Any) -> dict[str, int]:
     return {k: v for k, v in value.items() if isinstance(v, int)} if isinstance(value, dict) else {}
 
 
+def _category_periods(value: Any) -> dict[str, Period]:
+    """Periods by customer category; the old single period holds for every customer (the default)."""
+    if _period(value) is not None:
+        return {"default": _period(value)}
+    found = {k: _period(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    return {k: p for k, p in found.items() if p is not None}
+
+
 def _visits(values: dict) -> Visits:
     schedules = tuple(
         Schedule(str(s.get("id")), str(s.get("name", s.get("id"))), str(s.get("trigger")), str(s.get("role")),
-                 _ints(s.get("days")), s.get("hours"), s.get("every_months"), _strings(s.get("contract_types")))
+                 _ints(s.get("days")), s.get("hours"), s.get("every_months"), _strings(s.get("contract_types")),
+                 s.get("every_weeks"), _strings(s.get("methods")), s.get("kind"), s.get("while_contract") is True)
         for s in values.get("schedules") or () if isinstance(s, dict))
-    return Visits(values.get("effective_from"), schedules, _strings(values.get("festivals")),
+    festivals = values.get("festivals")
+    return Visits(values.get("effective_from"), schedules,
+                  _strings(festivals) if isinstance(festivals, list) else Visits.festivals,
                   values.get("greeting_days_before", Visits.greeting_days_before),
-                  _period(values.get("report_review_within")))
+                  _period(values.get("report_review_within")), _period(values.get("report_within")),
+                  _period(values.get("materials_return_within")), _strings(values.get("plan_required")))
 
 
 _READERS = {
@@ -382,7 +457,8 @@ _READERS = {
     "customers": _customers,
     "visits": _visits,
     "complaints": lambda v: Complaints(_period(v.get("reply_within")), _period(v.get("urgent_reply_within")),
-                                       _period(v.get("archive_within"))),
+                                       _period(v.get("archive_within")), _period(v.get("appeal_within")),
+                                       v.get("satisfied_min") if isinstance(v.get("satisfied_min"), int) else None),
     "attribution": lambda v: _simple(Attribution, v),
     "contracts": lambda v: Contracts(v.get("to_admin_within_months", Contracts.to_admin_within_months),
                                      v.get("to_archive_within_months", Contracts.to_archive_within_months),

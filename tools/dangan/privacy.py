@@ -99,8 +99,9 @@ def individual(record: Record | None, path: tuple, value: str) -> bool:
 
 def scanned(styles: Iterable[Personal]) -> list[str]:
     """The personal values worth searching a site for: a birth date is also any other day, so it is left to
-    the record's own page; very short values would match everywhere."""
-    return [p.value for p in styles if p.style != "birth-date" and len(p.value) >= 6]
+    the record's own page; very short values would match everywhere; a value written masked already
+    (a mobile noted as 137****9922) is no secret and reads the same masked."""
+    return [p.value for p in styles if p.style != "birth-date" and len(p.value) >= 6 and "****" not in p.value]
 
 
 def scan(folder: Path, needles: Iterable[str]) -> dict[str, set[str]]:

@@ -19,6 +19,7 @@ reports it, a policy that is missing, unreadable or fails its schema.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat as st
 import unicodedata
@@ -58,6 +59,10 @@ def overlay(index: Index, texts: dict[str, str], removed: list[str] = ()) -> Ind
                   {kind: {rid: r for rid, r in by_id.items() if r.file not in changed}
                    for kind, by_id in index.records.items()},
                   [p for p in index.problems if p.file not in changed], index.files)
+    other.stamps, other.use_cache = index.stamps, index.use_cache
+    other.overlaid = {**{rel: d for rel, d in index.overlaid.items() if rel not in changed},
+                      **{rel: hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+                         for rel, text in texts.items()}}
     folders = index.schemas.folders
     for rel, text in texts.items():
         parts = rel.split("/")
@@ -80,6 +85,7 @@ def build(root: Path, *, cache: bool = True) -> Index:
         return index
     if cache and not os.environ.get("DANGAN_NO_CACHE"):
         index.cache = RecordCache.open(root, schemas)
+        index.use_cache = True
     index.policy = _load_policy(index)
     limit = _file_limit(index)
     folders = schemas.folders
@@ -209,6 +215,7 @@ def _load(index: Index, path: Path | str, kind: str, rel: str | None, limit: int
     problems = index.problems
     try:
         stat = found or os.stat(path)
+        index.stamps[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)  # the rules' cache tells versions apart
         if stat.st_size > limit:
             problems.append(Problem("file.too-large", rel, args={"size": stat.st_size, "limit": limit}))
             return None

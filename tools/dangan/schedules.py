@@ -1,9 +1,11 @@
 """Visit schedules (seed 003, 000, 004): computed from the policy, never typed.
 
 `visits.schedules` in the policy lists, per trigger and role, when visits are due:
-after a purchase (a contract), for a prospect who did not buy, after a complaint, and
-periodically for key customers; `visits.festivals` adds greetings before festivals
-whose dates come from the lunar calendar. `expected(f)` yields every visit the
+after a purchase (a contract), for a prospect who did not buy, after a complaint or a repair
+ticket, and periodically for key customers (every so many months, or weeks: Monday to Sunday;
+only while a contract is in force, or only by some methods, where the schedule says so);
+`visits.festivals` adds greetings before festivals, 五一 and 国庆 by the solar calendar, 中秋
+and 春节 by the lunar one, 元旦's in the last week of the year before. `expected(f)` yields every visit the
 schedules call for; `fulfil` pairs them with the visits on record.
 """
 
@@ -48,6 +50,8 @@ class Expected:
     basis: str  # what started it: a contract, a complaint, a month, a festival
     kind: str  # the visit kind that fulfils it
     opens: dt.date  # visits before this day do not count
+    methods: tuple[str, ...] = ()  # only visits made these ways count; () any
+    periodic: bool = False  # a period or a festival's week: only a visit within it counts
 
     @property
     def key(self) -> str:
@@ -98,6 +102,21 @@ def _triggers(f: Facts, schedule: Schedule, start: dt.date, until: dt.date):
                 yield customer.id, None, customer.id, staff
 
 
+def contract_terms(f: Facts, customer: str) -> list[tuple[dt.date, dt.date]]:
+    """The terms (first and last day) of the customer's contracts: signed on or starting, to the end of the
+    term or the day it was ended early."""
+    out = []
+    for contract in f.index.of("contract").values():
+        if contract.get("customer") != customer or contract.get("status") == "draft":
+            continue
+        term = contract.get("term") or {}
+        start = date(term.get("start")) or date(contract.get("signed_on"))
+        end = date(contract.get("ended_on")) or date(term.get("end"))
+        if start and end:
+            out.append((start, end))
+    return out
+
+
 def _periodic_staff(f: Facts, customer: Record, role: str | None) -> str | None:
     if role == "department_head":
         department = f.policy.departments.get(customer.get("department"))
@@ -107,27 +126,43 @@ def _periodic_staff(f: Facts, customer: Record, role: str | None) -> str | None:
 
 
 def _offsets(f, schedule, customer, when, basis, staff, until) -> Iterator[Expected]:
-    sid, name, role = schedule.id, schedule.name, schedule.role
-    kind = TRIGGER_KIND.get(schedule.trigger, "routine")
+    sid, name, role, methods = schedule.id, schedule.name, schedule.role, schedule.methods
+    kind = schedule.kind or TRIGGER_KIND.get(schedule.trigger, "routine")
     if not isinstance(customer, str):
         return
     if when is None:  # periodic: one visit per period, due at the period's end
-        months = schedule.every_months or 1
-        first = max(effective_from(f), dt.date(2000, 1, 1))
-        period_start = dt.date(first.year, 1 + (first.month - 1) // months * months, 1)
-        while period_start <= until:
-            period_end = add_months(period_start, months) - dt.timedelta(days=1)
-            yield Expected(sid, name, customer, role, staff, period_start, period_end,
-                           f"{period_start:%Y-%m}", kind, period_start)
-            period_start = add_months(period_start, months)
+        terms = contract_terms(f, customer) if schedule.while_contract else None
+        for start, end, label in _periods(f, schedule, until):
+            if terms is None or any(first <= end and start <= last for first, last in terms):
+                yield Expected(sid, name, customer, role, staff, start, end, label, kind, start, methods, True)
         return
     if schedule.hours:
         due = when + dt.timedelta(days=-(-schedule.hours // 24))
-        yield Expected(sid, name, customer, role, staff, when, due, basis, kind, when)
+        yield Expected(sid, name, customer, role, staff, when, due, basis, kind, when, methods)
         return
     for days in schedule.days:
         yield Expected(sid, name, customer, role, staff, when, when + dt.timedelta(days=days),
-                       f"{basis}+{days}", kind, when)
+                       f"{basis}+{days}", kind, when, methods)
+
+
+def _periods(f: Facts, schedule: Schedule, until: dt.date) -> Iterator[tuple[dt.date, dt.date, str]]:
+    """The periods of a periodic schedule that start by `until`: (first day, last day, label). Months are
+    counted from January (a quarter is January–March …), weeks from Monday, from `visits.effective_from`."""
+    first = max(effective_from(f), dt.date(2000, 1, 1))
+    if schedule.every_weeks:
+        step = dt.timedelta(weeks=schedule.every_weeks)
+        start = first - dt.timedelta(days=first.weekday())
+        while start <= until:
+            year, week, _ = start.isocalendar()
+            yield start, start + step - dt.timedelta(days=1), f"{year}-W{week:02d}"
+            start += step
+        return
+    months = schedule.every_months or 1
+    start = dt.date(first.year, 1 + (first.month - 1) // months * months, 1)
+    while start <= until:
+        label = f"{start.year}" if months == 12 and start.month == 1 else f"{start:%Y-%m}"
+        yield start, add_months(start, months) - dt.timedelta(days=1), label
+        start = add_months(start, months)
 
 
 def _festivals(f: Facts, start: dt.date, until: dt.date) -> Iterator[Expected]:
@@ -141,12 +176,12 @@ def _festivals(f: Facts, start: dt.date, until: dt.date) -> Iterator[Expected]:
         for year in range(max(start.year, 2000), until.year + 2):
             day = make(year)
             opens = day - dt.timedelta(days=before)
-            if day < start or opens > until:
+            if opens < start or opens > until:  # a greeting whose week began before the schedules applied is not owed
                 continue
             name = _festival_names(f).get(festival, festival)
             for customer in keys:
                 yield Expected("festival", name, customer.id, None, customer.get("owner"), opens,
-                               day - dt.timedelta(days=1), f"{festival}-{year}", "festival", opens)
+                               day - dt.timedelta(days=1), f"{festival}-{year}", "festival", opens, (), True)
 
 
 def _festival_names(f: Facts) -> dict[str, str]:
@@ -165,8 +200,9 @@ class Outcome:
 
 
 def fulfil(f: Facts, until: dt.date) -> list[Outcome]:
-    """Pair each expected visit with a recorded one: same customer and kind, by the named
-    person or someone holding the role, on or after the window opens, each visit used once."""
+    """Pair each expected visit with a recorded one: same customer and kind (and method, where the schedule
+    names some), by the named person or someone holding the role, on or after the window opens (and, for a
+    periodic schedule, within its period), each visit used once."""
     by_customer: dict[str, list[Record]] = defaultdict(list)
     for visit in f.index.of("visit").values():
         if date(visit.get("date")) and isinstance(visit.get("customer"), str):
@@ -180,9 +216,11 @@ def fulfil(f: Facts, until: dt.date) -> list[Outcome]:
         for visit in by_customer.get(exp.customer, []):
             if visit.id in used or visit.get("kind") != exp.kind:
                 continue
-            when = date(visit.get("date"))
-            if when < exp.opens:
+            if exp.methods and visit.get("method") not in exp.methods:
                 continue
+            when = date(visit.get("date"))
+            if when < exp.opens or (exp.periodic and when > exp.due):
+                continue  # a periodic visit counts in its own period: next week's call leaves this week's missed
             who = visit.get("staff")
             if exp.staff and who != exp.staff and not (exp.role and f.has_role(who, [exp.role])):
                 continue

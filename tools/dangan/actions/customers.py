@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..facts import facts, is_open
 from ..transaction import Refused, Transaction
 from ..yamlstyle import append
@@ -46,7 +48,11 @@ def reassign(tx: Transaction, source: str, target: str) -> str:
     moved = 0
     for customer in tx.index.of("customer").values():
         if customer.get("owner") == source:
-            tx.edit("customer", customer.id)["owner"] = target
+            data = tx.edit("customer", customer.id)
+            data["owner"] = target
+            # the collector keeps the customer unless a transfer is recorded (seed 003 一、8「谁收集的档案归谁」)
+            append(data.setdefault("owner_transfers", []), {"date": dt.date.today().isoformat(), "from": source,
+                                                            "to": target, "reason": "离职交接"})
             moved += 1
     for dossier in tx.index.of("dossier").values():
         if dossier.get("status") in ("preparing", "with_b"):

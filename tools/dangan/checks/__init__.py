@@ -18,8 +18,10 @@ from ..facts import Facts, facts
 from ..index import POLICY_FILE, Index
 from ..naming import name_values
 from ..problems import WARNING, Problem
+from ..rule_cache import RuleCache, run_check
 from . import (
     attachments,
+    attribution,
     calendar,
     certificates,
     complaints,
@@ -32,6 +34,7 @@ from . import (
     loans,
     numbering,
     references,
+    reports,
     signatures,
     staff,
     tiers,
@@ -67,24 +70,39 @@ CHECKS: list[Check] = [
     staff.check_departed_staff,
     customers.check_admission,
     customers.check_profiles,
+    customers.check_profile_handover,
+    customers.check_owner_is_collector,
     customers.check_basic_profile,
     customers.check_profile_updates,
     customers.check_blacklist,
+    customers.check_profile_approval,
     customers.check_departed_owners,
     customers.check_credit_file,
     customers.check_credit_limits,
     customers.check_credit_reviews,
     tiers.check_reviews,
+    tiers.check_tier_changes,
+    tiers.check_tier_criteria,
     complaints.check_complaints,
     complaints.check_complaint_archive,
+    complaints.check_complaint_outcomes,
+    complaints.check_complaint_reinvestigations,
     visits.check_late_visits,
     visits.check_visit_reports,
+    visits.check_visit_plans,
+    visits.check_report_written,
+    visits.check_visit_materials,
     visits.check_survey_follow_up,
     contracts.check_contract_filing,
     contracts.check_contract_documents,
     contracts.check_reports,
+    reports.check_market_reports,
+    reports.check_satisfaction_reports,
     contracts.check_payments,
     contracts.check_attribution,
+    attribution.check_claims,
+    attribution.check_credit_changes,
+    attribution.check_follow_up_right,
     attachments.check_attachments,
     signatures.check_commits,
     signatures.check_signatures,
@@ -95,22 +113,33 @@ CHECKS: list[Check] = [
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
+# the checks that read more than the records (git, the working tree, attachment files, what the checks
+# before them counted): run every time, never taken from the rules' cache
+OUTSIDE = {numbering.check_merged_numbers, attachments.check_attachments, signatures.check_commits,
+           signatures.check_signatures, integrity.check_history, integrity.check_anchors,
+           worktree.check_uncommitted, worktree.check_interrupted, calendar.check_calendar_years}
 
-def run(index: Index, timings: dict[str, float] | None = None) -> list[Problem]:
+
+def run(index: Index, timings: dict[str, float] | None = None, *, cache: bool | None = None) -> list[Problem]:
     """Everything wrong with the archive: reading and schema problems, then every check whose policy
-    sections are sound (with `timings`, how long each check took, by name)."""
+    sections are sound (with `timings`, how long each check took, by name). A check whose inputs have
+    not changed since the last run gives its cached problems (`rule_cache`), when the index was built
+    with its caches (or `cache` says so)."""
     problems = list(index.problems)
     f = facts(index)
     policy = f.policy
     skipped = []
+    rules = RuleCache.open(index) if (index.use_cache if cache is None else cache) else RuleCache(index, None)
     for check in CHECKS:
         if not policy.usable or set(getattr(check, "policy_sections", ())) & policy.broken:
             skipped.append(name(check))
             continue
         start = time.perf_counter()
-        problems.extend(check(index, f))
+        problems.extend(run_check(rules, name(check), check, index, f, f.calendar.unknown_years,
+                                  outside=check in OUTSIDE))
         if timings is not None:
             timings[name(check)] = time.perf_counter() - start
+    rules.save()
     if skipped:
         problems.append(Problem("rules.unchecked", POLICY_FILE, severity=WARNING, args={
             "sections": ", ".join(sorted(policy.broken)), "rules": ", ".join(skipped), "count": len(skipped)}))

@@ -12,7 +12,7 @@ from ..attribution import decide
 from ..facts import Facts
 from ..index import Index
 from ..policy import needs
-from ..problems import WARNING, Problem
+from ..problems import WARNING, Problem, Words
 from ..rules.contracts import filings, hand_ins, recorded_through
 
 
@@ -102,16 +102,21 @@ def check_payments(index: Index, f: Facts) -> Iterator[Problem]:
             yield contract.problem("contract.overpaid", ("payments",), paid=round(sum(numbers), 2), amount=amount)
 
 
-@needs("attribution")
+@needs("attribution", "approvals")
 def check_attribution(index: Index, f: Facts) -> Iterator[Problem]:
-    """The contract's `handled_by` is among those the attribution rules credit."""
+    """Seed 000 篇2 (客户成单争议): the contract's `handled_by` is among those the attribution rules credit
+    (`attribution.decide`: claims within the month, registrations, follow-ups and signed appointments,
+    signed credit changes; policy `attribution.*`, `approvals.appointment`, `approvals.credit_change`).
+    A claim raised after the close changes nothing, so the seller is then never accused."""
     for contract in index.of("contract").values():
         handler = contract.get("handled_by")
         if not isinstance(handler, str):
             continue
         verdict = decide(f, contract)
         if verdict.credited and handler not in verdict.credited:
+            people = [(index.get("staff", s), s) for s in verdict.credited]
+            credited = Words("、".join(f"{p.get('name')}（{s}）" if p else s for p, s in people),
+                             ", ".join(f"{p.get('name')} ({s})" if p else s for p, s in people))
             yield contract.problem("attribution.credit", ("handled_by",), value=True, staff=handler,
-                                   credited="、".join(verdict.credited), contract=contract.id,
-                                   policy_key="attribution")
+                                   credited=credited, contract=contract.id, policy_key="attribution")
 

@@ -1,5 +1,6 @@
 """Customers (seeds 002, 004, 003): admission before activation, the profile made within
-`customers.profile_within` of first contact and reviewed by the owner's superior, no new
+`customers.profile_within` of first contact (by category), handed to the sales manager, owned by its
+collector unless transferred, reviewed by the owner's superior, no new
 business after a blacklisting, no customer owned by someone who has left; the credit file,
 its approved limits and its reviews (seeds 001, 002: at the end)."""
 
@@ -10,20 +11,32 @@ from collections.abc import Iterator
 from ..facts import Facts, date
 from ..index import Index
 from ..policy import needs
-from ..problems import WARNING, Problem
+from ..problems import WARNING, Problem, Words
 from ..rules import credit
 from ..rules.contracts import recorded_through
-from ..rules.profiles import missing_basic_fields, update_months, updates
-from ..workdays import add_months, describe
+from ..rules.profile_approval import approval_deadline, needs_approval
+from ..rules.profiles import (
+    collector,
+    handover_deadline,
+    missing_basic_fields,
+    profile_deadline,
+    update_months,
+    updates,
+)
+from ..rules.visits import period_words
+from ..workdays import add_months
 
 
 @needs("customers")
 def check_admission(index: Index, f: Facts) -> Iterator[Problem]:
-    """An active customer meets every required item of `customers.admission_checklist`."""
+    """An active customer meets every required item of `customers.admission_checklist`; admission does not
+    apply to the categories of `customers.admission_exempt_categories` (seed 004 篇一 五1.1「客户准入制度不适用
+    零售客户和内部关联交易客户管理」; a customer without `category` is a regular one)."""
     checklist = f.policy.customers.admission_checklist
     required = [k for k, v in checklist.items() if v.required]
+    exempt = f.policy.customers.admission_exempt_categories
     for customer in index.of("customer").values():
-        if customer.get("status") != "active":
+        if customer.get("status") != "active" or customer.get("category", default="regular") in exempt:
             continue
         admission = customer.get("admission") or {}
         missing = [k for k in required if k not in (admission.get("checked") or [])]
@@ -37,18 +50,19 @@ def check_admission(index: Index, f: Facts) -> Iterator[Problem]:
 
 @needs("customers")
 def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
-    """The profile is created within `customers.profile_within` of first contact and its
+    """The profile is created within `customers.profile_within` of first contact, by the customer's category
+    (seed 003 二、3: an event's customer on the event day; seed 002 篇一 1.: the others within a week), and its
     review is by the creator's superior (or the department head)."""
-    period = f.policy.customers.profile_within
     for customer in index.of("customer").values():
         created = customer.get("created") or {}
         first, made = date(customer.get("first_contact_on")), date(created.get("date"))
-        if period is not None and first and made:
-            deadline = f.calendar.deadline(first, period)
+        deadline, category, period = profile_deadline(f, customer)
+        if deadline and made:
             if made > deadline:
                 yield customer.problem("customer.profile-late", ("created", "date"), value=True,
                                        first=first.isoformat(), deadline=deadline.isoformat(),
-                                       period=describe(period), policy_key="customers.profile_within")
+                                       period=period_words(period), category=_category_label(index, category),
+                                       policy_key=f"customers.profile_within.{category}")
             if made < first:
                 yield customer.problem("customer.profile-dates", ("created", "date"), value=True)
         review = customer.get("profile_review")
@@ -57,6 +71,49 @@ def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
             if review.get("by") not in allowed:
                 yield customer.problem("customer.review-by", ("profile_review", "by"), value=True,
                                        staff=review.get("by"), expected="、".join(sorted(allowed)) or "—")
+
+
+@needs("customers")
+def check_profile_handover(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 003 二、5「表格填写完毕后，最迟于次日统一交至销售经理」: the profile of a customer whose category
+    `customers.profile_handover_within` lists reaches the sales manager (the creator's superior: the
+    department head) within that period of its creation. A hand-over not yet recorded is `dangan due`'s."""
+    for customer in index.of("customer").values():
+        handed = customer.get("profile_handover")
+        if not isinstance(handed, dict):
+            continue
+        deadline, category, period = handover_deadline(f, customer)
+        made, on = date(customer.get("created", "date")), date(handed.get("date"))
+        if deadline and on and on > deadline:
+            yield customer.problem("customer.handover-late", ("profile_handover", "date"), value=True,
+                                   made=made.isoformat(), deadline=deadline.isoformat(), period=period_words(period),
+                                   category=_category_label(index, category),
+                                   policy_key=f"customers.profile_handover_within.{category}")
+        allowed = f.superiors(customer.get("created", "by"))
+        if allowed and handed.get("by") not in allowed:
+            yield customer.problem("customer.handover-to", ("profile_handover", "by"), value=True,
+                                   staff=handed.get("by"), expected="、".join(sorted(allowed)),
+                                   policy_key=f"customers.profile_handover_within.{category}")
+
+
+def check_owner_is_collector(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 003 一、5 and 8「谁收集的档案归谁（此条优先）」: the customer's owner is who collected it (the
+    profile's creator, `created.by`, whose commit signs it), unless a recorded `owner_transfers` entry gave
+    it to someone else: then the `to` of the latest one."""
+    for customer in index.of("customer").values():
+        expected, owner = collector(customer), customer.get("owner")
+        if index.get("staff", owner) is None:
+            continue  # nobody by that id: the reference is the problem (`ref.missing`)
+        if isinstance(expected, str) and isinstance(owner, str) and owner != expected:
+            transferred = bool(customer.get("owner_transfers"))
+            yield customer.problem("customer.owner-not-collector", ("owner",), value=True, staff=owner,
+                                   expected=expected, basis=Words("最近一次客户经理变更" if transferred else "建档人",
+                                                                  "the latest owner transfer" if transferred
+                                                                  else "the collector"))
+
+
+def _category_label(index: Index, category: str) -> Words:
+    return Words(index.schemas.label("policy", ("customers", "profile_within", category)), category)
 
 
 @needs("customers")
@@ -92,15 +149,15 @@ def check_profile_updates(index: Index, f: Facts) -> Iterator[Problem]:
 @needs("approvals")
 def check_blacklist(index: Index, f: Facts) -> Iterator[Problem]:
     """No dossier or contract dated after a customer's blacklisting: company scope blocks
-    everyone, department scope blocks that department; blacklisting by `approvals.blacklist`."""
+    everyone, department scope blocks that department (seed 004 篇一 3.5 b)). Who decides (3.5 a)): the
+    company's list by a role of `approvals.blacklist` (the marketing division), a department's list by a role
+    of `approvals.blacklist_department` in that department (its head)."""
     for customer in index.of("customer").values():
         entry = customer.get("blacklist")
         if not isinstance(entry, dict):
             continue
         since = date(entry.get("date"))
-        if not f.has_role(entry.get("by"), f.approvers("blacklist")):
-            yield customer.problem("approval.role", ("blacklist", "by"), value=True, staff=entry.get("by"),
-                                   roles=f.role_names(f.approvers("blacklist")), policy_key="approvals.blacklist")
+        yield from _blacklisted_by(f, customer, entry)
         if since is None:
             continue
         scope_department = entry.get("department") if entry.get("scope") == "department" else None
@@ -108,6 +165,56 @@ def check_blacklist(index: Index, f: Facts) -> Iterator[Problem]:
             if when and when > since and (scope_department is None or department == scope_department):
                 yield record.problem("blacklist.business", (field,), value=True, customer=customer.id,
                                      since=since.isoformat(), scope=entry.get("scope"))
+
+
+def _blacklisted_by(f: Facts, customer, entry: dict) -> Iterator[Problem]:
+    by, department = entry.get("by"), entry.get("department")
+    if entry.get("scope") != "department":
+        if not f.has_role(by, f.approvers("blacklist")):
+            yield customer.problem("approval.role", ("blacklist", "by"), value=True, staff=by,
+                                   roles=f.role_names(f.approvers("blacklist")), policy_key="approvals.blacklist")
+        return
+    roles = f.approvers("blacklist_department")
+    if not isinstance(department, str):
+        yield customer.problem("blacklist.no-department", ("blacklist", "scope"), value=True)
+        return
+    person = f.index.get("staff", by) if isinstance(by, str) else None
+    head = f.policy.departments[department].head if department in f.policy.departments else None
+    if by != head and not (f.has_role(by, roles) and person is not None and person.get("department") == department):
+        yield customer.problem("blacklist.department-by", ("blacklist", "by"), value=True, staff=by,
+                               department=department, roles=f.role_names(roles),
+                               policy_key="approvals.blacklist_department")
+
+
+@needs("customers", "approvals")
+def check_profile_approval(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 004 篇四 4、1、2 c)「客户档案由销售总监进行审批确认」: a profile created on or after
+    `customers.profile_approval_from` is approved by a role of `approvals.profile_approval` within
+    `customers.profile_approval_within` of its creation, never before it. One still unapproved once the
+    archive has recorded acts past that day is a warning (`dangan due` lists it before)."""
+    roles = f.approvers("profile_approval")
+    through = recorded_through(index)
+    for customer in index.of("customer").values():
+        if not needs_approval(f, customer):
+            continue
+        approval, deadline = customer.get("profile_approval"), approval_deadline(f, customer)
+        if not isinstance(approval, dict):
+            if deadline and through and through > deadline:
+                yield customer.problem("customer.approval-missing", ("created",), severity=WARNING,
+                                       roles=f.role_names(roles), deadline=deadline.isoformat(),
+                                       through=through.isoformat(), policy_key="approvals.profile_approval")
+            continue
+        if not f.has_role(approval.get("by"), roles):
+            yield customer.problem("approval.role", ("profile_approval", "by"), value=True, staff=approval.get("by"),
+                                   roles=f.role_names(roles), policy_key="approvals.profile_approval")
+        on, made = date(approval.get("date")), date(customer.get("created", "date"))
+        if on and deadline and on > deadline:
+            yield customer.problem("customer.approval-late", ("profile_approval", "date"), value=True,
+                                   made=made.isoformat(), deadline=deadline.isoformat(),
+                                   policy_key="customers.profile_approval_within")
+        elif on and made and on < made:
+            yield customer.problem("customer.approval-dates", ("profile_approval", "date"), value=True,
+                                   made=made.isoformat())
 
 
 def _business(f, customer_id: str):

@@ -45,7 +45,7 @@ def check_commits(index: Index, f: Facts) -> Iterator[Problem]:
 
 def check_signatures(index: Index, f: Facts) -> Iterator[Problem]:
     audit = f.audit
-    if audit is None:
+    if audit is None or not audit.ever_judged:  # no commit was made while the rules judged signatures
         return
     signed_in: dict[str, list] = defaultdict(list)
     for record in index:

@@ -381,7 +381,7 @@ def visit_command(customer, kind_, method, basis, purpose, outcome, root, as_sta
 @click.option("--channel", default="phone",
               type=click.Choice(["phone", "email", "letter", "onsite", "wechat", "web", "other"]))
 @click.option("--category", required=True,
-              type=click.Choice(["service", "quality", "billing", "delivery", "process", "staff", "other"]))
+              type=click.Choice(["service", "quality", "billing", "delivery", "process", "staff", "repair", "other"]))
 @click.option("--urgent", is_flag=True)
 @click.option("--description", required=True)
 @click.option("--department", default=None)

@@ -58,13 +58,14 @@ def policy_command(root: str | None, lang: str) -> None:
 @click.argument("contract")
 @root_option
 @click.option("--format", "fmt", type=click.Choice(outputs.FORMATS), default="text", show_default=True)
-def attribution_command(contract: str, root: str | None, fmt: str) -> None:
-    """说明一份合同的业绩归属及其依据。Explain who is credited with a contract, and why."""
+@lang_option
+def attribution_command(contract: str, root: str | None, fmt: str, lang: str) -> None:
+    """说明一份合同的业绩归属及其依据（种子条款和所用记录）。Explain who is credited with a contract, and why."""
     index = _load(root)
     record = index.get("contract", contract)
     if record is None:
         raise EnvironmentProblem(f"没有这份合同：{contract} (no such contract)")
-    outputs.write_attribution(index, record, attribution.decide(facts(index), record), fmt, stdout(fmt))
+    outputs.write_attribution(index, record, attribution.decide(facts(index), record), fmt, stdout(fmt), lang)
 
 
 @click.group(name="report")

@@ -1,12 +1,13 @@
 """Complaints (客诉): received by customer service, answered within 15 days (an urgent one within
 3 working days), the customer's feedback recorded, then closed and archived by customer service
 under its own name and number within 5 working days (seed 001); the one closed on 2025-12-29 is
-not archived yet (due in January 2026), the latest one is still open."""
+not archived yet (due in January 2026), the latest two are still open: the last a repair ticket (报修,
+followed up within 72 hours like a complaint, seed 000 篇4 篇二 第二条)."""
 
 from __future__ import annotations
 
-from .dates import DAY, TODAY, d, iso, next_workday, workday_from
-from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE
+from .dates import DAY, TODAY, d, iso, next_workday, previous_workday, workday_from
+from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE, GM
 from .world import World
 
 # customer, received on, channel, category, urgent, description, investigation, resolution,
@@ -38,9 +39,25 @@ COMPLAINTS = [
      "向客户致歉并列明续贷须更新的资料；客户服务部组织续贷资料要求培训。", (4, "清楚了，资料已补交。")),
     ("KH0041", "2025-12-22", "phone", "delivery", False, "申请的贷款结清证明十天仍未寄出。",
      "正在核查结清证明的出具和寄送情况。", None, None),
+    ("KH0005", "2025-12-23", "phone", "repair", False, "营业厅自助还款终端无法读卡，客户报修并询问本月还款方式。",
+     "已通知设备厂商上门检修，本月可到柜台还款。", None, None),
 ]
 # received on -> (replied, closed): closed on the last working days of the demo year, its archiving due in 2026
 UNARCHIVED = {"2025-12-15": ("2025-12-19", "2025-12-29")}
+# seed 004 篇二 1.1, 4.: customers not satisfied with the outcome, by the day their complaint was received:
+# cause (dissatisfied, or an appeal within ten days of the reply), reason, investigation, resolution, the
+# feedback after the reinvestigation, and the GM's decision when the customer is still not satisfied
+REINVESTIGATED = {
+    "2024-11-19": ("dissatisfied", "客户认为仅解释收费不够，要求书面说明服务费的计算方法。",
+                   "服务费按合同第 6 条以贷款金额的 1% 一次性收取，计算无误；客户要求书面说明。",
+                   "出具服务费计算说明书并由客户经理当面送达；修订签约告知书，逐项列明收费。",
+                   (4, "说明书很清楚，满意。"), None),
+    "2025-06-10": ("appeal", "客户书面申诉：两次改期给经营造成不便，要求减免当期利息。",
+                   "经核实，两次改期均未造成客户资金或经营损失；减免利息无合同依据。",
+                   "书面答复客户维持原处理结果，指定专人按约定时间上门，改期须提前一天告知。",
+                   (3, "理解公司的规定，但仍对改期不满意。"),
+                   "改期未造成经济损失，减免利息无合同依据；已整改上门安排，客户仍不满意，维持原处理结果结案。"),
+}
 
 
 def build_complaints(world: World) -> None:
@@ -66,14 +83,45 @@ def _answered(world: World, data: dict, received, urgent: bool, resolution: str,
     if iso(received) in UNARCHIVED:
         reply, recorded = (d(day) for day in UNARCHIVED[iso(received)])
     satisfaction, text = feedback
-    data.update({"resolution": resolution, "reply": {"by": CS_SUPERVISOR, "date": iso(reply)},
+    # the GM approves the outcome before it goes back to the customer (seed 004 篇四 7、2–7、3)
+    data.update({"resolution": resolution, "outcome_approval": {"by": GM, "date": iso(_approval_day(received, reply))},
+                 "reply": {"by": CS_SUPERVISOR, "date": iso(reply)},
                  "feedback": {"text": text, "satisfaction": satisfaction, "recorded_on": iso(recorded)},
                  "closed": {"by": CS_SUPERVISOR, "date": iso(recorded)}})
+    if iso(received) in REINVESTIGATED:
+        _reinvestigated(data, REINVESTIGATED[iso(received)], reply, recorded)
+
+
+def _approval_day(received, reply):
+    """The working day before the reply, or the reply's own day when the complaint came in then."""
+    day = previous_workday(reply)
+    return day if day >= received else reply
+
+
+def _reinvestigated(data: dict, plan: tuple, reply, recorded) -> None:
+    """The customer is not satisfied (or appeals within ten days of the reply): the department investigates
+    again, the GM approves the new outcome, it is replied within 15 days; then closed, by the GM's decision
+    when the customer is still not satisfied."""
+    cause, reason, investigation, resolution, (satisfaction, text), decision = plan
+    raised = recorded if cause == "dissatisfied" else next_workday(reply, 3)
+    again = next_workday(raised, 5)
+    answered = next_workday(raised, 6)
+    heard = next_workday(answered, 2)
+    data["reinvestigations"] = [{
+        "cause": cause, "date": iso(raised), "reason": reason, "investigation": investigation,
+        "resolution": resolution, "outcome_approval": {"by": GM, "date": iso(again)},
+        "reply": {"by": CS_SUPERVISOR, "date": iso(answered)},
+        "feedback": {"text": text, "satisfaction": satisfaction, "recorded_on": iso(heard)}}]
+    closed = heard
+    if decision:
+        closed = next_workday(heard)
+        data["decision"] = {"text": decision, "by": GM, "date": iso(closed)}
+    data["closed"] = {"by": CS_SUPERVISOR, "date": iso(closed)}
 
 
 # what the complaint files are called: the customer's name and the category in words
 CATEGORY_WORDS = {"service": "服务态度", "quality": "产品质量", "billing": "收费", "delivery": "交付",
-                  "process": "办理流程", "staff": "人员"}
+                  "process": "办理流程", "staff": "人员", "repair": "报修"}
 
 
 def _archived(world: World, data: dict, customer: dict, seq: int) -> None:

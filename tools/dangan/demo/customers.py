@@ -8,7 +8,7 @@ import datetime as dt
 from .credit import GUEST, collections, credit_file, guest_history
 from .dates import DAY, TODAY, add_months, d, iso, next_workday, previous_workday, random_workday, workday_from
 from .places import DISTRICTS, credit_code, home_address, id_number, office_address, phone
-from .staff import GM, HEADS, VICE_GM, superior
+from .staff import HEADS, MARKETING_HEAD, SALES_DIRECTOR, superior
 from .world import World
 
 # name: district, industry, scale, registered capital (10k yuan), founded, legal representative, mail domain
@@ -73,7 +73,7 @@ CUSTOMERS = [
     ("KH0003", "张志强", "yw1", "S004", "2014-02-17", "dormant", "qualified", ""),
     ("KH0004", "内蒙古草原牧歌乳业有限公司", "yw2", "S008", "2015-04-20", "active", "vip", "key long"),
     ("KH0005", "呼和浩特市金桥建材有限责任公司", "yw1", "S004", "2016-03-14", "active", "preferred", "long"),
-    ("KH0006", "刘秀英", "yw1", "S005", "2017-05-22", "active", "qualified", ""),
+    ("KH0006", "刘秀英", "yw1", "S005", "2017-05-22", "active", "qualified", "retail"),
     ("KH0007", "包头市瑞丰新材料有限公司", "yw2", "S008", "2017-08-28", "active", "preferred", ""),
     ("KH0008", "内蒙古蒙源农牧业发展有限公司", "yw1", "S005", "2018-04-09", "active", "vip", "long"),
     ("KH0009", "王海军", "yw2", "S009", "2018-10-15", "active", "qualified", ""),
@@ -117,6 +117,18 @@ CUSTOMERS = [
     ("KH0045", "巴特尔", "yw2", "S008", "2025-11-17", "prospect", None, ""),
     ("KH0046", "罗建国", "yw1", "S006", "2025-12-26", "prospect", None, "unreviewed"),
 ]
+# the first grading of VIP and preferred customers (the departments' first graded review, effective that day)
+GRADED_ON = d("2025-01-10")
+# raised later, once its product had enough customers (customers.tier_product_quotas: guarantees in 业务一部)
+GRADED_LATER = {"KH0017": d("2025-04-10")}
+GRADED_REASON = {"vip": "业务量大、按期付款、无违约记录，定为 VIP 客户。",
+                 "preferred": "经营稳定、按期付款、无违约记录，定为优选类客户。"}
+# profiles made from this day on are approved by the sales director (customers.profile_approval_from)
+APPROVAL_FROM = d("2025-07-01")
+# late payments that cost two customers their preferred tier at the 2025H1 review (customers.tier_criteria)
+DEFAULTS = {"KH0012": [("2025-03-21", "第一季度利息逾期 6 天支付，经催收后补缴。"),
+                       ("2025-05-21", "5 月利息逾期 4 天支付。")],
+            "KH0033": [("2025-04-21", "4 月利息逾期 9 天支付。"), ("2025-06-21", "6 月利息逾期 3 天支付。")]}
 # the newest profile, made on the next working day after the first contact and not yet reviewed
 UNREVIEWED_CREATED = "2025-12-29"
 # periodic profile updates (policy customers.update_every_months, counted from customers.update_from)
@@ -127,9 +139,10 @@ UPDATE_NOTES = ("核实联系人和联系方式，无变化。", "更新地址�
                 "核对证件信息，无变化。", "更新联系人职务，补充微信号。")
 # customer -> blacklist entry; {dossier} is the number of the dossier (year, type) that went wrong
 BLACKLIST = {
-    "KH0013": ((2023, "loan"), {"scope": "company", "date": "2024-06-18", "by": GM,
+    "KH0013": ((2023, "loan"), {"scope": "company", "date": "2024-06-18", "by": MARKETING_HEAD,
                                 "reason": "{dossier}贷款逾期超过 90 天，经多次催收未归还，且发现转移经营资产。"}),
-    "KH0020": ((2023, "guarantee"), {"scope": "department", "department": "yw1", "date": "2024-09-10", "by": VICE_GM,
+    "KH0020": ((2023, "guarantee"), {"scope": "department", "department": "yw1", "date": "2024-09-10",
+                                     "by": HEADS["yw1"],
                                      "reason": "{dossier}担保项目申请时提供虚假财务报表。"}),
 }
 SOURCES = ("referral", "referral", "walk_in", "phone", "event", "online", "partner")
@@ -165,17 +178,27 @@ def build_customers(world: World) -> None:
         first_day = workday_from(d(first))
         marks = set(marks.split())
         created = d(UNREVIEWED_CREATED) if "unreviewed" in marks else _within_week(world, first_day)
-        data.update({"region": district.region, "source": world.rng.choice(SOURCES), "owner": owner,
+        source = world.rng.choice(SOURCES)
+        if source == "event" and "unreviewed" not in marks:
+            created = first_day  # seed 003: the form is filled in on the event day (customers.profile_within.event)
+        data.update({"region": district.region, "source": source, "owner": owner,
                      "department": dept, "first_contact_on": iso(first_day),
                      "created": {"by": owner, "date": iso(created)}})
         if "unreviewed" not in marks:
             data["profile_review"] = {"by": superior(world, owner),
                                       "date": iso(next_workday(created, world.rng.randint(1, 3)))}
+        if source == "event":  # and handed to the sales manager the next day (customers.profile_handover_within)
+            data["profile_handover"] = {"by": superior(world, owner), "date": iso(created + DAY)}
         data["status"] = status
         if "long" in marks:
             data["long_term"] = True
         if "key" in marks:
             data["key_customer"] = True
+        if "retail" in marks:  # seed 004: admission does not apply (customers.admission_exempt_categories)
+            data["category"] = "retail"
+        if created >= APPROVAL_FROM and "profile_review" in data:  # the sales director confirms the profile
+            data["profile_approval"] = {"by": SALES_DIRECTOR,
+                                        "date": iso(next_workday(d(data["profile_review"]["date"])))}
         _extras(world, data, marks, created)
         if cid == GUEST:
             data["guest_history"] = guest_history()
@@ -270,8 +293,17 @@ def finish_customers(world: World, first_business: dict[str, dt.date], decisions
                 data["note"] = "首次接触后未办理业务，近一年无联系，转为休眠客户。"
             continue
         admitted = first_business[cid]
-        _admission(data, dept, admitted)
+        if data.get("category") != "retail":
+            _admission(data, dept, admitted)
         _tiers(data, tier, admitted, decisions.get(cid))
+        # the products (品种, customers.tier_product_quotas): every customer in business borrows; some are
+        # guaranteed too (a guarantee dossier)
+        products = sorted({"loan"} | {btype for (_, btype, owner) in world.meta["dossier_of"] if owner == cid})
+        if products:
+            data["products"] = products
+        if cid in DEFAULTS:
+            data.setdefault("credit", {})["defaults"] = [{"date": day, "kind": "late_payment", "note": note}
+                                                         for day, note in DEFAULTS[cid]]
         if data["type"] == "enterprise":
             _credit(world, data, admitted)
         if data["status"] == "dormant":
@@ -315,8 +347,15 @@ def _admission(data: dict, dept: str, admitted: dt.date) -> None:
 
 
 def _tiers(data: dict, tier: str, admitted: dt.date, decision: dict | None) -> None:
+    """Every customer starts qualified (seed 004 2.4); VIP and preferred customers were graded up together once the
+    departments had enough customers for the quotas to hold at that change (customers.tier_quotas), the later
+    ones at the half-year review."""
     first = decision["from"] if decision else tier
-    history = [{"tier": first, "since": iso(admitted), "reason": "准入定级。"}]
+    history = [{"tier": "qualified" if first != "qualified" else first, "since": iso(admitted),
+                "reason": "准入定级。"}]
+    if first != "qualified":
+        since = max(GRADED_LATER.get(data["id"], GRADED_ON), admitted)
+        history.append({"tier": first, "since": iso(since), "reason": GRADED_REASON[first]})
     if decision:
         history.append({"tier": decision["to"], "since": decision["effective_on"], "review": decision["review"],
                         "reason": decision["reason"]})

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schemas import SchemaSet, load_schemas
+from .attribution import build_attribution, resolve
 from .certificates import build_certificates
 from .complaints import build_complaints
 from .contracts import build_contracts, build_reports
@@ -16,6 +17,7 @@ from .custody import build_disposal, build_loans
 from .customers import build_customers, finish_customers
 from .dates import d
 from .dossiers import build_dossiers
+from .market import build_market_reports
 from .reviews import build_reviews, decisions_by_customer
 from .staff import build_staff
 from .surveys import build_surveys, plan_surveys
@@ -32,15 +34,19 @@ def build_world() -> World:
     build_customers(world)
     build_dossiers(world)
     build_contracts(world)
+    disputes = build_attribution(world)
     finish_customers(world, _first_business(world), decisions_by_customer())
     build_certificates(world)
     build_loans(world)
     build_disposal(world)
     build_reviews(world)
     build_reports(world)
+    build_market_reports(world)
     build_complaints(world)
     drafts, follow_ups = plan_surveys(world)
-    build_surveys(world, drafts, build_visits(world, follow_ups))
+    tagged = build_visits(world, [*follow_ups, *disputes])
+    resolve(world, tagged)
+    build_surveys(world, drafts, tagged)
     return world
 
 

@@ -10,7 +10,7 @@ PERIOD = "2025H1"
 REVIEWED_ON, APPROVED_ON, EFFECTIVE_ON = "2025-07-07", "2025-07-08", "2025-07-10"
 # department -> (customer, from, to, reason)
 DECISIONS = {
-    "yw1": [("KH0018", "preferred", "vip", "2024 年以来合作项目均按期履约，业务量居部门前列，且为涉农龙头企业。"),
+    "yw1": [("KH0018", "qualified", "vip", "2024 年以来合作项目均按期履约，业务量居部门前列，且为涉农龙头企业。"),
             ("KH0012", "preferred", "qualified", "2025 年上半年两次逾期付息，经催收后补缴。"),
             ("KH0032", "qualified", "preferred", "首笔贷款按期付息，经营稳定，现金流良好。")],
     "yw2": [("KH0027", "qualified", "preferred", "贷款已按期结清，合同履约良好，诚信记录无瑕疵。"),

@@ -38,8 +38,7 @@ def scaled_records(target: int) -> list[tuple[str, str, dict]]:
     width: dict[str, int] = defaultdict(int)  # the largest sequence in each id series
     for kind, rid, data in copied:
         keys = [(kind, rid)] if kind != "certificate" else []
-        if kind == "contract" and isinstance(data.get("number"), str):
-            keys.append(("contract-number", data["number"]))
+        keys += [(f"{kind}-{'.'.join(path)}", number) for path, number in _numbers(kind, data)]
         for series_kind, text in keys:
             found = _series(text)
             if found:
@@ -55,10 +54,31 @@ def scaled_records(target: int) -> list[tuple[str, str, dict]]:
             record["id"] = new_id
             if k:
                 _fresh_identifiers(record, k)
-                if kind == "contract" and isinstance(record.get("number"), str):
-                    record["number"] = _renamed("contract-number", record["number"], k, width)
+                for path, number in _numbers(kind, record):
+                    _put(record, path, _renamed(f"{kind}-{'.'.join(path)}", number, k, width))
             out.append((kind, new_id, record))
     return out
+
+
+# numbers besides the id that must stay unique in a copy: a contract's number, a complaint's archive number
+OTHER_NUMBERS = {"contract": [("number",)], "complaint": [("archived", "number")]}
+
+
+def _numbers(kind: str, data: dict) -> list[tuple[tuple[str, ...], str]]:
+    found = []
+    for path in OTHER_NUMBERS.get(kind, []):
+        node: Any = data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            found.append((path, node))
+    return found
+
+
+def _put(data: dict, path: tuple[str, ...], value: str) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
 
 
 def _renamed(kind: str, rid: str, k: int, width: dict[str, int]) -> str:

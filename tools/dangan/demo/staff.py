@@ -18,7 +18,7 @@ STAFF = [
     ("S007", "郑国强", "zhengguoqiang", HEAD_PM, "yw2", "S010", "2011-08-15", None),
     ("S008", "王志刚", "wangzhigang", PM_REP, "yw2", "S007", "2011-09-01", None),
     ("S009", "冯雅琴", "fengyaqin", PM_REP, "yw2", "S007", "2018-06-11", None),
-    ("S010", "陈立新", "chenlixin", ["vice_gm"], "ld", "S002", "2013-02-25", None),
+    ("S010", "陈立新", "chenlixin", ["vice_gm", "marketing_head", "sales_director"], "ld", "S002", "2013-02-25", None),
     ("S011", "褚文静", "chuwenjing", ["department_head", "cs_supervisor"], "kf", "S002", "2014-04-08", None),
     ("S012", "卫晓燕", "weixiaoyan", ["customer_service"], "kf", "S011", "2019-09-02", None),
     ("S013", "蒋红梅", "jianghongmei", ["department_head"], "zh", "S002", "2012-02-20", None),
@@ -29,6 +29,7 @@ STAFF = [
 SECOND_EMAIL = {"S003": "sunlj.home@hongyuan.example", "S014": "dangan@hongyuan.example"}
 NOTES = {
     "S014": "档案室及保险柜钥匙保管人。",
+    "S010": "分管业务的副总经理，兼营销事业部负责人（公司黑名单）和销售总监（客户档案审批确认）。",
     "S016": "2025-06-30 离职；经办项目档案均已归档，名下无客户，无未归还借阅。",
 }
 
@@ -38,6 +39,7 @@ CUSTOMER_SERVICE = "S012"
 CS_SUPERVISOR = "S011"
 GM = "S002"
 VICE_GM = "S010"
+MARKETING_HEAD = SALES_DIRECTOR = "S010"  # the vice GM in charge of the business (seed 004's roles)
 CHAIRMAN = "S001"
 LEFT = "S016"
 HEADS = {"yw1": "S003", "yw2": "S007"}

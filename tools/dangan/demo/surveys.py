@@ -30,6 +30,8 @@ def plan_surveys(world: World) -> tuple[list[dict], list[dict]]:
     drafts = []
     for cid, customer in sorted(world.of("customer").items()):
         admitted = customer.get("admission", {}).get("approved", {}).get("date")
+        if customer.get("category") in ("retail", "related_party"):  # no admission (seed 004): since the first contact
+            admitted = customer["first_contact_on"]
         if customer["status"] != "active" or admitted is None or d(admitted) > ADMITTED_BY:
             continue
         if cid == LOW[0]:

@@ -2,16 +2,20 @@
 `visits.effective_from`), every one done on or before its day: after a purchase the rep by days 3, 30
 and 60 and customer service by days 15, 30 and 60; after a first contact that did not lead to
 business by days 3 and 15; after a complaint within 72 hours; key customers every month by their rep
-and every quarter by the department head; festival greetings in the week before. Visits due after the
-demo's today are not done yet. Each report is written the same or the next day and reviewed within
-two working days, except the last one of 2025-12-30, still waiting for its review."""
+and every quarter by the department head, each on a plan the head (a vice GM for the head's own)
+approved the working day before; once a year on site by the head while a contract runs (KH0004; KH0001
+has none in force); a weekly phone call by customer service; greetings in the week before 五一, 国庆,
+中秋, 元旦 and 春节. On-site visits to key customers take materials along and return them the same day,
+one kept with the customer-service supervisor's approval. Visits due after the demo's today are not
+done yet. Each report is written the same or the next working day and reviewed within two working
+days, except the last one of 2025-12-30, still waiting for its review."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from .dates import DAY, TODAY, add_months, d, is_workday, iso, next_workday, previous_workday, random_workday
-from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE, HEADS, superior
+from .staff import CS_SUPERVISOR, CUSTOMER_SERVICE, HEADS, VICE_GM, superior
 from .world import World
 
 # policy visits.schedules: (trigger, who) -> days after the trigger
@@ -30,10 +34,19 @@ PURPOSES = {
     ("purchase", 60): "成交后 60 天回访：了解经营和资金周转情况，提示合同约定的付款安排。",
     "non_purchase": "未成交客户回访：了解融资需求和顾虑。",
     "complaint": "客诉跟进：告知处理进度，听取客户意见。",
+    "repair": "报修跟进：确认维修进度，告知临时办理方式。",
     "key_customer": "大客户月度回访：了解经营和资金需求。",
     "key_customer_head": "大客户季度回访（部门负责人）：听取客户对合作的意见。",
     "festival": "节日问候。",
+    "key_customer_leader": "大客户年度上门拜访（分管领导）：拜访客户领导，听取对合作的评价和要求。",
+    "routine": "每周电话联系：了解客户近况和需求。",
 }
+PLANS = {"key_customer": "按月上门了解经营和资金需求，核对联系人和经营地址。",
+         "key_customer_head": "本季度拜访客户负责人，听取对合作的意见。",
+         "key_customer_leader": "年度拜访客户领导，了解合同履行情况和明年的合作需求。"}
+MATERIALS = "客户档案摘要、合同履行台账"
+KEPT = ("KH0004", "2025-06")  # the monthly visit whose materials stayed with the customer, with approval
+KEPT_REASON = "客户负责人出差，合同履行台账留客户处待其签字确认，次日取回。"
 OUTCOMES = {
     "purchase": ("资金已按合同约定用途使用，经营正常。", "客户对办理效率满意，建议简化续贷资料。",
                  "已核实借款用途与合同约定一致，客户无其他意见。", "客户经营正常，近期回款情况良好。",
@@ -46,11 +59,15 @@ OUTCOMES = {
     "key_customer": ("企业经营稳定，计划下季度扩大原料采购，可能有新增融资需求。",
                      "客户近期无新增融资需求，对合作满意。", "了解到客户正在申报农业产业化项目，需要配套资金。"),
     "festival": ("转达公司节日问候，客户表示感谢。",),
+    "routine": ("客户近况正常，暂无新的需求。", "客户询问续贷办理时间，已解答。", "客户反映联系人变更，已记录。"),
+    "key_customer_leader": ("客户领导对合作评价良好，明年拟增加授信需求。",),
 }
 # the basis written on the visit, and the days it falls between: within the policy's week before the
-# festival (spring festival 01-29, national day 10-01, mid-autumn 10-06), the national day's first
-FESTIVALS = [("2025年春节", "2025-01-22", "2025-01-27"), ("2025年国庆节", "2025-09-24", "2025-09-26"),
-             ("2025年中秋节", "2025-09-29", "2025-09-30")]
+# festival (spring festival 01-29, labour day 05-01, national day 10-01, mid-autumn 10-06, new year
+# 2026-01-01), the national day's first; the new year of 2025 was owed none (its week began in 2024)
+FESTIVALS = [("2025年春节", "2025-01-22", "2025-01-27"), ("2025年劳动节", "2025-04-24", "2025-04-29"),
+             ("2025年国庆节", "2025-09-24", "2025-09-26"), ("2025年中秋节", "2025-09-29", "2025-09-30"),
+             ("2026年元旦", "2025-12-25", "2025-12-30")]
 OTHERS = [
     {"customer": "KH0027", "staff": "S016", "date": "2024-06-27", "method": "phone", "kind": "follow_up",
      "purpose": "跟进还款计划安排。", "outcome": "客户确认按季付息，已发送还款计划表。"},
@@ -62,7 +79,7 @@ OTHERS = [
 def build_visits(world: World, extra: list[dict]) -> dict[str, str]:
     """Number the visits done by today by date (HF2025-0001 …); return the ids of tagged plans."""
     plans = [*_purchase(world), *_complaints(world), *_non_purchase(world), *_key_customers(world),
-             *_festivals(world), *(dict(p) for p in OTHERS), *extra]
+             *_festivals(world), *(dict(p) for p in OTHERS), *extra, *_leaders(world), *_weekly_calls(world)]
     plans = [p for p in plans if p["date"] <= iso(TODAY)]
     plans.sort(key=lambda p: (p["date"], p["customer"], p["staff"], p["kind"], p.get("basis", "")))
     waiting = max(i for i, p in enumerate(plans) if p["date"] == UNREVIEWED_ON)
@@ -137,12 +154,14 @@ def _purchase(world: World) -> list[dict]:
 
 
 def _complaints(world: World) -> list[dict]:
-    """Customer service calls back the next working day, within 72 hours."""
+    """Customer service calls back the next working day, within 72 hours: complaints and repair tickets alike."""
     plans = []
     for kid, complaint in sorted(world.of("complaint").items()):
         received = d(complaint["received"]["date"])
         day = min(next_workday(received), received + COMPLAINT_DAYS * DAY)
-        plans.append(_visit(world, complaint["customer"], CUSTOMER_SERVICE, day, "phone", "complaint", basis=kid))
+        purpose = PURPOSES["repair"] if complaint["category"] == "repair" else None
+        plans.append(_visit(world, complaint["customer"], CUSTOMER_SERVICE, day, "phone", "complaint", basis=kid,
+                            purpose=purpose))
     return plans
 
 
@@ -171,10 +190,66 @@ def _key_customers(world: World) -> list[dict]:
             start = FIRST_MONTH
             while start <= TODAY:
                 end = add_months(start, months) - DAY
-                purpose = PURPOSES["key_customer_head" if staff == head else "key_customer"]
-                plans.append(_visit(world, cid, staff, random_workday(world.rng, start, end - 3 * DAY), "onsite",
-                                    "key_customer", purpose=purpose))
+                which = "key_customer_head" if staff == head else "key_customer"
+                plan = _visit(world, cid, staff, random_workday(world.rng, start, end - 3 * DAY), "onsite",
+                              "key_customer", purpose=PURPOSES[which])
+                _planned(plan, which, VICE_GM if staff == head else head)
+                _materials(plan, kept=(cid, plan["date"][:7]) == KEPT and staff != head)
+                plans.append(plan)
                 start = add_months(start, months)
+    return plans
+
+
+def _planned(plan: dict, which: str, approver: str) -> None:
+    """The plan approved the working day before the visit (policy visits.plan_required, approvals.visit_plan)."""
+    approved = {"by": approver, "date": iso(previous_workday(d(plan["date"])))}
+    plan["plan"] = {"content": PLANS[which], "approved": approved}
+
+
+def _materials(plan: dict, kept: bool = False) -> None:
+    """Materials back with the customer-service supervisor the same day, or their keeping approved by her
+    (policy visits.materials_return_within: the same day)."""
+    act = {"by": CS_SUPERVISOR, "date": plan["date"]}
+    plan["materials"] = {"items": MATERIALS, **({"kept": {"reason": KEPT_REASON, "approved": act}} if kept
+                                                 else {"returned": act})}
+
+
+def _leaders(world: World) -> list[dict]:
+    """Once a calendar year on site by the department head (分管领导) while a contract of the key customer is in
+    force (policy schedule key_customer_leader): in its term's first weeks within the year."""
+    plans = []
+    for cid, customer in sorted(world.of("customer").items()):
+        if not customer.get("key_customer") or customer["status"] != "active":
+            continue
+        for year in range(FIRST_MONTH.year, TODAY.year + 1):
+            terms = [(d(c["term"]["start"]), d(c["term"]["end"])) for c in world.of("contract").values()
+                     if c["customer"] == cid and c.get("term") and c["status"] != "draft"]
+            overlapping = [(max(s, dt.date(year, 1, 1)), min(e, dt.date(year, 12, 31), TODAY)) for s, e in terms
+                           if s.year <= year <= e.year]
+            if not overlapping:
+                continue
+            first, last = overlapping[0]
+            day = random_workday(world.rng, first + 7 * DAY, min(last, first + 35 * DAY))
+            plan = _visit(world, cid, HEADS[customer["department"]], day, "onsite", "key_customer",
+                          purpose=PURPOSES["key_customer_leader"], outcome_key="key_customer_leader")
+            _planned(plan, "key_customer_leader", VICE_GM)
+            _materials(plan)
+            plans.append(plan)
+    return plans
+
+
+def _weekly_calls(world: World) -> list[dict]:
+    """A phone call by customer service every week (Monday to Sunday) to each key customer (policy schedule
+    key_customer_weekly_call)."""
+    plans = []
+    for cid, customer in sorted(world.of("customer").items()):
+        if not customer.get("key_customer") or customer["status"] != "active":
+            continue
+        start = FIRST_MONTH - FIRST_MONTH.weekday() * DAY
+        while start <= TODAY:
+            day = _within(world, max(start, FIRST_MONTH), start + 6 * DAY)
+            plans.append(_visit(world, cid, CUSTOMER_SERVICE, day, "phone", "routine", purpose=PURPOSES["routine"]))
+            start += 7 * DAY
     return plans
 
 

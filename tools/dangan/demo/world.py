@@ -8,7 +8,7 @@ from typing import Any
 
 SEED = 20240601
 KINDS = ("staff", "customer", "dossier", "certificate", "loan", "contract", "complaint", "visit", "survey",
-         "disposal", "review", "report")
+         "disposal", "review", "report", "registration", "credit_change")
 
 Record = dict[str, Any]
 

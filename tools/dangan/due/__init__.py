@@ -15,10 +15,11 @@ from ..index import Index
 from ..problems import Problem
 from ..schedules import LUNAR_YEARS, SCHEDULED_DAYS
 from ..workdays import OFFICIAL_YEARS, official_source, spans
-from . import archive, contracts, customers
+from . import archive, attribution, complaints, contracts, customers, reports
 from .item import DueItem, Source
 
-SOURCES: list[Source] = [*archive.SOURCES, *customers.SOURCES, *contracts.SOURCES]
+SOURCES: list[Source] = [*archive.SOURCES, *customers.SOURCES, *contracts.SOURCES, *complaints.SOURCES,
+                         *reports.SOURCES, *attribution.SOURCES]
 __all__ = ["SOURCES", "DueItem", "Source", "collect", "out_of_range"]
 
 

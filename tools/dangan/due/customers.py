@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 from ..facts import Facts, date
 from ..rules.deadlines import archive_deadline, reply_deadline
-from ..rules.profiles import UPDATED_STATUSES, next_update, update_months
+from ..rules.profiles import UPDATED_STATUSES, handover_deadline, next_update, update_months
 from ..rules.surveys import low_scores
+from ..rules.visits import materials_deadline, report_deadline
 from ..schedules import fulfil
 from ..workdays import add_months
 from .item import DueItem, Source
@@ -28,7 +29,8 @@ def _someone(f: Facts, role: str | None, department: str | None = None) -> str |
 
 
 def visits(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
-    """Scheduled visits and festival greetings not yet done."""
+    """Scheduled visits and festival greetings not yet done (those of a kind in `visits.plan_required` say
+    that their plan is approved first)."""
     for outcome in fulfil(f, horizon):
         exp = outcome.expected
         if outcome.visit is not None or exp.due > horizon:
@@ -38,7 +40,8 @@ def visits(f: Facts, as_of: dt.date, horizon: dt.date) -> Iterator[DueItem]:
         owner = exp.staff or _someone(f, exp.role, department)
         kind = "greeting" if exp.schedule == "festival" else "visit"
         rule = "visits.festivals" if kind == "greeting" else f"visits.schedules[{exp.schedule}]"
-        yield DueItem(kind, f"customer/{exp.customer}", f"{exp.name}（{exp.basis}）", exp.due, owner, rule)
+        plan = "，先报批回访计划" if exp.kind in f.policy.visits.plan_required else ""
+        yield DueItem(kind, f"customer/{exp.customer}", f"{exp.name}（{exp.basis}{plan}）", exp.due, owner, rule)
 
 
 def complaint_replies(f: Facts, as_of, horizon) -> Iterator[DueItem]:
@@ -109,6 +112,21 @@ def profiles(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                           f.calendar.guessed_years(made, review_within))
 
 
+def profile_handovers(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Seed 003 二、5: the customer form to the sales manager (the creator's superior), for the categories of
+    `customers.profile_handover_within`."""
+    for customer in f.index.of("customer").values():
+        if customer.get("status") not in _LIVE or isinstance(customer.get("profile_handover"), dict):
+            continue
+        deadline, category, period = handover_deadline(f, customer)
+        if deadline:
+            manager = sorted(f.superiors(customer.get("created", "by")))
+            yield DueItem("profile", customer.key, "顾客档案表交至销售经理", deadline,
+                          customer.get("created", "by") or (manager[0] if manager else None),
+                          f"customers.profile_handover_within.{category}",
+                          f.calendar.guessed_years(date(customer.get("created", "date")), period))
+
+
 def profile_updates(f: Facts, as_of, horizon) -> Iterator[DueItem]:
     """Every live customer's next periodic update, by its category's `customers.update_every_months`."""
     for customer in f.index.of("customer").values():
@@ -157,5 +175,30 @@ def visit_reports(f: Facts, as_of, horizon) -> Iterator[DueItem]:
                           f.calendar.guessed_years(written, within))
 
 
-SOURCES: list[Source] = [visits, complaint_replies, complaint_archives, surveys, profiles, profile_updates,
-                         tier_reviews, visit_reports]
+def visit_report_writing(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Seed 000 篇4: the visit report written by the visitor within `visits.report_within`."""
+    for visit in f.index.of("visit").values():
+        if isinstance(visit.get("report"), dict):
+            continue
+        deadline, period = report_deadline(f, visit)
+        if deadline:
+            yield DueItem("visit", visit.key, "填写回访报告", deadline, visit.get("staff"), "visits.report_within",
+                          f.calendar.guessed_years(date(visit.get("date")), period))
+
+
+def visit_materials(f: Facts, as_of, horizon) -> Iterator[DueItem]:
+    """Seed 000 篇4: the materials a visit took along, back to the company (or their keeping approved by the
+    customer-service supervisor) within `visits.materials_return_within`."""
+    for visit in f.index.of("visit").values():
+        materials = visit.get("materials")
+        if not isinstance(materials, dict) or isinstance(materials.get("returned"), dict) \
+                or isinstance(materials.get("kept"), dict):
+            continue
+        deadline, period = materials_deadline(f, visit)
+        if deadline:
+            yield DueItem("visit", visit.key, "归还回访资料（或报客户服务主管批准留用）", deadline, visit.get("staff"),
+                          "visits.materials_return_within", f.calendar.guessed_years(date(visit.get("date")), period))
+
+
+SOURCES: list[Source] = [visits, complaint_replies, complaint_archives, surveys, profiles, profile_handovers,
+                         profile_updates, tier_reviews, visit_reports, visit_report_writing, visit_materials]

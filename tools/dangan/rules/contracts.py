@@ -101,6 +101,7 @@ _ACT_DATES = {"contract": (("signed_on",), ("to_admin", "date"), ("archived", "d
 
 def recorded_through(index: Index) -> dt.date | None:
     """The latest day an act was recorded in the archive (see the module's docstring)."""
+    index.note_reads(_ACT_DATES)  # a view of these kinds, however often it is asked for (`rule_cache`)
     if "recorded_through" in index.derived:
         return index.derived["recorded_through"]
     latest = None

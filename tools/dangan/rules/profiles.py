@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..facts import Facts, date
+from ..policy import Period
 from ..record import Record
 from ..workdays import add_months
 
@@ -33,6 +34,47 @@ def update_start(f: Facts, customer: Record) -> dt.date | None:
     made = date(customer.get("created", "date"))
     since = date(f.policy.customers.update_from)
     return max(made, since) if made and since else made
+
+
+# the categories of `customers.profile_within` and `customers.profile_handover_within`: a customer met at
+# one of the company's events (seed 003: the form is filled in on the event day), every other one
+EVENT = "event"
+
+
+def profile_category(customer: Record) -> str:
+    return EVENT if customer.get("source") == "event" else DEFAULT
+
+
+def profile_deadline(f: Facts, customer: Record) -> tuple[dt.date | None, str, Period | None]:
+    """The last day (inclusive) for the profile after the first contact, the category whose period says so,
+    and the period (`customers.profile_within`: the category's, else the default)."""
+    return _category_deadline(f.policy.customers.profile_within, f, customer, date(customer.get("first_contact_on")))
+
+
+def handover_deadline(f: Facts, customer: Record) -> tuple[dt.date | None, str, Period | None]:
+    """The last day (inclusive) the profile reaches the sales manager (`customers.profile_handover_within`,
+    counted from the profile's creation); None when the customer's category hands nothing over."""
+    return _category_deadline(f.policy.customers.profile_handover_within, f, customer,
+                              date(customer.get("created", "date")), fallback=False)
+
+
+def _category_deadline(periods, f: Facts, customer: Record, start: dt.date | None, fallback: bool = True):
+    category = profile_category(customer)
+    if category not in periods and fallback:
+        category = DEFAULT
+    period = periods.get(category)
+    if period is None or start is None:
+        return None, category, period
+    return f.calendar.deadline(start, period), category, period
+
+
+def collector(customer: Record) -> str | None:
+    """Who owns the customer by seed 003 一、5 and 8「谁收集的档案归谁」: the collector (`created.by`), or the
+    `to` of the latest recorded `owner_transfers` entry."""
+    transfers = [t for t in customer.get("owner_transfers") or [] if isinstance(t, dict) and date(t.get("date"))]
+    if transfers:
+        return max(enumerate(transfers), key=lambda it: (date(it[1].get("date")), it[0]))[1].get("to")
+    return customer.get("created", "by")
 
 
 @dataclass(frozen=True)

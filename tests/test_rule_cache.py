@@ -1,0 +1,223 @@
+"""The rules' cache (issue 18): a check whose inputs did not change gives its cached problems, and a
+cached run reports exactly what a cold run reports after every kind of change, for every rule."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import REPO
+from dangan import checks
+from dangan.reader import build, overlay
+
+
+def report(root, cached: bool) -> list[tuple]:
+    index = build(root, cache=cached)
+    return sorted(((p.file, p.line or 0, p.column or 0, p.code, p.field or "", p.severity,
+                    json.dumps(p.args, sort_keys=True, ensure_ascii=False, default=str))
+                   for p in checks.run(index)), key=repr)
+
+
+def same(root) -> list[tuple]:
+    warm = report(root, cached=True)  # fills or uses the caches
+    again = report(root, cached=True)
+    cold = report(root, cached=False)
+    assert warm == cold
+    assert again == cold
+    return cold
+
+
+def load(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def dump(path, data) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """The demo archive with a few faults that cross-record rules find, as a git repository."""
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    shutil.copytree(REPO / "records", root / "records")
+    visit = sorted((root / "records" / "visits").glob("*.yaml"))[3]
+    data = load(visit)
+    data["staff"] = "S999"  # nobody: a reference error, and the schedules lose a visit
+    dump(visit, data)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                    "commit", "-qm", "demo"], check=True)
+    assert same(root)
+    return root
+
+
+def test_an_unchanged_archive_reuses_every_rule_that_reads_only_records(demo):
+    same(demo)
+    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    names = {checks.name(c) for c in checks.CHECKS} - {checks.name(c) for c in checks.OUTSIDE}
+    assert set(saved["checks"]) == names
+    # each check's cached inputs are the kinds it read: the loans rule reads loans, not visits
+    assert "loan" in saved["checks"]["loans.check_loans"]["prints"]
+    assert "visit" not in saved["checks"]["loans.check_loans"]["prints"]
+
+
+def test_a_view_built_by_one_rule_counts_for_the_next_that_uses_it(demo):
+    """`visits_by_customer` is built once; every rule that uses it depends on visits, whoever built it."""
+    same(demo)
+    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    users = [name for name, entry in saved["checks"].items() if "visit" in entry["prints"]]
+    assert len(users) > 2
+
+
+@pytest.mark.parametrize("change", ["staff-role", "customer-owner", "visit-date", "dossier-pages", "delete-customer",
+                                    "add-contract", "rename", "policy", "schema", "broken-yaml"])
+def test_every_kind_of_change(demo, change):
+    records = demo / "records"
+    before = report(demo, cached=False)
+    if change == "staff-role":  # a person's roles decide many rules
+        path = records / "staff" / "S014.yaml"
+        data = load(path)
+        data["roles"] = ["sales_rep"]
+        dump(path, data)
+    elif change == "customer-owner":
+        path = sorted((records / "customers").glob("*.yaml"))[0]
+        data = load(path)
+        data["owner"] = "S001"
+        dump(path, data)
+    elif change == "visit-date":
+        path = sorted((records / "visits").glob("*.yaml"))[0]
+        data = load(path)
+        data["date"] = "2019-01-02"
+        dump(path, data)
+    elif change == "dossier-pages":
+        path = sorted((records / "dossiers").glob("*.yaml"))[0]
+        data = load(path)
+        data["total_pages"] = (data.get("total_pages") or 0) + 1
+        dump(path, data)
+    elif change == "delete-customer":
+        sorted((records / "customers").glob("*.yaml"))[0].unlink()
+    elif change == "add-contract":
+        source = sorted((records / "contracts").glob("*.yaml"))[0]
+        data = load(source)
+        data["id"] = "HT2025-900"
+        dump(records / "contracts" / "HT2025-900.yaml", data)  # its number is now taken twice
+    elif change == "rename":
+        source = sorted((records / "complaints").glob("*.yaml"))[0]
+        source.rename(source.with_name("KS2099-001.yaml"))
+    elif change == "policy":
+        path = records / "policy.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("reply_within: {days: 15", "reply_within: {days: 1"),
+                        encoding="utf-8")
+    elif change == "schema":
+        path = demo / "schemas" / "visit.schema.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema["required"] = [*schema.get("required", []), "outcome"]
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8")
+    elif change == "broken-yaml":
+        path = sorted((records / "loans").glob("*.yaml"))[0]
+        path.write_text(path.read_text(encoding="utf-8") + "\n  bad: [\n", encoding="utf-8")
+    after = same(demo)
+    assert after != before  # each change is seen, by the cached run as by the cold one
+
+
+def test_a_same_size_edit_at_the_same_timestamp_is_seen(demo):
+    """Written within the racy window, an edit of the same size and timestamp is found by content."""
+    path = sorted((demo / "records" / "customers").glob("*.yaml"))[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")  # just written: the caches saved next cannot trust its timestamp
+    same(demo)
+    stat = path.stat()
+    owner = load(path)["owner"]
+    other = "S001" if owner != "S001" else "S002"
+    path.write_text(text.replace(f"owner: {owner}", f"owner: {other}"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    same(demo)
+
+
+def test_switching_branches(demo):
+    subprocess.run(["git", "-C", str(demo), "checkout", "-q", "-b", "other"], check=True)
+    path = sorted((demo / "records" / "staff").glob("*.yaml"))[2]
+    data = load(path)
+    data["roles"] = ["customer_service"]
+    dump(path, data)
+    subprocess.run(["git", "-C", str(demo), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                    "commit", "-qam", "other"], check=True)
+    on_other = same(demo)
+    subprocess.run(["git", "-C", str(demo), "checkout", "-q", "main"], check=True)
+    on_main = same(demo)
+    assert on_main != on_other
+
+
+def test_an_act_in_memory_is_not_mistaken_for_the_file_on_disk(demo):
+    """An act checks an overlay of the texts it will write: the cache must not answer for the files."""
+    same(demo)
+    index = build(demo)
+    path = sorted((demo / "records" / "dossiers").glob("*.yaml"))[0]
+    rel = path.relative_to(demo).as_posix()
+    data = load(path)
+    data["total_pages"] = (data.get("total_pages") or 0) + 1
+    changed = overlay(index, {rel: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)})
+    codes = [p.code for p in checks.run(changed) if p.file == rel]
+    assert "dossier.pages" in codes
+    assert "dossier.pages" not in [p.code for p in checks.run(build(demo)) if p.file == rel]
+
+
+def test_a_damaged_or_foreign_cache_is_set_aside(demo):
+    same(demo)
+    cache = demo / ".dangan-cache" / "rules-v1.json"
+    cache.write_text('{"key": "x", "checks": {"loans.check_loans": "nonsense"}}', encoding="utf-8")
+    same(demo)
+    saved = json.loads(cache.read_text(encoding="utf-8"))
+    saved["checks"]["loans.check_loans"]["problems"] = [{"code": "forged"}]
+    cache.write_text(json.dumps(saved), encoding="utf-8")
+    assert "forged" not in [p[3] for p in report(demo, cached=True)]  # a malformed entry is run again
+    cache.write_text("\0\0 not json", encoding="utf-8")
+    same(demo)
+    cache.unlink()
+    cache.mkdir()  # a folder in its place: the run goes on without it
+    same(demo)
+
+
+def test_a_shared_view_counts_as_read_each_time_it_is_used(demo):
+    """The facts' views are built once; a rule that finds one already built still read its kinds."""
+    from dangan.facts import facts
+    from dangan.rules.contracts import recorded_through
+
+    index = build(demo)
+    f = facts(index)
+    for use, kinds in ((lambda: f.visits_by_customer, {"visit"}), (lambda: f.loans_by_item, {"loan"}),
+                       (lambda: f.certificates_by_dossier, {"certificate"}),
+                       (lambda: recorded_through(index), {"contract", "visit", "complaint", "report", "customer"})):
+        for _ in range(2):  # built, then reused
+            index.reads = set()
+            use()
+            assert kinds <= index.reads
+    index.reads = None
+
+
+def test_every_memo_the_rules_can_reach_is_traced():
+    """A view memoised where the rules can reach it either notes the kinds it was built from on every use
+    (`facts.shared`, `Index.note_reads`) or reads no records (the policy's calendar, git's history)."""
+    import re
+
+    from dangan.facts import Facts
+
+    untraced = {name for name, value in vars(Facts).items() if type(value).__name__ == "cached_property"}
+    assert untraced <= {"history", "audit", "anchors", "calendar"}  # git (checks in OUTSIDE) or the policy
+    package = REPO / "tools" / "dangan"
+    for path in [*(package / "rules").glob("*.py"), package / "facts.py", package / "schedules.py",
+                 package / "attribution.py"]:
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"index\.derived\[\"(\w+)\"\]\s*=", text):
+            if match.group(1) in ("facts", "policy"):
+                continue
+            function = text[:match.start()].rsplit("\ndef ", 1)[-1]
+            assert "note_reads(" in function, f"{path.name}: index.derived[{match.group(1)!r}] is not traced"
