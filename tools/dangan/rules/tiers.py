@@ -22,15 +22,8 @@ def tier_on(customer: Record, day: dt.date) -> str | None:
 
 
 def distribution(f: Facts, department: str, day: dt.date) -> dict[str, int]:
-    counts = {"vip": 0, "preferred": 0, "qualified": 0, "total": 0}
-    for customer in f.index.of("customer").values():
-        if customer.get("department") != department or customer.get("status") not in COUNTED:
-            continue
-        counts["total"] += 1
-        tier = tier_on(customer, day)
-        if tier in counts:
-            counts[tier] += 1
-    return counts
+    """The tiers of a department's counted customers on a day (a half-year review's quota base)."""
+    return _count(f, department, day, lambda customer: True)
 
 
 def review_day(review: Record) -> dt.date | None:
@@ -55,14 +48,21 @@ def standing(f: Facts, department: str, day: dt.date, product: str | None = None
     """The tiers of a department's customers (those with a product, when given) on a day. The total is the
     department's customers then (「本部门客户总量」): those counted (`COUNTED`) whose profile existed by that day
     (`created.date`, else the first contact), graded or not; a customer's tier is the one it had that day."""
+    def included(customer: Record) -> bool:
+        if product is not None and product not in (customer.get("products") or []):
+            return False
+        since = date(customer.get("created", "date")) or date(customer.get("first_contact_on"))
+        return since is not None and since <= day
+
+    return _count(f, department, day, included)
+
+
+def _count(f: Facts, department: str, day: dt.date, included) -> dict[str, int]:
     counts = {"vip": 0, "preferred": 0, "qualified": 0, "total": 0}
     for customer in f.index.of("customer").values():
         if customer.get("department") != department or customer.get("status") not in COUNTED:
             continue
-        if product is not None and product not in (customer.get("products") or []):
-            continue
-        since = date(customer.get("created", "date")) or date(customer.get("first_contact_on"))
-        if since is None or since > day:
+        if not included(customer):
             continue
         counts["total"] += 1
         tier = tier_on(customer, day)
