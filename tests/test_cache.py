@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +22,8 @@ from dangan.reader import build
 
 def report(root, cached: bool) -> list[tuple]:
     index = build(root, cache=cached)
-    return sorted((p.file, p.line, p.column, p.code, p.field, json.dumps(p.args, sort_keys=True, default=str))
+    return sorted((p.file, -1 if p.line is None else p.line, -1 if p.column is None else p.column, p.code,
+                   p.field or "", json.dumps(p.args, sort_keys=True, default=str))
                   for p in checks.run(index))
 
 
@@ -34,7 +42,7 @@ def dirty(archive):
     archive.add("dossier", dossier())
     archive.write("records/customers/KH0003.yaml", "id: KH0003\nname: [\n")
     same(archive)
-    assert (archive.root / ".dangan-cache" / "records-v1.pickle").is_file()
+    assert (archive.root / ".dangan-cache" / "records.sqlite").is_file()
     return archive
 
 
@@ -117,5 +125,158 @@ def test_deletion_and_rename(dirty):
 
 
 def test_a_corrupt_cache_is_ignored(dirty):
-    (dirty.root / ".dangan-cache" / "records-v1.pickle").write_bytes(b"not a pickle")
+    (dirty.root / ".dangan-cache" / "records.sqlite").write_bytes(b"not a database" * 1000)
     same(dirty)
+
+
+# The store itself: plain data in SQLite, one row per file, set aside when damaged, shared by processes.
+
+def store(root):
+    return root / ".dangan-cache" / "records.sqlite"
+
+
+def stored(root) -> dict[str, tuple]:
+    """Each row's stored time and content id, by path."""
+    with contextlib.closing(sqlite3.connect(store(root))) as db:
+        return {path: (stored_ns, sha1) for path, stored_ns, sha1 in
+                db.execute("SELECT path, stored_ns, sha1 FROM records")}
+
+
+def settled(archive) -> None:
+    """Every file written an hour ago: none is in the racy window, so an unchanged file is known by its time."""
+    then = time.time_ns() - 3600 * 10**9
+    for path in (archive.root / "records").rglob("*.yaml"):
+        os.utime(path, ns=(then, then))
+
+
+def test_the_store_holds_plain_data_and_writes_only_what_changed(dirty):
+    settled(dirty)
+    same(dirty)  # stores every file under its settled time
+    assert store(dirty.root).read_bytes()[:16] == b"SQLite format 3\0"
+    with contextlib.closing(sqlite3.connect(store(dirty.root))) as db:
+        for data, problems in db.execute("SELECT data, problems FROM records"):
+            json.loads(data or "null"), json.loads(problems or "[]")  # JSON, never a pickle
+    before = stored(dirty.root)
+    same(dirty)
+    assert stored(dirty.root) == before  # nothing changed: nothing written
+    path = dirty.path("customer", "KH0002")
+    path.write_text(path.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+    results = same(dirty)
+    after = stored(dirty.root)
+    assert [p for p in after if after[p] != before[p]] == ["records/customers/KH0002.yaml"]
+    assert any(p[0].endswith("KH0002.yaml") and p[3] == "ref.missing" for p in results)
+
+
+def test_positions_are_fetched_only_for_records_with_problems(dirty):
+    from dangan.record import Lazy
+
+    index = build(dirty.root)
+    found = checks.run(index)
+    assert all(isinstance(r.positions, Lazy) for r in index)
+    loaded = {r.file for r in index if r.positions.origin.loaded is not None}
+    assert loaded <= {p.file for p in found}
+    assert not index.get("customer", "KH0001").positions.origin.loaded  # a clean record never held them
+    record = index.get("customer", "KH0002")
+    lines = record.file and (dirty.root / record.file).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("owner:"))
+    assert record.position(("owner",), value=True) == (line, 8)  # fetched when asked, from the store
+    assert record.positions.origin.loaded is not None
+
+
+def test_positions_come_back_without_the_store(dirty):
+    """Rows of positions lost (or never written): the file is parsed again for the records that need them."""
+    with contextlib.closing(sqlite3.connect(store(dirty.root))) as db, db:
+        db.execute("DELETE FROM sources")
+    same(dirty)
+
+
+def test_a_damaged_store_is_set_aside(dirty):
+    path = store(dirty.root)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the header survives, the schema page does not
+    path.write_bytes(bytes(data))
+    same(dirty)
+    assert Path(f"{path}.damaged").read_bytes() == bytes(data)  # kept beside, for whoever wants to look
+    assert stored(dirty.root)  # a new store in its place, filled again
+
+
+@pytest.mark.parametrize("what", ["directory", "fifo", "symlink"])
+def test_something_else_in_the_stores_place(dirty, tmp_path, what):
+    """Never opened as a store: a folder makes the cache unwritable (a note), a named pipe (which would block)
+    or a link (which would write elsewhere) is replaced by a new store."""
+    path = store(dirty.root)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    outside = tmp_path / "elsewhere.sqlite"
+    outside.write_bytes(b"")
+    if what == "directory":
+        path.mkdir()
+    elif what == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(outside)
+    same(dirty)
+    notes = [n.code for n in build(dirty.root).notes]
+    if what == "directory":
+        assert path.is_dir() and notes == ["cache.unwritable"]
+    else:
+        assert not path.is_symlink() and path.is_file() and notes == [] and outside.read_bytes() == b""
+
+
+def test_a_side_file_that_is_no_file_is_replaced(dirty):
+    wal = Path(f"{store(dirty.root)}-wal")
+    wal.unlink(missing_ok=True)
+    os.mkfifo(wal)
+    same(dirty)
+    assert not stat.S_ISFIFO(os.lstat(wal).st_mode) if wal.exists() else True
+
+
+def test_an_unwritable_store_is_a_note(dirty):
+    folder = dirty.root / ".dangan-cache"
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")
+    same(dirty)
+    assert [n.code for n in build(dirty.root).notes] == ["cache.unwritable"]
+
+
+def test_a_row_from_other_code_or_schemas_is_a_miss(dirty):
+    with contextlib.closing(sqlite3.connect(store(dirty.root))) as db, db:
+        db.execute("UPDATE records SET data = '{\"id\": \"forged\"}', problems = NULL")  # under its own key
+        db.execute("UPDATE records SET key = 'another'")
+    same(dirty)
+    assert build(dirty.root).get("customer", "KH0001").get("id") == "KH0001"
+
+
+def test_two_processes_read_and_write_at_once(dirty):
+    """Processes checking at the same time, while files change under them, all finish and agree with a cold run
+    once nothing changes any more (SQLite's locking; a busy store is only skipped)."""
+    command = [sys.executable, "-c", "from dangan.cli import main; main()", "check", "--format", "json",
+               "--root", str(dirty.root)]
+    for n in range(1, 4):
+        for i in range(20):  # new files for every round, written while the others read and write
+            dirty.add("customer", customer(f"KH{n}{i:03d}", owner="S999" if i % 3 else "S004"))
+        running = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+        for process in running:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 1, err.decode()
+            assert json.loads(out)["problems"], err.decode()
+            assert b"Traceback" not in err
+    results = same(dirty)
+    assert sum(p[3] == "ref.missing" for p in results) >= 40
+
+
+def test_a_store_that_cannot_be_written(dirty):
+    """A read-only cache folder (a read-only checkout): the check is the same, with a note why it is not faster."""
+    expected = dirty.run("check", "--format", "json").output
+    folder = dirty.root / ".dangan-cache"
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        result = run_denied("check", "--format", "json", "--root", str(dirty.root))
+    finally:
+        folder.chmod(0o755)
+    assert json.loads(result.stdout) == json.loads(expected)
+    assert "cache.unwritable" in result.stderr and ("Permission denied" in result.stderr or "readonly" in result.stderr)

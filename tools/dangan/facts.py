@@ -188,6 +188,14 @@ class Facts:
     def visits_by_customer(self) -> dict[str, list[Record]]:
         return _grouped(self.index.of("visit").values(), "customer")
 
+    @shared("dossier")
+    def dossiers_by_customer(self) -> dict[str, list[Record]]:
+        return _grouped(self.index.of("dossier").values(), "customer")
+
+    @shared("contract")
+    def contracts_by_customer(self) -> dict[str, list[Record]]:
+        return _grouped(self.index.of("contract").values(), "customer")
+
     @shared("certificate")
     def certificates_by_dossier(self) -> dict[str, list[Record]]:
         return _grouped(self.index.of("certificate").values(), "dossier")

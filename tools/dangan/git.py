@@ -80,10 +80,13 @@ def is_ancestor(root: Path, older: str, newer: str) -> bool:
 
 def changed_since(root: Path, rev: str) -> set[str]:
     """The files changed since `rev`, committed or not (a rename as a deletion and an addition), and the untracked
-    ones; GitError when `rev` is no revision."""
-    changed = text(root, "diff", "--name-only", "--no-renames", rev)
-    untracked = output(root, "ls-files", "--others", "--exclude-standard") or ""
-    return set(changed.split("\n")) | set(untracked.split("\n"))
+    ones; GitError when `rev` is no revision. As `git diff REV...HEAD` plus the working tree: from where this
+    branch left `rev` (their merge base), so that what `rev` gained since (main moving on) is not counted."""
+    base = output(root, "merge-base", rev, "HEAD") or text(root, "rev-parse", "--verify", "--end-of-options",
+                                                          f"{rev}^{{commit}}").strip()
+    changed = text(root, "diff", "-z", "--name-only", "--no-renames", base, "--")  # -z: names as they are
+    untracked = output(root, "ls-files", "-z", "--others", "--exclude-standard") or ""
+    return (set(changed.split("\0")) | set(untracked.split("\0"))) - {""}
 
 
 def git_dir(root: Path) -> Path | None:

@@ -32,9 +32,9 @@ class Index:
     cache: Any = None  # a RecordCache while building
     notes: list[Problem] = field(default_factory=list)  # about this run, not the archive (the cache)
     derived: dict[str, Any] = field(default_factory=dict)  # views computed once from it (the facts, the typed policy)
-    # files whose text an act holds in memory (not on disk), by the digest of that text (`reader.overlay`)
-    overlaid: dict[str, str] = field(default_factory=dict)
-    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime_ns, inode of each file read
+    # each record file's content id (git's blob id), as read or as an act holds it in memory (`reader.overlay`):
+    # what the rules' cache tells versions apart by, so an act's records match the files it then writes
+    digests: dict[str, bytes] = field(default_factory=dict)
     reads: set[str] | None = None  # while a check runs: the kinds it asked for (`rule_cache`)
     use_cache: bool = False  # built with the caches: the rules' cache is used too
 

@@ -19,7 +19,6 @@ reports it, a policy that is missing, unreadable or fails its schema.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as st
 import unicodedata
@@ -30,6 +29,7 @@ from .index import POLICY_FILE, RECORDS, Index
 from .policy import read as read_policy
 from .problems import ERROR, WARNING, Problem
 from .record import Record
+from .record_cache import content_id
 from .schemas import load_schemas
 from .validation import validate
 
@@ -40,6 +40,7 @@ RECORD_SUFFIX = ".yaml"
 YAML_SUFFIXES = (".yaml", ".yml")  # lower-cased: any other spelling of these is `file.suffix`
 KEEP_FILE = ".gitkeep"
 FOLDER_UNREADABLE = "file.folder-unreadable"
+SOURCES = "record sources"  # in `Index.derived`: where the records read get their positions back (`record_cache`)
 _UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
@@ -59,10 +60,9 @@ def overlay(index: Index, texts: dict[str, str], removed: list[str] = ()) -> Ind
                   {kind: {rid: r for rid, r in by_id.items() if r.file not in changed}
                    for kind, by_id in index.records.items()},
                   [p for p in index.problems if p.file not in changed], index.files)
-    other.stamps, other.use_cache = index.stamps, index.use_cache
-    other.overlaid = {**{rel: d for rel, d in index.overlaid.items() if rel not in changed},
-                      **{rel: hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-                         for rel, text in texts.items()}}
+    other.use_cache = index.use_cache
+    other.digests = {**{rel: d for rel, d in index.digests.items() if rel not in changed},
+                     **{rel: content_id(text.encode("utf-8", "surrogatepass")) for rel, text in texts.items()}}
     folders = index.schemas.folders
     for rel, text in texts.items():
         parts = rel.split("/")
@@ -76,7 +76,7 @@ def overlay(index: Index, texts: dict[str, str], removed: list[str] = ()) -> Ind
 def build(root: Path, *, cache: bool = True) -> Index:
     """Read the whole archive under `root` into an index (reusing what the cache already parsed).
     Never raises: what cannot be read is a problem. Without a usable schema set nothing is read."""
-    from .record_cache import RecordCache
+    from .record_cache import RecordCache, Sources
 
     root = root.resolve()
     schemas = load_schemas(root / "schemas", root)
@@ -86,6 +86,7 @@ def build(root: Path, *, cache: bool = True) -> Index:
     if cache and not os.environ.get("DANGAN_NO_CACHE"):
         index.cache = RecordCache.open(root, schemas)
         index.use_cache = True
+    index.derived[SOURCES] = index.cache.sources if index.cache else Sources(root, None, None)
     index.policy = _load_policy(index)
     limit = _file_limit(index)
     folders = schemas.folders
@@ -113,6 +114,7 @@ def build(root: Path, *, cache: bool = True) -> Index:
             index.notes.append(Problem("cache.unwritable", ".dangan-cache", severity=WARNING,
                                        args={"detail": failure}))
         index.cache = None
+        index.derived[SOURCES].open()
     return index
 
 
@@ -215,7 +217,6 @@ def _load(index: Index, path: Path | str, kind: str, rel: str | None, limit: int
     problems = index.problems
     try:
         stat = found or os.stat(path)
-        index.stamps[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)  # the rules' cache tells versions apart
         if stat.st_size > limit:
             problems.append(Problem("file.too-large", rel, args={"size": stat.st_size, "limit": limit}))
             return None
@@ -234,11 +235,11 @@ def _load(index: Index, path: Path | str, kind: str, rel: str | None, limit: int
         problems.append(Problem("file.unreadable", rel, args={"detail": exc.strerror or str(exc)}))
         return None
     if hit is not None:
-        return _reuse(index, hit)
+        return _reuse(index, rel, *hit)
     if pending is not None:
         pending.append((rel, kind, stat, raw))
         return None
-    return _finish(index, rel, kind, stat, raw, *_parse_one(index, rel, kind, raw))
+    return _finish(index, rel, kind, stat, raw, *_parse_one(index, rel, kind, raw), None)
 
 
 def _parse_one(index: Index, rel: str, kind: str, raw: bytes) -> tuple[Record | None, list[Problem]]:
@@ -251,19 +252,26 @@ def _parse_one(index: Index, rel: str, kind: str, raw: bytes) -> tuple[Record | 
     return record, problems
 
 
-def _reuse(index: Index, hit: tuple) -> Record | None:
-    record, problems = hit
+def _reuse(index: Index, rel: str, record: Record | None, problems: list[Problem], sha1: bytes) -> Record | None:
     index.problems.extend(problems)
+    index.digests[rel] = sha1
     if record is not None and record.kind != "policy":
         index.records.setdefault(record.kind, {})[record.id] = record
     return record
 
 
 def _finish(index: Index, rel: str, kind: str, stat, raw: bytes, record: Record | None,
-            problems: list[Problem]) -> Record | None:
-    if index.cache:
-        index.cache.store(rel, kind, stat, raw, record, problems)
-    return _reuse(index, (record, problems))
+            problems: list[Problem], source: tuple | None) -> Record | None:
+    """Store what a file gave and keep its record, its positions let go of (`record_cache.detach`): only a
+    record with a problem ever needs them again, and they weigh more than all the data."""
+    from .record_cache import detach, pack
+
+    if record is not None and source is None:
+        source = pack(record.positions, record.raw)
+    sha1 = index.cache.store(rel, kind, stat, raw, record, problems, source) if index.cache else content_id(raw)
+    if record is not None:
+        detach(record, index.derived[SOURCES], sha1)
+    return _reuse(index, rel, record, problems, sha1)
 
 
 def _progress(iterable, total: int, description: str):
@@ -285,27 +293,48 @@ def _worker_start(root: str) -> None:
     _WORKER["index"] = Index(Path(root), load_schemas(Path(root) / "schemas", Path(root)))
 
 
-def _worker_parse(chunk: list[tuple[str, str, bytes]]) -> list[tuple[Record | None, list[Problem]]]:
+def _worker_parse(chunk: list[tuple[str, str, bytes]]) -> list[tuple[Record | None, list[Problem], tuple | None]]:
+    """Parse in a worker; positions go back packed (`record_cache.pack`), much cheaper to send than the maps."""
+    from .record_cache import pack
+
     index = _WORKER["index"]
-    return [_parse_one(index, rel, kind, raw) for rel, kind, raw in chunk]
+    out = []
+    for rel, kind, raw in chunk:
+        record, problems = _parse_one(index, rel, kind, raw)
+        source = None
+        if record is not None:
+            source = pack(record.positions, record.raw)
+            record.positions = record.raw = {}
+        out.append((record, problems, source))
+    return out
 
 
 def _parse_pending(index: Index, pending: list) -> None:
-    """Parse what the cache did not have, over the machine's cores when there is enough of it."""
+    """Parse what the cache did not have, over the machine's cores when there is enough of it. Each file is
+    finished (stored, its bytes let go of) as its result comes, so that a cold run never holds them all twice."""
     cores = min(os.cpu_count() or 1, 4)
     if len(pending) < PARALLEL_FROM or cores < 2:
-        results = [_parse_one(index, rel, kind, raw) for rel, kind, _, raw in pending]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
+        for n, (rel, kind, stat, raw) in enumerate(pending):
+            pending[n] = None
+            _finish(index, rel, kind, stat, raw, *_parse_one(index, rel, kind, raw), None)
+        return
+    from concurrent.futures import ProcessPoolExecutor
 
-        items = [(rel, kind, raw) for rel, kind, _, raw in pending]
-        size = max(50, len(items) // (cores * 8))
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(cores, initializer=_worker_start, initargs=(str(index.root),)) as pool:
-            done = _progress(pool.map(_worker_parse, chunks), len(chunks), f"读取 {len(items)} 个档案文件")
-            results = [r for chunk in done for r in chunk]
-    for (rel, kind, stat, raw), (record, problems) in zip(pending, results, strict=True):
-        _finish(index, rel, kind, stat, raw, record, problems)
+    if index.cache is not None:
+        index.cache.close()  # no child process may hold the store's connection (it is opened again to write)
+    size = max(50, len(pending) // (cores * 8))
+    chunks = [[(rel, kind, raw) for rel, kind, _, raw in pending[i:i + size]] for i in range(0, len(pending), size)]
+    total = len(pending)
+    with ProcessPoolExecutor(cores, initializer=_worker_start, initargs=(str(index.root),)) as pool:
+        done = _progress(pool.map(_worker_parse, chunks), len(chunks), f"读取 {total} 个档案文件")
+        del chunks
+        n = 0
+        for results in done:  # in order
+            for record, problems, source in results:
+                rel, kind, stat, raw = pending[n]
+                pending[n] = None
+                n += 1
+                _finish(index, rel, kind, stat, raw, record, problems, source)
 
 
 def _load_text(index: Index, rel: str, text: str, kind: str, stem: str) -> Record | None:

@@ -8,10 +8,10 @@ so a view built by one check and reused by the next still counts for both. After
 keeps, per check, the kinds it read, a fingerprint of each, and its problems; the next run reuses
 them when every fingerprint is the same.
 
-A kind's fingerprint is the list of its records' files with their size, modification time and inode
-(plus the content's digest for a file written within two seconds of the cache's last save, where
-a timestamp cannot tell two versions apart, and for a record an act has in memory only:
-`Index.overlaid`). Anything outside the records — git history, the working tree, attachment
+A kind's fingerprint is the list of its records' files with their content ids (git's blob id,
+`Index.digests`): the reader has them from the record store, and a record an act holds in memory
+has the id of the text it will write, so the check after an act's commit finds what the act's own
+check stored. Anything outside the records — git history, the working tree, attachment
 files — is read by the checks the checker lists as `OUTSIDE`: they always run. The working calendar's unknown
 years, which a check notes as a side effect of counting deadlines, are kept with its problems.
 
@@ -27,17 +27,16 @@ import contextlib
 import hashlib
 import json
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .index import Index
 from .problems import Problem, Words
+from .record_cache import content_id
 
 VERSION = 1
 NAME = f"rules-v{VERSION}.json"
-RACY_NS = 2_000_000_000
 ALL = "*"  # a check that iterated the whole index read every kind
 
 
@@ -72,7 +71,6 @@ class RuleCache:
         self.index, self.path = index, path
         self.key = global_key(index) if path else ""
         self.entries: dict[str, dict] = {}
-        self.saved_ns = 0
         self.changed = False
         self._prints: dict[str, str] = {}
         if path is not None:
@@ -92,7 +90,7 @@ class RuleCache:
         except (OSError, ValueError, UnicodeDecodeError):
             return  # unreadable or damaged: set aside, rebuilt by this run
         if isinstance(found, dict) and found.get("key") == self.key and isinstance(found.get("checks"), dict):
-            self.entries, self.saved_ns = found["checks"], int(found.get("saved_ns") or 0)
+            self.entries = found["checks"]
 
     # --- fingerprints -------------------------------------------------------------------------
     def fingerprint(self, kind: str) -> str:
@@ -108,15 +106,7 @@ class RuleCache:
             digest.update(f"\0{name}\0".encode())
             for _id, record in sorted(index.of(name).items()) if name in index.records else ():
                 digest.update(f"{record.file}\0{record.valid}\0".encode())
-                overlaid = index.overlaid.get(record.file)
-                if overlaid is not None:
-                    digest.update(overlaid.encode())
-                    continue
-                stamp = index.stamps.get(record.file) or _stamp(index.root / record.file)
-                digest.update(repr(stamp).encode())
-                if stamp is None or stamp[1] >= self.saved_ns - RACY_NS:  # too recent for a timestamp to tell
-                    with contextlib.suppress(OSError):
-                        digest.update(hashlib.sha1((index.root / record.file).read_bytes()).digest())
+                digest.update(index.digests.get(record.file) or _content(index.root / record.file))
         return digest.hexdigest()
 
     # --- use ----------------------------------------------------------------------------------
@@ -148,7 +138,7 @@ class RuleCache:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            tmp.write_text(json.dumps({"key": self.key, "saved_ns": time.time_ns(), "checks": self.entries},
+            tmp.write_text(json.dumps({"key": self.key, "checks": self.entries},
                                       ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
@@ -156,12 +146,12 @@ class RuleCache:
                 tmp.unlink()
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _content(path: Path) -> bytes:
+    """The content id of a record file the reader did not note (none, for one that cannot be read)."""
     try:
-        stat = os.stat(path)
+        return content_id(path.read_bytes())
     except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+        return b"-"
 
 
 def _value(value: Any) -> Any:

@@ -122,13 +122,14 @@ class Transaction:
 
     # --- validation ---------------------------------------------------------------------------
     def check(self) -> list[Problem]:
-        """Errors the new state has that the current one has not."""
+        """Errors the new state has that the current one has not. The repository's own checks (commits,
+        signatures, history, working tree) are left to `dangan check`: an act does not change them."""
         def key(p: Problem) -> tuple:
             return (p.code, p.record or p.file, p.field, tuple(sorted((k, str(v)) for k, v in p.args.items())))
 
-        before = {key(p) for p in checks.run(self.index) if p.severity == ERROR}
+        before = {key(p) for p in checks.run(self.index, records_only=True) if p.severity == ERROR}
         after_index = overlay(self.index, self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
-        return [p for p in checks.run(after_index) if p.severity == ERROR and key(p) not in before
+        return [p for p in checks.run(after_index, records_only=True) if p.severity == ERROR and key(p) not in before
                 and not p.code.startswith(HISTORY_CODES)]
 
     # --- writing ------------------------------------------------------------------------------

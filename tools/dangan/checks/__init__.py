@@ -118,19 +118,26 @@ CHECKS: list[Check] = [
 OUTSIDE = {numbering.check_merged_numbers, attachments.check_attachments, signatures.check_commits,
            signatures.check_signatures, integrity.check_history, integrity.check_anchors,
            worktree.check_uncommitted, worktree.check_interrupted, calendar.check_calendar_years}
+# the checks of the repository (its commits, signatures, history and working tree), not of the records: the
+# same before and after an act's change, which is judged by the errors it adds (`transaction.check`)
+REPOSITORY = {signatures.check_commits, signatures.check_signatures, integrity.check_history,
+              integrity.check_anchors, worktree.check_uncommitted, worktree.check_interrupted}
 
 
-def run(index: Index, timings: dict[str, float] | None = None, *, cache: bool | None = None) -> list[Problem]:
+def run(index: Index, timings: dict[str, float] | None = None, *, cache: bool | None = None,
+        records_only: bool = False) -> list[Problem]:
     """Everything wrong with the archive: reading and schema problems, then every check whose policy
     sections are sound (with `timings`, how long each check took, by name). A check whose inputs have
     not changed since the last run gives its cached problems (`rule_cache`), when the index was built
-    with its caches (or `cache` says so)."""
+    with its caches (or `cache` says so). `records_only`: without the checks of the repository."""
     problems = list(index.problems)
     f = facts(index)
     policy = f.policy
     skipped = []
     rules = RuleCache.open(index) if (index.use_cache if cache is None else cache) else RuleCache(index, None)
     for check in CHECKS:
+        if records_only and check in REPOSITORY:
+            continue
         if not policy.usable or set(getattr(check, "policy_sections", ())) & policy.broken:
             skipped.append(name(check))
             continue

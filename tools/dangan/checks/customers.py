@@ -218,14 +218,13 @@ def check_profile_approval(index: Index, f: Facts) -> Iterator[Problem]:
 
 
 def _business(f, customer_id: str):
-    for dossier in f.index.of("dossier").values():
-        if dossier.get("customer") == customer_id and dossier.get("status") != "voided":
+    for dossier in f.dossiers_by_customer.get(customer_id, ()):
+        if dossier.get("status") != "voided":
             manager = f.index.get("staff", dossier.get("manager_a"))
             department = manager.get("department") if manager else None
             yield dossier, date(dossier.get("project_end")), department, "project_end"
-    for contract in f.index.of("contract").values():
-        if contract.get("customer") == customer_id:
-            yield contract, date(contract.get("signed_on")), contract.get("department"), "signed_on"
+    for contract in f.contracts_by_customer.get(customer_id, ()):
+        yield contract, date(contract.get("signed_on")), contract.get("department"), "signed_on"
 
 
 def check_departed_owners(index: Index, f: Facts) -> Iterator[Problem]:
