@@ -156,6 +156,36 @@ def test_switching_branches(demo):
     assert on_main != on_other
 
 
+@pytest.mark.parametrize("change", ["replace-ref", "grafts", "commit"])
+def test_the_checks_of_the_repository_follow_its_state(demo, change):
+    """The checks of commits, signatures, history and seals are reused while HEAD, the refs, grafts and the
+    shallow file are the same; a change to any of them is seen by the cached run as by the cold one."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(demo), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                               *args], check=True, capture_output=True, text=True).stdout.strip()
+
+    before = same(demo)
+    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    assert "@git" in saved["checks"]["integrity.check_anchors"]["prints"]
+    head = git("rev-parse", "HEAD")
+    if change == "replace-ref":
+        git("commit", "-q", "--allow-empty", "-m", "other")
+        other = git("rev-parse", "HEAD")
+        git("reset", "-q", "--hard", head)
+        git("replace", head, other)
+    elif change == "grafts":
+        git("commit", "-q", "--allow-empty", "-m", "next")
+        (demo / ".git" / "info").mkdir(exist_ok=True)
+        (demo / ".git" / "info" / "grafts").write_text(f"{git('rev-parse', 'HEAD')}\n", encoding="utf-8")
+    else:
+        path = sorted((demo / "records" / "customers").glob("*.yaml"))[0]
+        path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+        git("commit", "-qam", "改")
+    after = same(demo)
+    if change != "commit":  # git shows other history than the commits hold: reported
+        assert after != before and "history.replaced" in {row[3] for row in after}
+
+
 def test_an_act_in_memory_is_not_mistaken_for_the_file_on_disk(demo):
     """An act checks an overlay of the texts it will write: the cache must not answer for the files."""
     same(demo)
@@ -211,7 +241,7 @@ def test_every_memo_the_rules_can_reach_is_traced():
     from dangan.facts import Facts
 
     untraced = {name for name, value in vars(Facts).items() if type(value).__name__ == "cached_property"}
-    assert untraced <= {"history", "audit", "anchors", "calendar"}  # git (checks in OUTSIDE) or the policy
+    assert untraced <= {"calendar"}  # the policy's (git's history, audit and anchors note `Index.GIT`)
     package = REPO / "tools" / "dangan"
     for path in [*(package / "rules").glob("*.py"), package / "facts.py", package / "schedules.py",
                  package / "attribution.py"]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .index import Index
+from .index import GIT, Index
 from .policy import DossierType, HandoverStep, Policy
 from .policy import of as policy_of
 from .record import Record
@@ -48,6 +48,20 @@ def shared(*kinds: str):
     return wrap
 
 
+def _of_git(build):
+    """A view of the repository, computed once: every use counts as reading git (`Index.GIT`), so that a verdict
+    resting on it is reused only while the repository's state is the same (`rule_cache`)."""
+    name = build.__name__
+
+    def get(self):
+        self.index.note_reads((GIT,))
+        if name not in self.__dict__:
+            self.__dict__[name] = build(self)
+        return self.__dict__[name]
+    get.__doc__ = build.__doc__
+    return property(get)
+
+
 class Facts:
     """Derived views over one index, computed once each."""
 
@@ -55,16 +69,14 @@ class Facts:
         self.index = index
         self.policy: Policy = policy_of(index)
 
-    @cached_property
+    @_of_git
     def history(self):
         """The repository's history of the archive, or None outside a git repository."""
         from . import git, history
 
-        if not git.is_repository(self.index.root):
-            return None
-        return history.load(self.index.root)
+        return history.load(self.index.root) if git.is_repository(self.index.root) else None
 
-    @cached_property
+    @_of_git
     def audit(self):
         """The judgement of every commit under the rules in force at it, or None outside git."""
         from . import history as history_module
@@ -77,7 +89,7 @@ class Facts:
             history_module.save(self.index.root, self.history)
         return found
 
-    @cached_property
+    @_of_git
     def anchors(self):
         """The seals and whatever could show other history (`seals.inspect`), or None outside git."""
         from . import seals

@@ -74,6 +74,24 @@ def head(root: Path) -> str | None:
     return output(root, "rev-parse", "--verify", "-q", "HEAD") or None
 
 
+def state(root: Path) -> str:
+    """What the repository's checks (commits, signatures, history, seals, merged numbers) read of git, as one
+    text to compare: HEAD, every ref and its object (branches, remotes, tags, replace refs), and the files that
+    make git show other history (grafts, shallow). Equal texts, equal verdicts (`rule_cache`)."""
+    where = output(root, "rev-parse", "--absolute-git-dir", "--git-common-dir", "--verify", "-q", "HEAD")
+    if where is None:
+        return "no repository"
+    refs = output(root, "for-each-ref", "--format=%(objectname) %(*objectname) %(refname)") or ""
+    parts = [where, refs]
+    folder = root / where.split("\n")[1]  # the common folder (relative to the root, or absolute)
+    for name in ("shallow", "info/grafts"):
+        try:
+            parts.append((folder / name).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            parts.append("-")
+    return "\0".join(parts)
+
+
 def is_ancestor(root: Path, older: str, newer: str) -> bool:
     return succeeds(root, "merge-base", "--is-ancestor", older, newer)
 

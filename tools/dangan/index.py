@@ -19,6 +19,7 @@ from .schemas import SchemaSet
 
 POLICY_FILE = "records/policy.yaml"
 RECORDS = "records"
+GIT = "@git"  # read by whoever uses the repository's history or refs (`rule_cache`: keyed by `git.state`)
 
 
 @dataclass

@@ -7,8 +7,8 @@ the cache, or parsed in bulk, holds them as `Lazy` mappings that fetch both on f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .loader import Position
@@ -20,6 +20,8 @@ class Origin(Protocol):
     """Where a record's positions and raw texts can be had again (`record_cache.Origin`)."""
 
     def load(self) -> tuple[dict[tuple, Position], dict[tuple, str]]: ...
+
+    def data(self) -> dict[str, Any] | None: ...
 
 
 class Lazy(Mapping):
@@ -51,15 +53,39 @@ def lazy(origin: Origin) -> tuple[Lazy, Lazy]:
     return Lazy(origin, 0), Lazy(origin, 1)
 
 
-@dataclass(slots=True)
 class Record:
-    kind: str
-    id: str
-    file: str  # relative to the archive root
-    data: dict[str, Any]
-    positions: Mapping[tuple, Position]  # a dict, or `Lazy` until a problem needs it
-    raw: Mapping[tuple, str]  # the text of plain non-text scalars, for `yaml.needs-quotes` (validation)
-    valid: bool = True  # passed its schema
+    """`data` may be given as the JSON text the record store holds (`record_cache`): it is decoded the first
+    time it is used, so that a run whose rules are all answered by their cache decodes no record at all."""
+
+    __slots__ = ("_data", "file", "id", "kind", "positions", "raw", "valid")
+
+    def __init__(self, kind: str, id: str, file: str, data: dict[str, Any] | bytes,
+                 positions: Mapping[tuple, Position], raw: Mapping[tuple, str], valid: bool = True):
+        self.kind, self.id, self.file = kind, id, file  # file: relative to the archive root
+        self._data = data
+        self.positions = positions  # a dict, or `Lazy` until a problem needs it
+        self.raw = raw  # the text of plain non-text scalars, for `yaml.needs-quotes` (validation)
+        self.valid = valid  # passed its schema
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if type(self._data) is bytes:
+            try:
+                self._data = json.loads(self._data)
+            except ValueError:  # a damaged row of the store: the file itself, read again
+                self._data = (getattr(self.positions, "origin", None) and self.positions.origin.data()) or {}
+        return self._data
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return (self.kind, self.id, self.file, self.data, self.valid) == (other.kind, other.id, other.file,
+                                                                          other.data, other.valid)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Record({self.kind!r}, {self.id!r}, {self.file!r}, valid={self.valid})"
 
     @property
     def key(self) -> str:

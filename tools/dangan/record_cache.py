@@ -36,7 +36,7 @@ from .problems import Problem, Words
 from .record import Record, lazy
 from .schemas import SchemaSet
 
-VERSION = 2
+VERSION = 3
 NAME = "records.sqlite"
 RACY_NS = 2_000_000_000
 BUSY_SECONDS = 0.2  # a writer waits this long for another; then this run's rows are not stored
@@ -45,12 +45,13 @@ FLUSH = 10_000  # rows held before they are written (a cold run holds no more th
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL,"
-    " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha1 BLOB NOT NULL, stored_ns INTEGER NOT NULL,"
+    " size INTEGER NOT NULL, stamp INTEGER NOT NULL, sha1 BLOB NOT NULL, stored_ns INTEGER NOT NULL,"
     " id TEXT, valid INTEGER, data TEXT, problems TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, key TEXT NOT NULL, sha1 BLOB NOT NULL,"
     " positions BLOB NOT NULL, raw TEXT)",
 )
-_ROW = "SELECT key, kind, size, mtime_ns, sha1, stored_ns, id, valid, data, problems FROM records WHERE path = ?"
+_ROWS = ("SELECT path, key, kind, size, stamp, sha1, stored_ns, id, valid, CAST(data AS BLOB), problems"
+         " FROM records WHERE key = ?")  # the data as UTF-8 bytes: decoded only if a rule reads it (`Record.data`)
 
 
 class Unusable(Exception):
@@ -64,6 +65,12 @@ def _code_digest() -> str:
                  "record_cache.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
+
+
+def stamp(stat: os.stat_result) -> int:
+    """What a file's status says of its version, as git's index keeps it: modification and change times,
+    inode and mode (a `chmod` or a replaced file is looked at again, as `core.trustctime` does)."""
+    return hash((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode))
 
 
 def content_id(raw: bytes) -> bytes:
@@ -267,6 +274,11 @@ class Sources:
             return None
 
     def _parsed_again(self, rel: str, sha1: bytes) -> tuple[dict, dict] | None:
+        parsed = self.parse(rel, sha1)
+        return (parsed.positions, parsed.raw) if parsed is not None else None
+
+    def parse(self, rel: str, sha1: bytes):
+        """The file parsed again (`loader.parse`), if its content is still the one with id `sha1`."""
         try:
             raw = read_file(self.root / rel)
         except OSError:
@@ -275,7 +287,7 @@ class Sources:
             return None
         text = decode(raw, rel, [])
         parsed = parse(text, rel, []) if text is not None else None
-        return (parsed.positions, parsed.raw) if parsed is not None and parsed.data is not None else None
+        return parsed if parsed is not None and parsed.data is not None else None
 
 
 class Origin:
@@ -291,6 +303,11 @@ class Origin:
         if self.loaded is None:
             self.loaded = self.sources.fetch(self.rel, self.sha1)
         return self.loaded
+
+    def data(self) -> dict | None:
+        """The record's data from its file (when the store's copy cannot be decoded)."""
+        parsed = self.sources.parse(self.rel, self.sha1)
+        return parsed.data if parsed is not None else None
 
 
 def detach(record: Record, sources: Sources, sha1: bytes) -> None:
@@ -313,6 +330,7 @@ class RecordCache:
         self.new_sources: list[tuple] = []
         self.touched: list[tuple] = []  # rows whose file changed time but not content
         self.row: tuple[str, tuple | None] = ("", None)
+        self.rows: dict[str, tuple] | None = None  # this run's rows by path, read at the first lookup
         # rows are stored as of when this run began: every file it read was read after that, so a file written
         # less than RACY_NS before it may have changed again within its timestamp's tick (`by_stat`)
         self.started = time.time_ns()
@@ -358,23 +376,28 @@ class RecordCache:
     def _fetch(self, rel: str) -> tuple | None:
         if self.row[0] == rel:
             return self.row[1]
-        row = None
-        if self.db is not None:
-            try:
-                row = self.db.execute(_ROW, (rel,)).fetchone()
-            except sqlite3.Error as exc:
-                self._failed(exc)
-        if row is not None and row[0] != self.key:
-            row = None
+        if self.rows is None:
+            self.rows = self._all_rows()
+        row = self.rows.pop(rel, None)  # each file is met once: its row is let go of as it becomes a record
         self.row = (rel, row)
         return row
+
+    def _all_rows(self) -> dict[str, tuple]:
+        """Every row of this code and schema set, in one ordered scan (a lookup per path costs six times more)."""
+        if self.db is None:
+            return {}
+        try:
+            return {row[0]: row[1:] for row in self.db.execute(_ROWS, (self.key,))}
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return {}
 
     def by_stat(self, rel: str, kind: str, stat: os.stat_result) -> tuple | None:
         """Reuse without reading when size and mtime are unchanged, unless the file was written so close to
         when its row was stored that a later edit could share its timestamp: those are compared by content."""
         self.seen.add(rel)
         row = self._fetch(rel)
-        if row is None or row[1] != kind or row[2] != stat.st_size or row[3] != stat.st_mtime_ns:
+        if row is None or row[1] != kind or row[2] != stat.st_size or row[3] != stamp(stat):
             return None
         if stat.st_mtime_ns >= row[5] - RACY_NS:
             return None
@@ -386,7 +409,7 @@ class RecordCache:
             return None
         hit = self._hit(rel, row)
         if hit is not None:  # the next run knows it by its time again
-            self.touched.append((stat.st_size, stat.st_mtime_ns, self.started, rel, row[4]))
+            self.touched.append((stat.st_size, stamp(stat), self.started, rel, row[4]))
         return hit
 
     def _hit(self, rel: str, row: tuple) -> tuple | None:
@@ -394,7 +417,7 @@ class RecordCache:
         try:
             record = None
             if data is not None:
-                record = Record(kind, rid, rel, json.loads(data), {}, {}, bool(valid))
+                record = Record(kind, rid, rel, bytes(data), {}, {}, bool(valid))
                 detach(record, self.sources, sha1)
             return record, _problems_from(problems), sha1
         except (ValueError, TypeError):  # a row that is not what this code writes: read the file
@@ -406,7 +429,7 @@ class RecordCache:
         sha1 = content_id(raw)
         try:
             data = None if record is None else json.dumps(record.data, ensure_ascii=False, separators=(",", ":"))
-            row = (rel, self.key, kind, stat.st_size, stat.st_mtime_ns, sha1, 0,
+            row = (rel, self.key, kind, stat.st_size, stamp(stat), sha1, 0,
                    None if record is None else record.id, None if record is None else int(record.valid),
                    data, _problems_text(problems))
         except (TypeError, ValueError):  # not plain data: this file is simply read again next time
@@ -468,7 +491,7 @@ class RecordCache:
         rows = [(*row[:6], self.started, *row[7:]) for row in self.new]
         writes = [("INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows),
                   ("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)", self.new_sources),
-                  ("UPDATE records SET size = ?, mtime_ns = ?, stored_ns = ? WHERE path = ? AND sha1 = ?",
+                  ("UPDATE records SET size = ?, stamp = ?, stored_ns = ? WHERE path = ? AND sha1 = ?",
                    self.touched)]
         for statement, items in writes:
             for start in range(0, len(items), CHUNK):

@@ -12,7 +12,9 @@ A kind's fingerprint is the list of its records' files with their content ids (g
 `Index.digests`): the reader has them from the record store, and a record an act holds in memory
 has the id of the text it will write, so the check after an act's commit finds what the act's own
 check stored. Anything outside the records — git history, the working tree, attachment
-files — is read by the checks the checker lists as `OUTSIDE`: they always run. The working calendar's unknown
+files — is read by the checks the checker lists as `OUTSIDE`: they always run; the checks of the
+repository (`REPOSITORY_STATE`) read git's refs and history as well, and are reused while `git.state`
+(HEAD, every ref, grafts and shallow files) is the same as when they ran. The working calendar's unknown
 years, which a check notes as a side effect of counting deadlines, are kept with its problems.
 
 The cache (`.dangan-cache/rules-v1.json`) holds data only (JSON, never pickle), is written whole
@@ -31,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .index import Index
+from . import git
+from .index import GIT, Index
 from .problems import Problem, Words
 from .record_cache import content_id
 
@@ -100,6 +103,8 @@ class RuleCache:
 
     def _fingerprint(self, kind: str) -> str:
         index = self.index
+        if kind == GIT:
+            return hashlib.sha1(git.state(index.root).encode("utf-8", "surrogateescape")).hexdigest()
         kinds = sorted(index.records) if kind == ALL else [kind]
         digest = hashlib.sha1()
         for name in kinds:
@@ -126,7 +131,7 @@ class RuleCache:
     def store(self, name: str, reads: set[str], problems: list[Problem], years: set[int]) -> None:
         if self.path is None:
             return
-        kinds = {ALL} if ALL in reads else reads
+        kinds = {ALL} | (reads & {GIT}) if ALL in reads else reads
         self.entries[name] = {"prints": {k: self.fingerprint(k) for k in sorted(kinds)},
                               "problems": [_data(p) for p in problems], "years": sorted(years)}
         self.changed = True
@@ -185,9 +190,10 @@ def _problem(data: dict) -> Problem:
 
 
 def run_check(cache: RuleCache, name: str, check: Callable, index: Index, f: Any,
-              unknown_years: set[int], *, outside: bool = False) -> list[Problem]:
+              unknown_years: set[int], *, outside: bool = False, repository: bool = False) -> list[Problem]:
     """One check's problems: reused when its inputs are unchanged, else run while its reads are watched
-    (`outside`: a check that reads more than the records, run every time)."""
+    (`outside`: a check that reads more than the records, run every time; `repository`: one that reads the
+    repository's refs and history besides, reused while `git.state` is the same too)."""
     if not outside:
         found = cache.reuse(name)
         if found is not None:
@@ -202,5 +208,5 @@ def run_check(cache: RuleCache, name: str, check: Callable, index: Index, f: Any
     finally:
         index.reads = None
     if not outside:
-        cache.store(name, reads, problems, unknown_years - before)
+        cache.store(name, reads | {GIT} if repository else reads, problems, unknown_years - before)
     return problems

@@ -113,11 +113,14 @@ CHECKS: list[Check] = [
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
-# the checks that read more than the records (git, the working tree, attachment files, what the checks
-# before them counted): run every time, never taken from the rules' cache
-OUTSIDE = {numbering.check_merged_numbers, attachments.check_attachments, signatures.check_commits,
-           signatures.check_signatures, integrity.check_history, integrity.check_anchors,
-           worktree.check_uncommitted, worktree.check_interrupted, calendar.check_calendar_years}
+# the checks that read more than the records and git's refs (the working tree, attachment files, what the
+# checks before them counted): run every time, never taken from the rules' cache
+OUTSIDE = {attachments.check_attachments, worktree.check_uncommitted, worktree.check_interrupted,
+           calendar.check_calendar_years}
+# the checks that read git's history and refs besides the records: reused while the repository's state is the
+# same (`git.state`: HEAD, every ref, grafts, shallow)
+REPOSITORY_STATE = {numbering.check_merged_numbers, signatures.check_commits, signatures.check_signatures,
+                    integrity.check_history, integrity.check_anchors}
 # the checks of the repository (its commits, signatures, history and working tree), not of the records: the
 # same before and after an act's change, which is judged by the errors it adds (`transaction.check`)
 REPOSITORY = {signatures.check_commits, signatures.check_signatures, integrity.check_history,
@@ -143,7 +146,7 @@ def run(index: Index, timings: dict[str, float] | None = None, *, cache: bool | 
             continue
         start = time.perf_counter()
         problems.extend(run_check(rules, name(check), check, index, f, f.calendar.unknown_years,
-                                  outside=check in OUTSIDE))
+                                  outside=check in OUTSIDE, repository=check in REPOSITORY_STATE))
         if timings is not None:
             timings[name(check)] = time.perf_counter() - start
     rules.save()

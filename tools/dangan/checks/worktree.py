@@ -23,15 +23,17 @@ _STATES = {"M": "modified", "A": "added", "D": "deleted", "R": "renamed", "C": "
 
 
 def check_uncommitted(index: Index, f: Facts) -> Iterator[Problem]:
-    audit = f.audit
-    if audit is None:
-        return
-    severity = ERROR if audit.head_state().mode == "required" else WARNING
     try:  # not git.output: it strips, and a status line may begin with a space
         out = git.text(index.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "records",
                        "schemas")
     except git.GitError:
         return
+    if not out.strip("\0"):
+        return  # a clean tree: the history (for the mode in force) is not even read
+    audit = f.audit
+    if audit is None:
+        return
+    severity = ERROR if audit.head_state().mode == "required" else WARNING
     fields = out.split("\0")
     i = 0
     while i < len(fields):
