@@ -488,6 +488,12 @@ def test_bad_input_is_refused_without_a_traceback(demo, tmp_path):
         assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output, args
 
 
+def test_a_policy_without_channels_is_refused(archive):
+    archive.edit_policy(lambda data: data.pop("notify"))
+    result = archive.run("notify", "--dry-run", "--as-of", AS_OF)
+    assert result.exit_code == 2 and "policy.yaml 的 notify 没有提醒渠道" in result.output
+
+
 # --- secrets in the policy ------------------------------------------------------------------------
 def test_check_flags_a_secret_committed_in_the_policy(archive):
     assert [p for p in archive.check()[1] if p["code"] == "policy.secret"] == []
