@@ -2,8 +2,8 @@
 
 It holds the policy with the seeds' defaults and the company's own name, the schemas,
 the site configuration, editor settings that give every record kind completion and
-validation while typing, a pre-commit hook, CI workflows for GitHub and GitLab, and
-a first commit.
+validation while typing, a pre-commit hook, CI workflows for GitHub and GitLab (the checks
+and the site on every push, the reminders of `dangan notify` every morning), and a first commit.
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ def create(target: Path, name: str, short_name: str) -> None:
     (target / "records").mkdir()
     (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today), encoding="utf-8")
     for src, dst in (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
-                     ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml")):
+                     ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml"),
+                     ("github-notify.yml", ".github/workflows/dangan-notify.yml"),
+                     ("gitlab-notify.yml", ".gitlab/dangan-notify.yml")):
         (target / dst).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(TEMPLATES / src, target / dst)
     if (REPO / "mkdocs.yml").is_file():

@@ -579,6 +579,42 @@ CATALOGUE: dict[str, Message] = {
     "attachment.hash": Message("扫描件 {file} 的 SHA-256 与记录不符：文件已被改动", "scanned file {file} does not match its SHA-256: it was altered"),
     "attachment.outside": Message("扫描件路径 {file} 不在 attachments/ 中", "scanned file {file} is outside attachments/"),
     "attachment.unreferenced": Message("attachments/ 中的文件没有任何档案引用", "no record references this file in attachments/"),
+    # secrets in the policy, and `dangan notify` (issue 21)
+    "policy.secret": Message("policy.yaml 中似乎写入了密钥：{secret_zh}。提交进 git 的密钥人人可见，且永远留在历史中",
+                             "the policy seems to hold a secret: {secret_en}. A secret committed to git is visible to everyone, for ever",
+                             "这里只写环境变量的名字（如 DANGAN_WECOM_WEBHOOK），值放到 CI 的 secrets 或变量中（见 README「提醒」）；已提交的密钥视为泄露，请到企业微信、钉钉或邮箱后台重新生成。",
+                             "write only the name of an environment variable here (e.g. DANGAN_WECOM_WEBHOOK) and set its value as a CI secret; regenerate the leaked key"),
+    "notify.no-channels": Message("policy.yaml 的 notify 没有提醒渠道", "the policy's notify section names no channel",
+                                  "在 policy.yaml 的 notify.channels 中加上企业微信、钉钉或电子邮件渠道（见 README「提醒」）。",
+                                  "add wecom, dingtalk or email channels to notify.channels"),
+    "notify.broken": Message("policy.yaml 的 notify 部分不符合 schema，无法发送提醒", "the policy's notify section fails its schema; nothing is sent",
+                             "运行 dangan check 查看并改正。", "run dangan check and correct it"),
+    "notify.no-channel": Message("{owner} 所在的部门 {department} 没有提醒渠道", "no channel serves {owner}'s department {department}",
+                                 "在 policy.yaml 的 notify.channels 中让某个渠道服务该部门。", "let a channel of notify.channels serve the department"),
+    "notify.no-owner": Message("没有负责人", "nobody is responsible", "在记录中写明负责人。", "name the person responsible in the record"),
+    "notify.unknown-owner": Message("负责人 {owner} 不在员工名册中", "the person responsible, {owner}, is not on the staff list"),
+    "notify.departed": Message("负责人 {owner} 已于 {left} 离职", "the person responsible, {owner}, left on {left}",
+                               "把其事项交给在职的同事（dangan reassign）。", "reassign the items (dangan reassign)"),
+    "notify.env-missing": Message("环境变量 {names} 没有设置", "the environment variables {names} are not set",
+                                  "在 CI 的 secrets（GitHub）或 CI/CD 变量（GitLab）中设置它们，见 README「提醒」。",
+                                  "set them as CI secrets or variables (README, Reminders)"),
+    "notify.follows": Message("未发送：它要 @ 的人所看的那条提醒没有发出", "not sent: the reminder it @-mentions people for did not go out",
+                              "重新运行 dangan notify 时两条一起补发。", "both go out when dangan notify runs again"),
+    "notify.http": Message("HTTP {status}：{detail}", "HTTP {status}: {detail}"),
+    "notify.rate-limited": Message("被限流（{detail}）", "rate limited ({detail})",
+                                   "两种群机器人都限每分钟 20 条；稍后重新运行，已发送的不会重发。",
+                                   "both robots allow 20 messages a minute; run again later, nothing is sent twice"),
+    "notify.errcode": Message("机器人返回 errcode {errcode}：{errmsg}", "the robot answered errcode {errcode}: {errmsg}",
+                              "核对 webhook 地址和加签密钥（环境变量）是否与机器人设置一致。", "check the webhook URL and the signing secret"),
+    "notify.bad-answer": Message("机器人的回答不是 JSON：{detail}", "the robot's answer is not JSON: {detail}"),
+    "notify.timeout": Message("{seconds} 秒内没有回应", "no answer within {seconds} seconds"),
+    "notify.unreachable": Message("无法连接：{detail}", "cannot connect: {detail}",
+                                  "检查网络和服务器地址（环境变量）。", "check the network and the server's address"),
+    "notify.smtp": Message("邮件服务器拒绝：{detail}", "the mail server refused: {detail}",
+                           "核对发件人、收件人地址和 SMTP 登录信息。", "check the sender, the recipient and the SMTP login"),
+    "notify.state-unwritable": Message("无法写入发送记录 {path}：{detail}", "cannot write the record of sends {path}: {detail}",
+                                       "让运行 dangan 的用户可以写入该目录，或用 --state 指定别处；未发送任何提醒。",
+                                       "make it writable or pass --state; nothing was sent"),
 }
 
 
@@ -684,6 +720,8 @@ _DERIVED = {
     "share_en": lambda a: _SHARES.get(a.get("share"), ("", ""))[1],
     "portion_zh": lambda a: {"whole": "整单", "half": "一半"}.get(a.get("portion"), ""),
     "portion_en": lambda a: {"whole": "all", "half": "half"}.get(a.get("portion"), ""),
+    "secret_zh": lambda a: _SECRETS.get(a.get("kind"), ("", ""))[0],
+    "secret_en": lambda a: _SECRETS.get(a.get("kind"), ("", ""))[1],
     "type_zh": lambda a: _FILE_TYPES.get(a.get("type"), ("其他特殊文件", ""))[0],
     "type_en": lambda a: _FILE_TYPES.get(a.get("type"), ("", "another special file"))[1],
 }
@@ -700,6 +738,12 @@ _DEFECTS = {"no-contact": ("缺少客户的姓或本人手机（有效号码为�
 # what a rule gives the claimant (`attribution._window`)
 _SHARES = {"whole": ("整单归其所有", "the whole order"), "half": ("每人各一半", "half each"),
            "none": ("已过期限，不予调整", "too late: nothing changes")}
+
+# what a secret in the policy looks like (`checks.secrets`)
+_SECRETS = {"url": ("带 key、access_token 等参数的 webhook 地址", "a webhook URL with a key, access_token or similar parameter"),
+            "dingtalk": ("钉钉机器人的加签密钥（SEC…）", "a DingTalk signing secret (SEC…)"),
+            "env": ("应写环境变量的名字（大写字母、数字、下划线），这里却是一个值", "a value where the name of an environment variable belongs"),
+            "password": ("密码或令牌", "a password or a token")}
 
 # what a non-regular file is (`loader.special_type`)
 _FILE_TYPES = {"fifo": ("命名管道", "a named pipe"), "socket": ("套接字", "a socket"),

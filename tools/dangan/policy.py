@@ -271,6 +271,43 @@ class Calendar:
 
 
 @dataclass(frozen=True)
+class Remind:
+    """When `dangan notify` reminds of a deadline: so many days before, on the day, so many days after, then every
+    `then_every_days` days (0: no more) after the last of those."""
+    before_days: tuple[int, ...] = (3, 1)
+    on_due_day: bool = True
+    overdue_days: tuple[int, ...] = (1, 3, 7)
+    then_every_days: int = 7
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A group robot (wecom, dingtalk) or a mailbox (email) and the departments whose people it reminds (all when
+    empty). `env` names the environment variables that hold its webhook, secret, SMTP host … never their values."""
+    id: str
+    type: str
+    name: str = ""
+    departments: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    security: str = "starttls"
+
+    def serves(self, department: str | None) -> bool:
+        return not self.departments or department in self.departments
+
+
+@dataclass(frozen=True)
+class Notify:
+    site_url: str = ""
+    remind: Remind = Remind()
+    rate_messages: int = 20  # per robot within rate_seconds: both robots allow 20 a minute
+    rate_seconds: float = 60.0
+    attempts: int = 4
+    backoff_seconds: float = 2.0  # before the first retry, doubled after each
+    timeout_seconds: float = 10.0
+    channels: tuple[Channel, ...] = ()
+
+
+@dataclass(frozen=True)
 class Policy:
     organisation: Organisation = Organisation()
     limits: Limits = Limits()
@@ -294,6 +331,7 @@ class Policy:
     privacy: Privacy = Privacy()
     signatures: Signatures = Signatures()
     calendar: Calendar = Calendar()
+    notify: Notify = Notify()
     broken: frozenset[str] = frozenset()  # sections that failed the schema: read as their defaults
 
     @property
@@ -440,6 +478,30 @@ def _visits(values: dict) -> Visits:
                   _period(values.get("materials_return_within")), _strings(values.get("plan_required")))
 
 
+def _number(value: Any, default: float) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+def _notify(values: dict) -> Notify:
+    remind, rate, retry = _section(values, "remind"), _section(values, "rate_limit"), _section(values, "retry")
+    channels = tuple(
+        Channel(str(c.get("id")), str(c.get("type")), str(c.get("name") or c.get("id")), _strings(c.get("departments")),
+                {k: v for k, v in _section(c, "env").items() if isinstance(v, str)},
+                str(c.get("security", Channel.security)))
+        for c in values.get("channels") or () if isinstance(c, dict))
+    then = remind.get("then_every_days")
+    return Notify(
+        str(values.get("site_url") or ""),
+        Remind(_ints(remind["before_days"]) if "before_days" in remind else Remind.before_days,
+               remind.get("on_due_day", True) is not False,
+               _ints(remind["overdue_days"]) if "overdue_days" in remind else Remind.overdue_days,
+               then if isinstance(then, int) and not isinstance(then, bool) else Remind.then_every_days),
+        int(_number(rate.get("messages"), Notify.rate_messages)), _number(rate.get("seconds"), Notify.rate_seconds),
+        int(_number(retry.get("attempts"), Notify.attempts)),
+        _number(retry.get("backoff_seconds"), Notify.backoff_seconds),
+        _number(retry.get("timeout_seconds"), Notify.timeout_seconds), channels)
+
+
 _READERS = {
     "organisation": lambda v: _simple(Organisation, v),
     "limits": lambda v: _simple(Limits, v),
@@ -474,6 +536,7 @@ _READERS = {
                                        v.get("separate_commits", True) is not False),
     "calendar": lambda v: Calendar(_strings(v.get("holidays")), _strings(v.get("workdays")),
                                    _strings(v.get("closures"))),
+    "notify": _notify,
 }
 
 

@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import report
-from . import acts, check, due, history, setup, sheets, site
+from . import acts, check, due, history, notify, setup, sheets, site
 from .common import EXIT_OK, EXIT_USAGE
 
 
@@ -21,7 +21,7 @@ def cli() -> None:
 
 for command in (
     check.check, check.ledger_command,
-    due.due_command, due.policy_command, due.attribution_command, due.report_group,
+    due.due_command, due.policy_command, due.attribution_command, due.report_group, notify.notify_command,
     history.keys_command, history.history_command, history.verify_command,
     setup.init_command, setup.demo_command,
     site.site_group,
