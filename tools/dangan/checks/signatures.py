@@ -29,18 +29,30 @@ def check_commits(index: Index, f: Facts) -> Iterator[Problem]:
     audit = f.audit
     if audit is None:
         return
-    records = {r.file: r for r in index}
     for finding in audit.all_findings():
         severity, acknowledged = audit.judged(finding.commit, finding.severity)
         args = dict(finding.args) | acknowledged
         if finding.via:
             args["via"] = finding.via[:10]
-        record = records.get(finding.path)
+        record = _record_at(index, finding.path)
         field = _parts(finding.field)
         if record is not None and field is not None:
             yield record.problem(finding.code, field, severity=severity, **args)
         else:
             yield Problem(finding.code, finding.path, field=finding.field, args=args, severity=severity)
+
+
+def _record_at(index: Index, path: str):
+    """The record the file at `path` holds (`records/<folder>/<id>.yaml`), if it is in the index: looked up by
+    its kind, so that the commits' check reads only the kinds its findings name (`rule_cache`)."""
+    parts = path.split("/")
+    kind = index.schemas.folders.get(parts[1]) if len(parts) == 3 and parts[0] == "records" else None
+    if kind is None:
+        return None
+    record = index.get(kind, parts[2].rsplit(".", 1)[0])
+    if record is not None and record.file == path:
+        return record
+    return next((r for r in index.of(kind).values() if r.file == path), None)  # an id that is not its name
 
 
 def check_signatures(index: Index, f: Facts) -> Iterator[Problem]:

@@ -15,15 +15,27 @@ COUNTED = ("active", "dormant")
 
 def tier_on(customer: Record, day: dt.date) -> str | None:
     """The customer's tier on a day, from its tier history (else its current tier)."""
-    history = [(date(h.get("since")), h.get("tier")) for h in customer.get("tier_history") or []
-               if isinstance(h, dict) and date(h.get("since"))]
-    past = [tier for since, tier in sorted(history) if since <= day]
-    return past[-1] if past else (customer.get("tier") if not history else None)
+    return _tier_on(_timeline(customer), customer, day)
+
+
+def _timeline(customer: Record) -> list[tuple[dt.date, str | None]]:
+    """The dated entries of the tier history, in date order."""
+    return sorted(((date(h.get("since")), h.get("tier")) for h in customer.get("tier_history") or []
+                   if isinstance(h, dict) and date(h.get("since"))), key=lambda entry: entry[0])
+
+
+def _tier_on(timeline: list, customer: Record, day: dt.date) -> str | None:
+    tier = None if timeline else customer.get("tier")
+    for since, entry in timeline:
+        if since > day:
+            break
+        tier = entry
+    return tier
 
 
 def distribution(f: Facts, department: str, day: dt.date) -> dict[str, int]:
     """The tiers of a department's counted customers on a day (a half-year review's quota base)."""
-    return _count(f, department, day, lambda customer: True)
+    return _count(f, department, day, lambda customer: True, ("all",))
 
 
 def review_day(review: Record) -> dt.date | None:
@@ -54,21 +66,41 @@ def standing(f: Facts, department: str, day: dt.date, product: str | None = None
         since = date(customer.get("created", "date")) or date(customer.get("first_contact_on"))
         return since is not None and since <= day
 
-    return _count(f, department, day, included)
+    return _count(f, department, day, included, ("profiled", product))
 
 
-def _count(f: Facts, department: str, day: dt.date, included) -> dict[str, int]:
+def _count(f: Facts, department: str, day: dt.date, included, key: tuple) -> dict[str, int]:
+    """The counts of a department's counted customers on a day, once per (department, day, what is counted):
+    the quota is judged at each change, and changes fall on a few review days (not a pass over every customer
+    per change: quadratic at 100,000 records)."""
+    memo = _memo(f)
+    found = memo["counts"].get((department, day, key))
+    if found is not None:
+        return dict(found)
     counts = {"vip": 0, "preferred": 0, "qualified": 0, "total": 0}
-    for customer in f.index.of("customer").values():
-        if customer.get("department") != department or customer.get("status") not in COUNTED:
-            continue
+    for customer, timeline in memo["departments"].get(department, ()):
         if not included(customer):
             continue
         counts["total"] += 1
-        tier = tier_on(customer, day)
+        tier = _tier_on(timeline, customer, day)
         if tier in counts:
             counts[tier] += 1
-    return counts
+    memo["counts"][(department, day, key)] = counts
+    return dict(counts)
+
+
+def _memo(f: Facts) -> dict:
+    """The counted customers by department with their timelines, and the counts made: built once per index,
+    and every use counts as reading the customers (`rule_cache`)."""
+    f.index.note_reads(("customer",))
+    memo = f.__dict__.get("_tier_counts")
+    if memo is None:
+        departments: dict[str, list] = {}
+        for customer in f.index.of("customer").values():
+            if customer.get("status") in COUNTED and isinstance(customer.get("department"), str):
+                departments.setdefault(customer.get("department"), []).append((customer, _timeline(customer)))
+        memo = f.__dict__["_tier_counts"] = {"departments": departments, "counts": {}}
+    return memo
 
 
 def over(count: int, total: int, quota: float | None) -> bool:
