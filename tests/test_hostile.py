@@ -475,3 +475,37 @@ def test_record_values_reach_a_terminal_escaped(good):
     piped = subprocess.run([DANGAN, "ledger", "customer", "--format", "csv", "--root", str(good.root)],
                            capture_output=True, text=True, timeout=60)
     assert "\x1b]0;pwned" in piped.stdout  # data to a file or program stays the data
+
+
+class _Planted:
+    """What a hostile history cache would hold: an object whose unpickling runs a command."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_history_cache_runs_nothing(good, tmp_path):
+    """The history cache is read by an unpickler that builds only the history's own classes: a planted file
+    (a restored CI cache, a colleague's copy) cannot run code; it is ignored and rebuilt from git."""
+    import pickle
+
+    from dangan import history
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    if not (good.root / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main", str(good.root)], check=True)
+    subprocess.run(["git", "-C", str(good.root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(good.root), "commit", "-qm", "档案", "--allow-empty"], check=True, env=env)
+    assert check(good.root) == (0, [])
+    cache = history._cache_path(good.root)
+    assert cache.is_file()
+    marker = tmp_path / "ran"
+    cache.write_bytes(pickle.dumps((history._shape(), _Planted(marker))))
+    (good.root / ".dangan-cache" / "rules-v1.json").unlink(missing_ok=True)  # the history is read again
+    assert check(good.root) == (0, [])
+    assert not marker.exists()
+    assert history._read_cache(good.root) is not None  # rebuilt from git, a plain history again

@@ -90,6 +90,23 @@ class Facts:
         return found
 
     @_of_git
+    def head_mode(self) -> str:
+        """The signatures mode in force at HEAD as the audit judges it ("none" outside git), remembered by the
+        repository's state and this code: a dirty working tree is judged without reading the whole history."""
+        import hashlib
+        from pathlib import Path
+
+        from . import audit, git, history
+
+        code = Path(audit.__file__).read_bytes() + Path(history.__file__).read_bytes()
+        key = hashlib.sha1(code + git.state(self.index.root).encode("utf-8", "surrogateescape")).hexdigest()
+        found = history.remembered(self.index.root, key)
+        if found is None:
+            found = self.audit.head_state().mode if self.audit is not None else "none"
+            history.remember(self.index.root, key, found)
+        return found
+
+    @_of_git
     def anchors(self):
         """The seals and whatever could show other history (`seals.inspect`), or None outside git."""
         from . import seals

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import pickle
 import re
@@ -30,6 +31,7 @@ from .paths import PathError, join, parse_path
 
 CACHE_DIR = ".dangan-cache"
 CACHE_VERSION = 2
+HEAD_FILE = "head-v1.json"  # what is known of HEAD without the history (`remembered`)
 PATHS = ("records", "schemas", "mkdocs.yml")  # the archive: what a commit must be signed for
 _ZERO = git.ZERO
 _HEADER = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s%x1f%(trailers:only,unfold)%x1f"
@@ -438,12 +440,29 @@ def _extend(root: Path, history: History, since: str | None) -> History:
     return history
 
 
+class _Only(pickle.Unpickler):
+    """An unpickler that builds nothing but the history's own plain classes and containers: a cache file someone
+    else wrote (a restored CI cache, a planted file) cannot make it call anything (`pickle`'s "restricting
+    globals"); whatever else it names is refused and the cache read again from git."""
+
+    ALLOWED = {("builtins", n) for n in ("dict", "list", "tuple", "set", "frozenset", "str", "int", "bool")} | {
+        ("collections", "defaultdict"), ("copyreg", "_reconstructor"), ("builtins", "object")} | {
+        (__name__, n) for n in ("History", "Commit", "MergeChange", "Change", "Tag")} | {
+        ("dangan.audit", "Finding")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"not a history cache: {module}.{name}")
+        return super().find_class(module, name)
+
+
 def _read_cache(root: Path) -> History | None:
     try:
         with open(_cache_path(root), "rb") as handle:
-            shape, found = pickle.load(handle)
+            shape, found = _Only(handle).load()
         return found if shape == _shape() and isinstance(found, History) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError,
+            IndexError, KeyError, RecursionError, MemoryError):
         return None
 
 
@@ -459,6 +478,28 @@ def save(root: Path, history: History) -> None:
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only checkout still works, only slower next time
+
+
+def remembered(root: Path, key: str) -> str | None:
+    """A small verdict about HEAD remembered under `key` (`remember`), without reading the history cache."""
+    try:
+        found = json.loads((root / CACHE_DIR / HEAD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    value = found.get(key) if isinstance(found, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def remember(root: Path, key: str, value: str) -> None:
+    """Remember one verdict about HEAD (only the latest: the file holds one key), atomically."""
+    path = root / CACHE_DIR / HEAD_FILE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{HEAD_FILE}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({key: value}), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def digest(text: str) -> str:

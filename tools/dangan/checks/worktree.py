@@ -29,11 +29,11 @@ def check_uncommitted(index: Index, f: Facts) -> Iterator[Problem]:
     except git.GitError:
         return
     if not out.strip("\0"):
-        return  # a clean tree: the history (for the mode in force) is not even read
-    audit = f.audit
-    if audit is None:
+        return  # a clean tree: the mode in force is not even looked up
+    mode = f.head_mode
+    if mode == "none":
         return
-    severity = ERROR if audit.head_state().mode == "required" else WARNING
+    severity = ERROR if mode == "required" else WARNING
     fields = out.split("\0")
     i = 0
     while i < len(fields):
