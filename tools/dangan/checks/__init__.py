@@ -38,6 +38,7 @@ from . import (
     signatures,
     staff,
     tiers,
+    tool,
     visits,
     worktree,
 )
@@ -45,6 +46,7 @@ from . import (
 Check = Callable[[Index, Facts], Iterable[Problem]]
 
 CHECKS: list[Check] = [
+    tool.check_tool_version,  # first: a dangan the archive was not made for may judge the rest differently
     identifiers.check_identifiers,
     references.check_references,
     numbering.check_dossier_numbers,
@@ -113,10 +115,10 @@ CHECKS: list[Check] = [
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
-# the checks that read more than the records (git, the working tree, attachment files, what the checks
-# before them counted): run every time, never taken from the rules' cache
-OUTSIDE = {numbering.check_merged_numbers, attachments.check_attachments, signatures.check_commits,
-           signatures.check_signatures, integrity.check_history, integrity.check_anchors,
+# the checks that read more than the records (the installed dangan, git, the working tree, attachment files,
+# what the checks before them counted): run every time, never taken from the rules' cache
+OUTSIDE = {tool.check_tool_version, numbering.check_merged_numbers, attachments.check_attachments,
+           signatures.check_commits, signatures.check_signatures, integrity.check_history, integrity.check_anchors,
            worktree.check_uncommitted, worktree.check_interrupted, calendar.check_calendar_years}
 
 
