@@ -195,3 +195,12 @@ def test_an_archive_without_a_range_is_not_judged(archive):
     archive.edit_policy(lambda p: p.pop("dangan"))
     _, problems = archive.check()
     assert not [p for p in problems if p["code"].startswith("tool.")]
+
+
+def test_readmes_third_command_starts_an_archive(installed, tmp_path):
+    """README's line for a company: install the released tool (here: the wheel, installed already), then init."""
+    line = next(line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("pipx install dangan && "))
+    result = sh("bash", "-c", line.removeprefix("pipx install dangan && "), cwd=tmp_path, env=installed["env"])
+    assert result.returncode == 0 and "检查通过" in result.stdout, result.stdout + result.stderr
+    assert (tmp_path / "our-archive" / "records" / "policy.yaml").is_file()
