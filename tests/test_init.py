@@ -43,6 +43,22 @@ def test_init_makes_a_checked_archive(fresh):
     assert run("dangan", "init", str(fresh), "--name", "x", "--short-name", "x").returncode == 2  # not empty
 
 
+def test_init_that_cannot_commit_leaves_nothing(tmp_path):
+    """No git identity (and no guessing it): the first commit fails, and no half-made archive stays behind."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER")) and k != "EMAIL"}
+    env.update(GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+    target, existing = tmp_path / "archive", tmp_path / "empty"
+    existing.mkdir()
+    for folder in (target, existing):
+        result = subprocess.run(["dangan", "init", str(folder), "--name", "测试融资担保有限公司", "--short-name", "测"],
+                                capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "git" in result.stderr
+    assert not target.exists() and list(existing.iterdir()) == []
+
+
 def test_editor_settings_cover_every_kind(fresh):
     settings = json.loads((fresh / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     schemas = load_schemas(fresh / "schemas", fresh)
