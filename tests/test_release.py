@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -68,6 +69,9 @@ def installed(wheel, tmp_path_factory) -> dict:
     result = sh(*pip, wheel, env=env)
     isolated = result.returncode == 0
     if not isolated:
+        warnings.warn("the wheel's dependencies could not be installed from the package index: testing the wheel "
+                      f"in a virtual environment that sees this Python's packages ({result.stderr[-300:]})",
+                      stacklevel=1)
         shutil.rmtree(where)
         venv.create(where, with_pip=True, system_site_packages=True)
         result = sh(*pip, "--no-deps", wheel, env=env)
