@@ -13,7 +13,10 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -409,6 +412,55 @@ def test_cli_refuses_internal_into_public(small):
                                       "--output", str(root / "public")])
     assert result.exit_code == 2
     assert not (root / "public").exists()
+
+
+def test_pages_are_made_without_mkdocs(small, tmp_path):
+    """Page generation is a plain function of the archive (issue 19): the pages a move to another generator
+    (Zensical …) would read are the ones the MkDocs build renders, made without importing MkDocs."""
+    out = tmp_path / "docs"
+    code = ("import pathlib, sys; from dangan.site.generate import open_site, write; "
+            f"site, made = open_site(pathlib.Path({str(small['archive'].root)!r})); "
+            f"write(site, pathlib.Path({str(out)!r})); "
+            "sys.exit(', '.join(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')) or None)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr  # the names of any MkDocs module imported
+    written = {p.relative_to(out).with_suffix(".html").as_posix() for p in out.rglob("*.md")}
+    built = {p.relative_to(small["public"]).as_posix() for p in small["public"].rglob("*.html")}
+    assert written and built - written == {"index.html", "404.html"}  # the hand-written home page, MkDocs' 404
+    page = (out / "records" / "customers" / "KH0002.md").read_text(encoding="utf-8")
+    assert page.startswith("---\n") and '"title": ' in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert XSS not in page
+    assert "13904710001" not in (out / "records" / "customers" / "KH0001.md").read_text(encoding="utf-8")
+
+
+def _listening(port: int) -> list[str]:
+    """The local addresses (hex, as the kernel lists them) of the sockets listening on `port`."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as handle:
+            for line in handle.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    found.append(local.rsplit(":", 1)[0])
+    return found
+
+
+def test_site_serve_listens_on_this_machine_only(small):
+    """`dangan site serve` without -a: 127.0.0.1:8000, never every interface (the site holds customer data)."""
+    if _listening(8000):
+        pytest.skip("port 8000 is in use on this machine")
+    server = subprocess.Popen([sys.executable, "-m", "dangan", "site", "serve", "--root", str(small["archive"].root)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _listening(8000) and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _listening(8000) == ["0100007F"], server.stderr.read() if server.poll() is not None else ""
+        with urllib.request.urlopen("http://127.0.0.1:8000/dashboard.html", timeout=30) as response:
+            assert response.status == 200 and "总览" in response.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # --- a real browser ---------------------------------------------------------------------------------

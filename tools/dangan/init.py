@@ -13,13 +13,12 @@ import json
 import shutil
 from pathlib import Path
 
-from . import git
+from . import bundle, git, versions
 from .schemas import SchemaSet, load_schemas
 from .yamlstyle import dumps, loads
 
-PACKAGE = Path(__file__).resolve().parent
-REPO = PACKAGE.parents[1]  # the repository this package is installed from (editable install)
-TEMPLATES = PACKAGE / "templates" / "init"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "init"
+REQUIRES = "@DANGAN_REQUIRES@"  # in the CI templates: the archive's range of dangan versions
 
 
 class InitError(RuntimeError):
@@ -49,42 +48,75 @@ def write_editor_settings(root: Path, schemas: SchemaSet) -> Path:
     return target
 
 
-def _policy(name: str, short_name: str, today: str) -> str:
-    policy = loads((REPO / "records" / "policy.yaml").read_text(encoding="utf-8"))
+def _policy(name: str, short_name: str, today: str, version: str) -> str:
+    policy = loads(bundle.policy().read_text(encoding="utf-8"))
     policy["organisation"]["name"] = name
     policy["organisation"]["short_name"] = short_name
     for department in policy["departments"].values():
         department.pop("head", None)  # no staff yet: name each head once their staff record exists
     policy["signatures"]["mode"] = "warn"
     policy["signatures"]["since"] = today
+    policy["dangan"]["requires"] = versions.compatible(version)
+    policy["dangan"]["made_with"] = version
     return dumps(policy)
+
+
+def template(name: str, requires: str) -> str:
+    """A file `init` writes from templates/init/, with the archive's range of dangan versions filled in."""
+    return (TEMPLATES / name).read_text(encoding="utf-8").replace(REQUIRES, requires)
 
 
 def create(target: Path, name: str, short_name: str) -> None:
     if target.exists() and any(target.iterdir()):
         raise InitError(f"{target} 不是空目录 (not empty)")
-    if not (REPO / "schemas").is_dir():
-        raise InitError("找不到 dangan 自带的 schemas（请以 pip install -e 安装）(bundled schemas not found)")
+    version = versions.installed()
+    if not versions.known(version):
+        raise InitError("无法确定已安装的 dangan 版本，请重新安装 dangan (the installed dangan has no version)")
+    try:
+        source = bundle.root()
+    except bundle.BundleMissing as error:
+        raise InitError(str(error)) from None
+    existed = target.exists()
+    try:
+        _write(target, source, name, short_name, version)
+    except BaseException:
+        _undo(target, existed)  # nothing half-made: a folder that existed is left empty, a new one goes
+        raise
+
+
+def _write(target: Path, source: Path, name: str, short_name: str, version: str) -> None:
     today = dt.date.today().isoformat()
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "schemas", target / "schemas")
+    shutil.copytree(source / bundle.SCHEMAS, target / "schemas")
     (target / "records").mkdir()
-    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today), encoding="utf-8")
+    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today, version), encoding="utf-8")
+    requires = versions.compatible(version)
     for src, dst in (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
                      ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml"),
                      ("github-notify.yml", ".github/workflows/dangan-notify.yml"),
                      ("gitlab-notify.yml", ".gitlab/dangan-notify.yml")):
         (target / dst).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(TEMPLATES / src, target / dst)
-    if (REPO / "mkdocs.yml").is_file():
-        text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("档案 Dangan", f"{name}档案")
-        (target / "mkdocs.yml").write_text(text, encoding="utf-8")
-    if (REPO / "site").is_dir():
-        shutil.copytree(REPO / "site", target / "site")
+        (target / dst).write_text(template(src, requires), encoding="utf-8")
+    text = (source / bundle.MKDOCS).read_text(encoding="utf-8").replace("档案 Dangan", f"{name}档案")
+    (target / "mkdocs.yml").write_text(text, encoding="utf-8")
+    shutil.copytree(source / bundle.SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__"))
     write_editor_settings(target, load_schemas(target / "schemas", target))
     _git(target, "init", "-q", "-b", "main")
     _git(target, "add", "--all")
     _git(target, "commit", "-q", "-m", f"建立 {name} 档案库 (dangan init)", "--trailer", "Dangan-Act: init")
+
+
+def _undo(target: Path, existed: bool) -> None:
+    if not target.is_dir():
+        return
+    if not existed:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for entry in target.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _git(root: Path, *args: str) -> None:

@@ -276,6 +276,17 @@ CATALOGUE: dict[str, Message] = {
     "disposal.verification-unlisted": Message("核实的档案 {dossier} 不在本销毁清册中", "verified dossier {dossier} is not on this list"),
     "disposal.executor-supervises": Message("执行销毁的 {staff} 不能兼任监销人", "{staff} carries out the destruction and cannot also supervise it",
                                             "另请一位员工监销。", "name another supervisor"),
+    # the tool: the installed dangan against the range the archive was made for (checks/tool.py)
+    "tool.too-new": Message("已安装的 dangan {installed} 比本档案库所需的版本新（{requires}，建库或最近一次升级用的是 {made_with}）：新版本的 schema 和规则可能与档案库自带的不同，检查结果以范围内的版本为准",
+                            "the installed dangan {installed} is newer than this archive requires ({requires}; made or last upgraded with {made_with}): its schemas and rules may differ from the archive's, and a dangan in the range has the last word",
+                            "运行 dangan upgrade 把档案库升级到 {installed}（经审批后提交）；或安装范围内的版本：pipx install --force \"dangan{requires}\"（或 python3 -m pip install \"dangan{requires}\"）。",
+                            "run dangan upgrade to move the archive to {installed} (an approved commit), or install a version in the range: pipx install --force \"dangan{requires}\" (or python3 -m pip install \"dangan{requires}\")"),
+    "tool.too-old": Message("已安装的 dangan {installed} 比本档案库所需的版本旧（{requires}，建库或最近一次升级用的是 {made_with}）：旧版本不认识档案库较新的 schema 和规则",
+                            "the installed dangan {installed} is older than this archive requires ({requires}; made or last upgraded with {made_with}): it does not know the archive's newer schemas and rules",
+                            "安装范围内的版本：pipx install --force \"dangan{requires}\"（或 python3 -m pip install \"dangan{requires}\"）。",
+                            "install a version in the range: pipx install --force \"dangan{requires}\" (or python3 -m pip install \"dangan{requires}\")"),
+    "tool.bad-range": Message("dangan.requires 不是有效的版本范围：“{requires}”", "dangan.requires is not a version range: \"{requires}\"",
+                              "写成 PEP 440 的版本范围，如 \">=0.2,<0.3\"。", "write a PEP 440 range such as \">=0.2,<0.3\""),
     # rules: staff
     "staff.left-loan": Message("{staff} {left_zh}，仍有未归还（或离职后才归还）的借阅", "{staff} {left_en} but holds a loan"),
     "staff.left-step": Message("{staff} {left_zh}，却仍是该档案移交链中待办的人", "{staff} {left_en} but holds an open handover step",

@@ -308,8 +308,17 @@ class Notify:
 
 
 @dataclass(frozen=True)
+class Tool:
+    """The dangan this archive was made for: the versions it requires (a PEP 440 range, `>=0.2,<0.3`) and the
+    version that made it or last upgraded it (`dangan init` writes both; `dangan check` compares)."""
+    requires: str | None = None
+    made_with: str | None = None
+
+
+@dataclass(frozen=True)
 class Policy:
     organisation: Organisation = Organisation()
+    dangan: Tool = Tool()
     limits: Limits = Limits()
     roles: Mapping[str, Named] = field(default_factory=dict)
     departments: Mapping[str, Department] = field(default_factory=dict)
@@ -504,6 +513,7 @@ def _notify(values: dict) -> Notify:
 
 _READERS = {
     "organisation": lambda v: _simple(Organisation, v),
+    "dangan": lambda v: Tool(*(v.get(k) if isinstance(v.get(k), str) else None for k in ("requires", "made_with"))),
     "limits": lambda v: _simple(Limits, v),
     "roles": _named,
     "departments": lambda v: _named(v, Department),

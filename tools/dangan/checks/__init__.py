@@ -39,6 +39,7 @@ from . import (
     signatures,
     staff,
     tiers,
+    tool,
     visits,
     worktree,
 )
@@ -46,6 +47,7 @@ from . import (
 Check = Callable[[Index, Facts], Iterable[Problem]]
 
 CHECKS: list[Check] = [
+    tool.check_tool_version,  # first: a dangan the archive was not made for may judge the rest differently
     identifiers.check_identifiers,
     references.check_references,
     numbering.check_dossier_numbers,
@@ -115,10 +117,10 @@ CHECKS: list[Check] = [
     calendar.check_calendar_years,  # last: it reports what the rules before it counted
 ]
 
-# the checks that read more than the records and git's refs (the working tree, attachment files, what the
-# checks before them counted): run every time, never taken from the rules' cache
-OUTSIDE = {attachments.check_attachments, worktree.check_uncommitted, worktree.check_interrupted,
-           calendar.check_calendar_years}
+# the checks that read more than the records and git's refs (the installed dangan, the working tree, attachment
+# files, what the checks before them counted): run every time, never taken from the rules' cache
+OUTSIDE = {tool.check_tool_version, attachments.check_attachments, worktree.check_uncommitted,
+           worktree.check_interrupted, calendar.check_calendar_years}
 # the checks that read git's history and refs besides the records: reused while the repository's state is the
 # same (`git.state`: HEAD, every ref, grafts, shallow)
 REPOSITORY_STATE = {numbering.check_merged_numbers, signatures.check_commits, signatures.check_signatures,

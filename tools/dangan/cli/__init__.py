@@ -8,13 +8,13 @@ import sys
 
 import click
 
-from .. import report
+from .. import report, versions
 from . import acts, check, due, history, notify, setup, sheets, site
 from .common import EXIT_OK, EXIT_USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="dangan")
+@click.version_option(versions.installed(), prog_name="dangan", message="%(prog)s %(version)s")
 def cli() -> None:
     """档案 Dangan —— 以 git 管理的客户档案库。A customer archive kept as YAML files in git."""
 

@@ -30,8 +30,13 @@ def init_command(directory: str, name: str, short_name: str) -> None:
               help="只写出约 N 条记录的大档案库（示例公司按比例复制，不建 git 历史），用于压力测试。")
 def demo_command(directory: str, size: int | None) -> None:
     """在 DIR 建立示例档案库：每个经手动作由本人按日期顺序提交并以 SSH 签名。"""
+    from .. import bundle
     from ..demo import repo
 
+    try:
+        bundle.root()  # an installation without its schemas and policy says so before anything is written
+    except bundle.BundleMissing as exc:
+        raise EnvironmentProblem(str(exc)) from None
     if size:
         from ..demo.scale import write_archive
 

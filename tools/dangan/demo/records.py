@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from .. import bundle
 from ..schemas import SchemaSet, load_schemas
 from .attribution import build_attribution, resolve
 from .certificates import build_certificates
@@ -23,9 +23,6 @@ from .staff import build_staff
 from .surveys import build_surveys, plan_surveys
 from .visits import build_visits
 from .world import World
-
-REPO = Path(__file__).resolve().parents[3]
-SCHEMAS = REPO / "schemas"
 
 
 def build_world() -> World:
@@ -64,7 +61,7 @@ def _first_business(world: World) -> dict[str, dt.date]:
 
 @cache
 def schemas() -> SchemaSet:
-    return load_schemas(SCHEMAS, REPO)
+    return load_schemas(bundle.schemas(), bundle.root())
 
 
 def folders() -> dict[str, str]:

@@ -21,14 +21,14 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .. import git, seals
+from .. import bundle, git, seals
 from ..acts import Act, acts
 from ..index import Index
 from ..record import Record
 from ..schemas import load_schemas
 from ..transaction import atomic_write, commit
 from ..yamlstyle import dumps
-from .records import REPO, demo_records, folders
+from .records import demo_records, folders
 from .write import yaml
 
 # who opens a record, and on which day, by kind (before any of its acts)
@@ -138,8 +138,10 @@ def build(target: Path) -> int:
     """Build the demo repository at `target` (which must not exist or be empty); return the commit count."""
     if target.exists() and any(target.iterdir()):
         raise DemoError(f"{target} 不是空目录 (not empty)")
+    target = target.resolve()  # git runs inside it: the signing keys' paths must not be relative to here
     target.mkdir(parents=True, exist_ok=True)
-    schemas = load_schemas(REPO / "schemas", REPO)
+    source = bundle.root()
+    schemas = load_schemas(source / bundle.SCHEMAS, source)
     index = Index(target, schemas)
     kinds = folders()
     for kind, rid, data in demo_records():
@@ -149,10 +151,9 @@ def build(target: Path) -> int:
     timeline = events(index, pending)
     start = timeline[0].date if timeline else "2014-01-01"
     keys = _keys(target, target / ".demo-keys", index)
-    shutil.copytree(REPO / "schemas", target / "schemas")
-    if (REPO / "mkdocs.yml").is_file():  # the site: dangan site build --root DIR
-        shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-        shutil.copytree(REPO / "site", target / "site")
+    shutil.copytree(source / bundle.SCHEMAS, target / "schemas")
+    shutil.copy(source / bundle.MKDOCS, target / "mkdocs.yml")  # the site: dangan site build --root DIR
+    shutil.copytree(source / bundle.SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__"))
     (target / ".gitignore").write_text(".dangan-cache/\n.demo-keys/\npublic/\npublic-internal/\n", encoding="utf-8")
     _policy(target, start)
     dumper = yaml()
@@ -249,7 +250,7 @@ def _write(root: Path, rel: str, data: dict, dumper: YAML) -> None:
 def _policy(target: Path, start: str) -> None:
     """The demo's policy, with signatures required from the first act on."""
     loader = yaml()
-    with (REPO / "records" / "policy.yaml").open(encoding="utf-8") as handle:
+    with bundle.policy().open(encoding="utf-8") as handle:
         policy = loader.load(handle)
     policy["signatures"]["mode"] = "required"
     policy["signatures"]["since"] = start

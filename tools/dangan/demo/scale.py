@@ -128,12 +128,12 @@ def write_archive(target, count: int) -> int:
     """A checked archive of about `count` records at `target` (schemas and policy included)."""
     import shutil
 
-    from .records import REPO
+    from .. import bundle
     from .write import write_records
 
     target.mkdir(parents=True, exist_ok=True)
     if not (target / "schemas").exists():
-        shutil.copytree(REPO / "schemas", target / "schemas")
+        shutil.copytree(bundle.schemas(), target / "schemas")
     (target / "records").mkdir(exist_ok=True)
-    shutil.copy(REPO / "records" / "policy.yaml", target / "records" / "policy.yaml")
+    shutil.copy(bundle.policy(), target / "records" / "policy.yaml")
     return write_records(target, scaled_records(count))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .. import bundle
 from ..yamlstyle import round_trip
-from .records import REPO, demo_records, folders
+from .records import demo_records, folders
 
 
 def yaml() -> YAML:
@@ -39,7 +40,9 @@ def write_records(root: Path, records: Iterable[tuple[str, str, dict]]) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else REPO
+    root = Path(args[0]) if args else bundle.checkout()
+    if root is None:
+        sys.exit("usage: python -m dangan.demo.write ROOT (this dangan is no source checkout)")
     records = demo_records()
     clear_records(root)
     count = write_records(root, records)

@@ -1,1 +1,2 @@
-"""The browsable archive: an MkDocs plugin that turns the index and the history into a static site."""
+"""The browsable archive: every page made from the index and the history (`generate`), and the MkDocs plugin
+that turns them into a static site (`plugin`)."""

@@ -1,11 +1,39 @@
-"""Every page of a build, from each builder in turn, and the site's navigation."""
+"""Every page of a build, from each builder in turn, and the site's navigation: plain functions of the
+archive, independent of any site generator.
+
+The MkDocs plugin (plugin.py) only calls them from its hooks. Another generator that reads a folder of
+Markdown pages (Zensical, or any other) needs `open_site` and `write` (or `files`) and a theme; see the
+README's note on moving off MkDocs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
+from .. import report
+from ..reader import build, unusable
 from . import analysis, dashboard, forms, ledgers, records, routes, rules
-from .pages import Page, Site
+from .pages import Page, Site, markdown, render
+from .provenance import Provenance, provenance
+from .values import View
+
+
+class SiteError(RuntimeError):
+    """The archive cannot be built into a site (its schemas or policy cannot be used)."""
+
+
+def open_site(root: Path, *, internal: bool = False, as_of: dt.date | None = None,
+              directory_urls: bool = False) -> tuple[Site, Provenance]:
+    """The archive at `root`, read once, ready to generate its pages; and where the build comes from."""
+    index = build(root)
+    blocking = unusable(index)  # no half-built site from a broken archive
+    if blocking:
+        raise SiteError(report.environment(blocking, "zh"))
+    made = provenance(index, internal)
+    site = Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
+                directory_urls=directory_urls)
+    return site, made
 
 
 def generate(site: Site) -> Iterator[Page]:
@@ -15,6 +43,25 @@ def generate(site: Site) -> Iterator[Page]:
                 page.hide = ("toc",)
             site.pages[page.src] = page
             yield page
+
+
+def files(site: Site) -> Iterator[tuple[Page, str]]:
+    """Every page with the Markdown file a site generator reads: front matter (title, page options) and the
+    body as raw HTML."""
+    for page in generate(site):
+        title, body = render(site, page)
+        yield page, markdown(page, title, body)
+
+
+def write(site: Site, folder: Path) -> list[Path]:
+    """Every page written under `folder` (a generator's docs folder) at its source path; the paths written."""
+    written = []
+    for page, content in files(site):
+        target = folder / page.src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def nav(site: Site) -> list:

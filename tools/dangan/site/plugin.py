@@ -1,4 +1,7 @@
-"""The MkDocs plugin: reads the archive once per build and generates every page in `on_files`.
+"""The MkDocs plugin: reads the archive once per build and adds every page in `on_files`.
+
+The pages themselves come from `generate` (plain functions of the archive, no MkDocs in them): this
+module is only the seam to MkDocs' hooks, the one part a move to another generator replaces.
 
 Nothing generated is written into the docs folder. The archive is the folder holding mkdocs.yml
 (or DANGAN_ROOT, or the plugin's `root`). The public build masks and leaves sealed records out;
@@ -19,13 +22,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .. import report
-from ..reader import build, unusable
 from . import generate as site_build
 from . import pages as site_pages
 from .dictionary import words
-from .provenance import provenance
-from .values import View
 
 PUBLIC, INTERNAL = "public", "public-internal"
 THEME = Path(__file__).parent / "theme"
@@ -57,14 +56,12 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         internal = self.internal()
         if internal and Path(config.site_dir).resolve() == (root / PUBLIC).resolve():
             config.site_dir = str(root / INTERNAL)
-        index = build(root)
-        blocking = unusable(index)  # `mkdocs build` run directly: no half-built site from a broken archive
-        if blocking:
-            raise PluginError(report.environment(blocking, "zh"))
         as_of = dt.date.fromisoformat(self.config.as_of) if self.config.as_of else None
-        made = provenance(index, internal)
-        self.site = site_pages.Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
-                                    directory_urls=config.use_directory_urls)
+        try:  # `mkdocs build` run directly: no half-built site from a broken archive
+            self.site, made = site_build.open_site(root, internal=internal, as_of=as_of,
+                                                   directory_urls=config.use_directory_urls)
+        except site_build.SiteError as error:
+            raise PluginError(str(error)) from None
         config.extra["dangan"] = made.as_dict()
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
@@ -87,13 +84,12 @@ class DanganPlugin(BasePlugin[DanganConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         self.generated.clear()
-        for page in site_build.generate(self.site):
-            title, body = site_pages.render(self.site, page)
+        for page, content in site_build.files(self.site):
             self.generated.add(page.src)
             existing = files.get_file_from_path(page.src)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.src, content=site_pages.markdown(page, title, body)))
+            files.append(File.generated(config, page.src, content=content))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
