@@ -117,7 +117,7 @@ def _choose(found: list) -> object:
     for number, person in enumerate(found, 1):
         emails = ", ".join(str(e) for e in person.get("emails") or [])
         click.echo(f"  {number}) {person.id} {person.get('name')} {person.get('department')} {emails}")
-    chosen = click.prompt("序号", type=click.IntRange(1, len(found)))
+    chosen = click.prompt("选第几位", type=click.IntRange(1, len(found)))
     return found[chosen - 1]
 
 
