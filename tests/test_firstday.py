@@ -155,6 +155,14 @@ def test_someone_who_has_left_is_refused(origin, clone, tmp_path):
     assert not ssh.exists() and local(clone, "user.email") is None and local(clone, "gpg.format") is None
 
 
+def test_setup_outside_a_clone_says_so_and_writes_nothing(archive, tmp_path):
+    result = dangan(archive.root, "setup", "s004@hongyuan.example", "--ssh-dir", str(tmp_path / "ssh"))
+    assert result.exit_code == 2 and "不是 git 克隆" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "ssh").exists()
+    code, checks = doctor(archive.root)
+    assert code == 1 and failed(checks)["clone"] == "doctor.not-a-clone" and checks["key"]["status"] == "unchecked"
+
+
 def test_a_name_two_people_share_asks_which(origin, tmp_path):
     origin.add("staff", staff("S021", "何新", ["archivist"], "zh"))
     origin.commit("S002", "登记同名员工", date="2024-02-02")

@@ -95,7 +95,10 @@ def setup_command(who: str | None, staff_id: str | None, key: str | None, ssh_di
     click.echo(f"你是 {person.get('name')}（{person.id}），提交邮箱 {email}。")
     how = "已生成新密钥" if found_key.made else "沿用已有的密钥"
     click.echo(f"{how} {found_key.private}（{found_key.fingerprint}）。")
-    settings = firstday.configure(index, person, email, found_key)
+    try:
+        settings = firstday.configure(index, person, email, found_key)
+    except git.GitError as error:
+        raise EnvironmentProblem(f"git config 失败：{error} (could not configure git)") from None
     click.echo("已配置本克隆的 git（git config --local）：")
     for name, value in settings:
         click.echo(f"  {name} = {value}")
