@@ -153,7 +153,10 @@ def _registration(index, person, key) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lang_option
 def doctor_command(root: str | None, fmt: str, lang: str) -> None:
-    """检查这台电脑上做动作所需的一切（git、ssh-keygen、身份、密钥、登记、allowed_signers、版本、日历、网站配置），并说明怎样修正。"""
+    """检查做动作所需的一切，并说明怎样修正。
+
+    逐项检查 git、ssh-keygen、身份、签名设置、密钥、登记、allowed_signers、版本、日历和网站配置；
+    有未通过的项目时以 1 退出。"""
     from .. import doctor, outputs
 
     index = _load(root)
