@@ -19,6 +19,8 @@ from dangan.identifiers import make_credit_code, make_id_number
 
 REPO = Path(__file__).resolve().parents[1]
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
+# named pipes, sockets, symbolic links, POSIX permissions and SIGKILL: Windows has none of them as tests need them
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (named pipes, symlinks, permissions, signals)")
 # for tests that run the installed command in a subprocess, as a user would
 needs_dangan_command = pytest.mark.skipif(shutil.which("dangan") is None,
                                           reason="the `dangan` command is not on PATH: python3 -m pip install -e .")
@@ -138,6 +140,11 @@ class Archive:
         return result.exit_code, json.loads(result.output)["problems"]
 
 
+def is_root() -> bool:
+    """Running as root (POSIX): file permissions do not stop us unless `without_permission_bypass` drops that."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def without_permission_bypass() -> None:
     """In a child before exec: give up root's power to ignore file permissions (the tests run as root)."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -150,7 +157,7 @@ def run_denied(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """`dangan ARGS` in a child process to which file permissions apply, root or not."""
     return subprocess.run([sys.executable, "-c", "from dangan.cli import main; main()", *args], capture_output=True,
                           text=True, timeout=timeout, check=False,
-                          preexec_fn=without_permission_bypass if os.geteuid() == 0 else None)
+                          preexec_fn=without_permission_bypass if is_root() else None)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import customer, dossier, run_denied
+from conftest import customer, dossier, posix_only, run_denied
 from dangan import checks
 from dangan.reader import build
 
@@ -90,6 +90,7 @@ def opened_while(action) -> list[str]:
         _OPENED = None
 
 
+@posix_only
 def test_an_unchanged_file_is_not_read_again(archive):
     """A file older than the racy window, whose size and status (times, inode, mode) are those the cache holds,
     is reused without being opened; a file touched since is read again; a file made unreadable (its change
@@ -228,6 +229,7 @@ def test_a_damaged_store_is_set_aside(dirty):
     assert stored(dirty.root)  # a new store in its place, filled again
 
 
+@posix_only
 @pytest.mark.parametrize("what", ["directory", "fifo", "symlink"])
 def test_something_else_in_the_stores_place(dirty, tmp_path, what):
     """Never opened as a store: a folder makes the cache unwritable (a note), a named pipe (which would block)
@@ -251,6 +253,7 @@ def test_something_else_in_the_stores_place(dirty, tmp_path, what):
         assert not path.is_symlink() and path.is_file() and notes == [] and outside.read_bytes() == b""
 
 
+@posix_only
 def test_a_side_file_that_is_no_file_is_replaced(dirty):
     wal = Path(f"{store(dirty.root)}-wal")
     wal.unlink(missing_ok=True)
@@ -293,6 +296,7 @@ def test_two_processes_read_and_write_at_once(dirty):
     assert sum(p[3] == "ref.missing" for p in results) >= 40
 
 
+@posix_only
 def test_a_store_that_cannot_be_written(dirty):
     """A read-only cache folder (a read-only checkout): the check is the same, with a note why it is not faster."""
     expected = dirty.run("check", "--format", "json").output

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import codes, customer, needs_dangan_command, without_permission_bypass
+from conftest import codes, customer, is_root, needs_dangan_command, posix_only, without_permission_bypass
 from gitarchive import GitArchive, handed_by_a, signed_repo
 
 KILL_POINTS = ("journal", "written", "staged", "committed")
@@ -139,6 +139,7 @@ def test_an_act_refuses_a_target_with_uncommitted_changes(repo):
 
 # --- killed mid-way, failed after writing ---------------------------------------------------------------
 
+@posix_only
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_an_act_killed_at_any_step_is_finished_or_undone(repo, point):
     head = repo.git("rev-parse", "HEAD").stdout.strip()
@@ -248,13 +249,14 @@ def test_parallel_writers_over_hundreds_of_acts_lose_nothing(repo):
     assert json.loads(repo.run("verify", "--format", "json").output)[0]["status"] == "passed"
 
 
+@posix_only
 def test_an_act_in_a_read_only_folder_is_an_environment_error(repo):
     folder = repo.root / "records" / "visits"
     folder.mkdir()
     folder.chmod(0o555)
     try:
         process = dangan(repo, "S004", "visit", "--customer", "KH0001", "--kind", "follow_up", "--on", "2024-04-01",
-                         preexec_fn=without_permission_bypass if os.geteuid() == 0 else None)
+                         preexec_fn=without_permission_bypass if is_root() else None)
         code, out = finish(process)
     finally:
         folder.chmod(0o755)

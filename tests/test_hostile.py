@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, customer, needs_dangan_command, without_permission_bypass
+from conftest import REPO, customer, is_root, needs_dangan_command, posix_only, without_permission_bypass
 
 DANGAN = shutil.which("dangan")
 pytestmark = needs_dangan_command
@@ -30,7 +30,7 @@ CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")  # ESC, BEL, CSI, right-to-left ov
 
 def run(root: Path, *args: str, permissions: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
     """`dangan ARGS --root ROOT`; with `permissions`, file permissions apply even to root."""
-    bypass = permissions and os.geteuid() == 0
+    bypass = permissions and is_root()
     result = subprocess.run([DANGAN, *args, "--root", str(root)], capture_output=True, text=True, timeout=timeout,
                             errors="surrogateescape", preexec_fn=without_permission_bypass if bypass else None)
     output = result.stdout + result.stderr
@@ -73,6 +73,7 @@ def good(archive):
 
 # 1. every entry of records/ is accounted for, none opened blindly
 
+@posix_only
 def test_named_pipe_record_does_not_hang(good):
     os.mkfifo(good.root / CUSTOMERS / "KH9995.yaml")
     code, problems = check(good.root)  # a read would block forever: the timeout fails the test
@@ -83,6 +84,7 @@ def test_named_pipe_record_does_not_hang(good):
     assert result.returncode == 1 and "not a regular file (a named pipe)" in result.stdout
 
 
+@posix_only
 def test_socket_and_pipes_everywhere(good, monkeypatch):
     monkeypatch.chdir(good.root / CUSTOMERS)  # a socket's path must be short
     server = socket.socket(socket.AF_UNIX)
@@ -103,6 +105,7 @@ def test_socket_and_pipes_everywhere(good, monkeypatch):
     assert "命名管道" in specials[f"{CUSTOMERS}/KH0007.yaml"]  # a link inside the archive is followed, then judged
 
 
+@posix_only
 def test_named_pipe_policy_schema_and_cache(good):
     cache = good.root / ".dangan-cache"
     shutil.rmtree(cache)
@@ -125,6 +128,7 @@ def test_named_pipe_policy_schema_and_cache(good):
     stopped(run(good.root, "check"), "schemas/loan.schema.json", "file.special")
 
 
+@posix_only
 def test_symlink_loop(good):
     (good.root / CUSTOMERS / "KH0002.yaml").symlink_to("KH0003.yaml")
     (good.root / CUSTOMERS / "KH0003.yaml").symlink_to("KH0002.yaml")
@@ -136,6 +140,7 @@ def test_symlink_loop(good):
     assert all(p["severity"] == "error" and p["line"] is None for p in problems)
 
 
+@posix_only
 def test_dangling_symlink(good):
     (good.root / CUSTOMERS / "KH0002.yaml").symlink_to("KH0002-old.yaml")
     code, problems = check(good.root)
@@ -239,6 +244,7 @@ def test_nesting_too_deep(good, content, line):
 
 # 2. environment faults: exit 2 with the reason, never an internal error
 
+@posix_only
 def test_unreadable_kind_folder(good):
     folder = good.root / CUSTOMERS
     folder.chmod(0)
@@ -252,6 +258,7 @@ def test_unreadable_kind_folder(good):
     assert check(good.root, permissions=True) == (0, [])  # what the test changed is all that was wrong
 
 
+@posix_only
 def test_unreadable_records_folder(good):
     folder = good.root / "records"
     folder.chmod(0o311)  # enterable, not listable
@@ -264,6 +271,7 @@ def test_unreadable_records_folder(good):
         folder.chmod(0o755)
 
 
+@posix_only
 def test_unreadable_record_file(good):
     path = good.path("customer", "KH0001")
     path.chmod(0)
@@ -275,6 +283,7 @@ def test_unreadable_record_file(good):
     assert code == 1 and problem["file"] == f"{CUSTOMERS}/KH0001.yaml" and "Permission denied" in problem["message"]
 
 
+@posix_only
 def test_read_only_cache_still_checks(good):
     cache = good.root / ".dangan-cache"
     shutil.rmtree(cache)
@@ -354,6 +363,7 @@ def test_reference_inside_common_followed_from_another_schema(good):
     assert code == 1 and "回访日期" in only(problems, "schema.format")["message"]
 
 
+@posix_only
 def test_missing_or_hostile_schema_files(good):
     (good.root / "schemas" / "survey.schema.json").unlink()
     stopped(run(good.root, "check"), "schemas/survey.schema.json", "schema.kind-missing")
@@ -367,6 +377,7 @@ def test_missing_or_hostile_schema_files(good):
     stopped(run(good.root, "check"), "schemas/survey.schema.json", "file.special")
 
 
+@posix_only
 def test_unreadable_schemas_folder(good):
     folder = good.root / "schemas"
     folder.chmod(0)
@@ -428,6 +439,7 @@ def test_missing_policy(good):
     stopped(run(good.root, "due"), "records/policy.yaml", "file.policy-missing")
 
 
+@posix_only
 def test_report_file_that_cannot_be_written(good, tmp_path):
     stopped_dir = tmp_path / "reports"
     stopped_dir.mkdir(mode=0o555)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import codes, customer, dossier
+from conftest import codes, customer, dossier, posix_only
 from dangan import loader
 
 CUSTOMER_FILE = "records/customers/KH0001.yaml"
@@ -155,6 +155,7 @@ def test_wrong_type_points_at_the_value(archive):
     assert problem["column"] == len("total_pages: ") + 1
 
 
+@posix_only
 def test_symlink_out_of_the_archive_is_not_followed(archive, tmp_path):
     secret = tmp_path / "secret.yaml"
     secret.write_text("id: KH0009\nname: 外部文件\n", encoding="utf-8")

@@ -484,6 +484,8 @@ def served(demo_public):
 def browser():
     from playwright import sync_api as playwright
 
+    if not sys.platform.startswith("linux"):  # the CI's Windows and macOS runners have no Debian chromium
+        pytest.skip("the browser tests drive Debian's chromium: Linux only")
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: .ci/run installs Debian's chromium and fonts-noto-cjk"
     with playwright.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[

@@ -59,12 +59,12 @@ def begin(folder: Path, root: Path, act: str, message: str, entries: list[Entry]
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, folder / NAME)
-    _sync(folder)
+    sync_folder(folder)
 
 
 def end(folder: Path) -> None:
     (folder / NAME).unlink(missing_ok=True)
-    _sync(folder)
+    sync_folder(folder)
 
 
 def pending(folder: Path) -> dict | None:
@@ -165,7 +165,9 @@ def restore(root: Path, entries: list[Entry]) -> list[str]:
     return undone
 
 
-def _sync(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX: fsync the folder). Windows opens no folder as a file, and
+    NTFS journals the rename itself: nothing to do there."""
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:

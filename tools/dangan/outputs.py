@@ -10,7 +10,7 @@ import csv
 import json
 from typing import Any, TextIO
 
-from . import ledger, messages, report, verify
+from . import doctor, ledger, messages, report, verify
 from .attribution import Verdict
 from .contract_stats import Row
 from .index import Index
@@ -143,6 +143,38 @@ def write_verify(items: list[verify.Item], fmt: str, out: TextIO) -> None:
             extra = f"（{len(item.problems)} 个问题）" if item.problems else ""
             why = f"：{item.unchecked}" if item.status == verify.UNCHECKED else ""
             out.write(f"  [{_MARKS[item.status]}] {item.name}{extra}{why}\n")
+
+
+_DOCTOR_MARKS = {doctor.PASSED: ("通过", "ok"), doctor.FAILED: ("未通过", "failed"),
+                 doctor.WARNING: ("提醒", "warning"), doctor.UNCHECKED: ("未检查", "not checked")}
+
+
+def write_doctor(findings: list[doctor.Finding], fmt: str, lang: str, out: TextIO) -> None:
+    """`dangan doctor`: each prerequisite with its verdict, what was seen, and for a failure its fix."""
+    rows = []
+    for f in findings:
+        title = messages.say(f"doctor.{f.check}", lang)[0]
+        message, hint = messages.say(f.code, lang, **f.args) if f.code else ("", "")
+        rows.append({"check": f.check, "title": title, "status": f.status, "code": f.code, "detail": f.detail,
+                     "message": message, "hint": hint})
+    if fmt == "json":
+        out.write(report.json_text({"ok": doctor.healthy(findings), "checks": rows}) + "\n")
+        return
+    en = lang == "en"
+    for row in rows:
+        mark = _DOCTOR_MARKS[row["status"]][en]
+        said = row["message"] or row["detail"]
+        out.write(report.printable(f"  [{mark}] {row['title']}" + (f"：{said}" if said and not en else
+                                                                    f": {said}" if said else "")) + "\n")
+        if row["hint"] and row["status"] != doctor.PASSED:
+            out.write(report.printable(f"      {'fix' if en else '修正'}: {row['hint']}") + "\n")
+    failed = sum(r["status"] == doctor.FAILED for r in rows)
+    warned = sum(r["status"] == doctor.WARNING for r in rows)
+    if en:
+        out.write(f"{len(rows)} checks: {failed} failed, {warned} warnings.\n")
+    else:
+        ready = "" if failed else "可以开始工作了。"
+        out.write(f"共 {len(rows)} 项：{failed} 项未通过，{warned} 项提醒。{ready}\n")
 
 
 def write_contracts(index: Index, half: str, rows: list[Row], fmt: str, out: TextIO) -> None:

@@ -93,7 +93,7 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         for suffix in _SIDE_FILES:
             _clear_special(Path(f"{path}{suffix}"))
         if create:  # the system's own words for why not (SQLite only says it cannot open the file)
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644))
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | _NOT_FOLLOWED, 0o644))
         elif not path.exists():
             raise Unusable("no store")
         db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
@@ -110,6 +110,10 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+# POSIX only (Windows has none of them, nor named pipes in a folder: `_clear_special` has removed any link)
+_NOT_FOLLOWED = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _clear_special(path: Path) -> None:

@@ -73,6 +73,9 @@ def _json_text(data) -> str:
     return _UNSAFE_JSON.sub(lambda m: "".join(f"\\u{unit:04x}" for unit in _utf16(m.group())), text)
 
 
+json_text = _json_text  # for the other writers (outputs.py)
+
+
 def _utf16(char: str) -> list[int]:
     raw = char.encode("utf-16-be", "surrogatepass")
     return [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)]

@@ -56,6 +56,12 @@ class Staged:
     original: bytes | None  # None: a new file
     new_rel: str | None = None  # a rename (renumbering)
 
+    def text(self) -> str:
+        """The file as written: in the archive's style, with the line endings it had (a file saved with CRLF
+        on Windows keeps them, so that the act's diff is only the lines it means); a new file with LF."""
+        text = dumps(self.data)
+        return text.replace("\n", "\r\n") if self.original and b"\r\n" in self.original else text
+
 
 @dataclass
 class Transaction:
@@ -104,7 +110,8 @@ class Transaction:
         text = raw.decode("utf-8-sig")
         if "<<<<<<< " in text:
             raise Refused(f"{record.file} 有未解决的合并冲突 (unresolved merge conflict)")
-        self.staged[key] = Staged(kind, rid, record.file, loads(text), raw)
+        # read as LF (ruamel would keep a CR in a comment); written back with the file's own endings (`Staged.text`)
+        self.staged[key] = Staged(kind, rid, record.file, loads(text.replace("\r\n", "\n")), raw)
         return self.staged[key].data
 
     def create(self, kind: str, rid: str, data: dict) -> Any:
@@ -143,7 +150,7 @@ class Transaction:
         root = self.index.root
         entries: list[journal.Entry] = []
         for staged in self.staged.values():
-            text = dumps(staged.data).encode("utf-8")
+            text = staged.text().encode("utf-8")
             if staged.new_rel:
                 entries += [journal.Entry(staged.rel, staged.original, None), journal.Entry(staged.new_rel, None, text)]
             else:
@@ -153,7 +160,7 @@ class Transaction:
             with journal.recorded(self.journal or lock.state_dir(root), root, act, message, entries):
                 _checkpoint("journal")
                 for staged in self.staged.values():
-                    atomic_write(root, staged.rel, staged.new_rel or staged.rel, dumps(staged.data), staged.original)
+                    atomic_write(root, staged.rel, staged.new_rel or staged.rel, staged.text(), staged.original)
                 _checkpoint("written")
                 if _is_repo(root):
                     _git(root, "add", "--all", "--", *written)
@@ -278,8 +285,4 @@ def atomic_write(root: Path, rel: str, target_rel: str, text: str, original: byt
     os.replace(temporary, target)
     if target != path:
         path.unlink()
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    journal.sync_folder(target.parent)

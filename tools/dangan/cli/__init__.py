@@ -23,11 +23,11 @@ for command in (
     check.check, check.ledger_command,
     due.due_command, due.policy_command, due.attribution_command, due.report_group, notify.notify_command,
     history.keys_command, history.history_command, history.verify_command,
-    setup.init_command, setup.demo_command,
+    setup.init_command, setup.demo_command, setup.setup_command, setup.doctor_command,
     site.site_group,
     acts.new_command, acts.handover_command, acts.supplement_group, acts.sign_command, acts.lend_command,
     acts.return_command, acts.certificate_group, acts.complaint_group, acts.review_command, acts.dispose_group,
-    acts.reassign_command, acts.amend_command, acts.renumber_command, acts.visit_command,
+    acts.reassign_command, acts.register_key_command, acts.amend_command, acts.renumber_command, acts.visit_command,
     acts.seal_command, acts.acknowledge_command, acts.recover_command,
     sheets.import_command, sheets.export_command,
 ):

@@ -13,7 +13,7 @@ from typing import NoReturn
 import click
 
 from .. import journal, lock
-from ..actions import actor, custody, customers, day, dossiers, records
+from ..actions import actor, custody, customers, day, dossiers, records, staff
 from ..index import Index
 from ..messages import render
 from ..next_number import next_id
@@ -319,6 +319,15 @@ def dispose_execute(disposal, root, as_staff, on, no_commit) -> None:
 def reassign_command(source, target, root, as_staff, no_commit) -> None:
     """离职交接：把一个人的全部客户、待办移交和借阅转给另一个人，一次提交。"""
     _run(root, as_staff, no_commit, "reassign", lambda tx: customers.reassign(tx, source, target))
+
+
+@click.command(name="register-key")
+@click.argument("staff_id", metavar="STAFF")
+@click.argument("key", metavar="PUBLIC_KEY")
+@act_options(on=False)
+def register_key_command(staff_id, key, root, as_staff, no_commit) -> None:
+    """登记员工的 SSH 签名公钥（dangan setup 会打印这条命令；由 policy.yaml 的 approvals.staff 岗位签名提交）。"""
+    _run(root, as_staff, no_commit, "register-key", lambda tx: staff.register_key(tx, staff_id, key))
 
 
 @click.command(name="amend")
