@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 
@@ -183,7 +184,7 @@ def test_doctor_names_each_broken_prerequisite_and_its_fix(origin, tmp_path):
     assert dangan(origin.root, "keys", "--install").exit_code == 0
     code, checks = doctor(origin.root)
     assert code == 0, checks
-    assert checks["version"]["status"] == "unchecked" and checks["version"]["code"] == "doctor.version-unrecorded"
+    assert checks["version"]["status"] == "passed"  # the archive's range admits this dangan
 
     origin.git("config", "user.email", "lina@gmail.example")
     code, checks = doctor(origin.root)
@@ -237,3 +238,16 @@ def test_registering_a_key_is_the_gms_act(origin, tmp_path):
     origin.configure("S002")
     taken = dangan(origin.root, "register-key", "S020", (origin.keys / "S004.pub").read_text())
     assert taken.exit_code == 1 and "S004" in taken.output
+
+
+def test_doctor_compares_the_installed_dangan_with_the_archives_range(origin):
+    origin.configure("S004")
+    policy = origin.root / "records" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert "requires:" in text
+    policy.write_text(re.sub(r"requires: .*", "requires: '>=99'", text), encoding="utf-8")
+    code, checks = doctor(origin.root)
+    assert code == 1 and checks["version"]["code"] == "doctor.version-outside" and ">=99" in checks["version"]["message"]
+    policy.write_text(re.sub(r"\n  requires: .*", "", text), encoding="utf-8")
+    code, checks = doctor(origin.root)
+    assert checks["version"]["status"] == "unchecked" and checks["version"]["code"] == "doctor.version-unrecorded"

@@ -17,10 +17,9 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-from . import git, signers
+from . import git, signers, versions
 from .facts import facts
 from .index import Index
 from .policy import of as policy_of
@@ -246,34 +245,17 @@ def check_signers(c: Context) -> Finding:
 
 
 def version_range(index: Index) -> str | None:
-    """The range of Dangan versions the archive was made for (the policy's `dangan.requires`, issue 19), or
-    None when the policy records none."""
-    section = index.policy_data.get("dangan")
-    found = section.get("requires") if isinstance(section, dict) else None
+    """The range of Dangan versions the archive was made for (the policy's `dangan.requires`), or None."""
+    found = policy_of(index).dangan.requires
     return found if isinstance(found, str) and found.strip() else None
 
 
-def installed_version() -> str | None:
-    try:
-        return metadata.version("dangan")
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def check_version(c: Context) -> Finding:
-    wanted, have = version_range(c.index), installed_version()
+    wanted, have = version_range(c.index), versions.installed()
     if wanted is None:
-        return Finding("version", UNCHECKED, "doctor.version-unrecorded", have or "")
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        inside = have is not None and SpecifierSet(wanted).contains(Version(have), prereleases=True)
-    except (InvalidSpecifier, InvalidVersion):
-        inside = False
-    if not inside:
-        return Finding("version", FAILED, "doctor.version-outside", have or "?",
-                       {"have": have or "?", "wanted": wanted})
+        return Finding("version", UNCHECKED, "doctor.version-unrecorded", have)
+    if not versions.admits(wanted, have):
+        return Finding("version", FAILED, "doctor.version-outside", have, {"have": have, "wanted": wanted})
     return Finding("version", PASSED, detail=f"{have}（{wanted}）")
 
 
