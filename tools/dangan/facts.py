@@ -74,7 +74,7 @@ class Facts:
         """The repository's history of the archive, or None outside a git repository."""
         from . import git, history
 
-        return history.load(self.index.root) if git.is_repository(self.index.root) else None
+        return history.load(self.index.root, save_now=False) if git.is_repository(self.index.root) else None
 
     @_of_git
     def audit(self):

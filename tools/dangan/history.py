@@ -380,8 +380,10 @@ def _shape() -> str:
     return digest(";".join(names))
 
 
-def load(root: Path) -> History:
-    """The history of the archive up to HEAD, from the cache plus the commits since."""
+def load(root: Path, *, save_now: bool = True) -> History:
+    """The history of the archive up to HEAD, from the cache plus the commits since. Without `save_now` an
+    extended history is only marked dirty: whoever judges it next (`facts.audit`) saves it once, with its
+    verdicts (the cache of a 100,000-file history takes seconds to write)."""
     current = git.head(root)
     if current is None:
         return History()
@@ -411,7 +413,10 @@ def load(root: Path) -> History:
     for cid, (verdict, key) in _verify(root, pending).items():
         history.commits[cid].signature, history.commits[cid].key = verdict, key
     if pending or changed:
-        save(root, history)
+        if save_now:
+            save(root, history)
+        else:
+            history.dirty = True
     return history
 
 

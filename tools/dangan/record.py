@@ -111,7 +111,9 @@ class Record:
         """The value at a path (`record.get("returned", "date")`), or `default` (by keyword only)."""
         if "" in path:  # `get("name", "")` would read a field named "" instead of defaulting
             raise TypeError("Record.get: pass a default as default=…, not as a path part")
-        node: Any = self.data
+        node: Any = self._data
+        if type(node) is bytes:
+            node = self.data
         for part in path:
             if isinstance(node, dict):
                 node = node.get(part)

@@ -105,13 +105,13 @@ class RuleCache:
         index = self.index
         if kind == GIT:
             return hashlib.sha1(git.state(index.root).encode("utf-8", "surrogateescape")).hexdigest()
-        kinds = sorted(index.records) if kind == ALL else [kind]
-        digest = hashlib.sha1()
-        for name in kinds:
-            digest.update(f"\0{name}\0".encode())
-            for _id, record in sorted(index.of(name).items()) if name in index.records else ():
-                digest.update(f"{record.file}\0{record.valid}\0".encode())
-                digest.update(index.digests.get(record.file) or _content(index.root / record.file))
+        if kind == ALL:  # every kind: from the kinds' own prints (each computed once a run)
+            return hashlib.sha1("\0".join(f"{k}={self.fingerprint(k)}" for k in sorted(index.records))
+                                .encode()).hexdigest()
+        digest = hashlib.sha1(f"\0{kind}\0".encode())
+        for _id, record in sorted(index.of(kind).items()) if kind in index.records else ():
+            digest.update(f"{record.file}\0{record.valid}\0".encode())
+            digest.update(index.digests.get(record.file) or _content(index.root / record.file))
         return digest.hexdigest()
 
     # --- use ----------------------------------------------------------------------------------

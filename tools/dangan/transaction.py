@@ -195,10 +195,7 @@ class Transaction:
     def _verify_authority(self) -> None:
         """Refuse what the audit would report once committed: a change of the rule-making files (policy, staff)
         or of what an act already signed, by someone the rules in force do not allow."""
-        audit = facts(self.index).audit if _is_repo(self.index.root) else None
-        rules = audit.head_state() if audit is not None else None
-        if rules is None or rules.mode != "required" or not rules.people:
-            return
+        needed = []  # (file, what it changes that needs an authority): most acts need none, and read no history
         for staged in self.staged.values():
             what = guarded(staged.rel)
             if staged.original is not None and what is None:
@@ -206,7 +203,14 @@ class Transaction:
                 changed = [name for name, old, _ in diff(before, staged.data)[0] if old is not None]
                 if signed_fields(self.index.schemas, staged.kind, before, changed):
                     what = "amendment"
-            if what and not rules.may(self.actor, what):
+            if what:
+                needed.append((staged, what))
+        audit = facts(self.index).audit if needed and _is_repo(self.index.root) else None
+        rules = audit.head_state() if audit is not None else None
+        if rules is None or rules.mode != "required" or not rules.people:
+            return
+        for staged, what in needed:
+            if not rules.may(self.actor, what):
                 roles = "、".join(audit.role_names(rules, rules.approvers(what)))
                 label = self.index.schemas.label("policy", ("approvals", what))
                 raise Refused(f"{staged.rel}：{label}须由 {roles} 提交，{self.actor} 无此权限，未写入任何文件"

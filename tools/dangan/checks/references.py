@@ -3,7 +3,7 @@ that kind, or a code defined in the policy (``policy:<section>``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from ..facts import Facts
 from ..index import Index
@@ -21,21 +21,23 @@ def check_references(index: Index, f: Facts) -> Iterator[Problem]:
     if index.policy is not None:
         records.append(index.policy)
     refs = index.schemas.references
+    known: dict[str, Container[str]] = {}  # each target's ids (or codes), looked up once, not per value
     for record in records:
         for info in refs.get(record.kind, ()):
+            target = info.ref
+            found = known.get(target)
+            if found is None:
+                found = known[target] = (policy_of(index).entries(target) if target.startswith("policy:")
+                                         else index.of(target))
             for path, value in values_at(record.data, info.path):
-                if isinstance(value, str):
-                    yield from _resolve(index, record, path, value, info.ref, info.title)
+                if isinstance(value, str) and value not in found:
+                    yield _missing(index, record, path, value, target, info.title, found)
 
 
-def _resolve(index: Index, record: Record, path: tuple, value: str, target: str,
-             label: str) -> Iterator[Problem]:
+def _missing(index: Index, record: Record, path: tuple, value: str, target: str, label: str,
+             codes: Container[str]) -> Problem:
     if target.startswith("policy:"):
-        codes = policy_of(index).entries(target)
-        if value not in codes:
-            yield record.problem("ref.policy", path, value=True, value_=value, label=label,
-                                 section=target.removeprefix("policy:"), known=", ".join(sorted(codes)))
-        return
-    if index.get(target, value) is None:
-        yield record.problem("ref.missing", path, value=True, value_=value, label=label,
-                             target=target, target_title=index.schemas.title(target))
+        return record.problem("ref.policy", path, value=True, value_=value, label=label,
+                              section=target.removeprefix("policy:"), known=", ".join(sorted(codes)))
+    return record.problem("ref.missing", path, value=True, value_=value, label=label,
+                          target=target, target_title=index.schemas.title(target))
