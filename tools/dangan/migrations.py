@@ -46,6 +46,9 @@ def renamed(path: tuple[str, ...], new: str) -> Change:
         comment = holder.ca.items.pop(path[-1], None)
         holder.insert(position, new, holder.pop(path[-1]))
         if comment is not None:
+            token = comment[2] if len(comment) > 2 else None
+            if token is not None and token.value.startswith("#"):  # a comment on the same line stays as far away
+                token.start_mark.column += len(new) - len(path[-1])
             holder.ca.items[new] = comment
         return True
 
