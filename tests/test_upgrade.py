@@ -273,3 +273,16 @@ def test_an_archive_without_any_base_takes_a_side(old):
     shipped = (REPO / "schemas" / "policy.schema.json").read_bytes()
     assert (old / "schemas" / "policy.schema.json").read_bytes() == shipped
     checked(old)
+
+
+def test_every_release_names_what_an_upgrade_changes():
+    """CHANGELOG.md: each release after the first has a section saying what `dangan upgrade` changes."""
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = text.split("\n## [")[1:]
+    released = [e for e in entries if e[0].isdigit() and not e.startswith("0.1.0]")]
+    assert any(e.startswith(VERSION + "]") for e in released)
+    for entry in released:
+        assert "### 升级会改变什么 / What an upgrade changes" in entry, entry.split("]")[0]
+    for step in migrations.STEPS:  # every migration is named in its release's entry
+        entry = next(e for e in released if e.startswith(step.to + "]"))
+        assert f"`{step.kind}" in entry or f"records/{step.kind}" in entry, step.description
