@@ -2,8 +2,9 @@
 
 The wheel is built from this checkout (sdist, then the wheel from the sdist, as a release is), installed
 into a fresh virtual environment without this repository on any path, and used as a company would: from a
-folder outside the repository, `dangan init`, `check`, a first act, `site build`, `demo`. And `dangan check`
-says when the installed dangan is not one the archive was made for."""
+folder outside the repository, `dangan init`, `check`, a first act, `site build`, `demo`, and `dangan upgrade` of
+an archive the previous release (0.1.0) made. And `dangan check` says when the installed dangan is not one the
+archive was made for."""
 
 from __future__ import annotations
 
@@ -208,3 +209,43 @@ def test_readmes_third_command_starts_an_archive(installed, tmp_path):
     result = sh("bash", "-c", line.removeprefix("pipx install dangan && "), cwd=tmp_path, env=installed["env"])
     assert result.returncode == 0 and "检查通过" in result.stdout, result.stdout + result.stderr
     assert (tmp_path / "our-archive" / "records" / "policy.yaml").is_file()
+
+
+def test_an_archive_of_the_previous_version_is_upgraded_from_the_wheel_alone(installed, tmp_path):
+    """A copy of an archive dangan 0.1.0 made (its own init, `previous_version`), upgraded by the wheel's dangan:
+    the diff first, then one commit; then check, an act and the site work on it."""
+    import previous_version
+
+    made = previous_version.make(previous_version.source(tmp_path / "source"), tmp_path / "made")
+    root = previous_version.copy(made, tmp_path / "archive")
+    env = installed["env"]
+    shown = dangan(installed, "upgrade", "--dry-run", cwd=root)
+    assert shown.returncode == 0 and "+++ b/schemas/policy.schema.json" in shown.stdout, shown.stdout + shown.stderr
+    assert not sh("git", "status", "--porcelain", cwd=root, env=env).stdout
+    done = dangan(installed, "upgrade", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sh("git", "log", "-1", "--format=%(trailers:key=Dangan-Act,valueonly)", cwd=root, env=env).stdout.split() \
+        == ["upgrade"]
+    policy = yaml.safe_load((root / "records" / "policy.yaml").read_text(encoding="utf-8"))
+    assert policy["dangan"] == {"requires": versions.compatible(VERSION), "made_with": VERSION}
+    assert (root / ".dangan" / "base" / VERSION / "schemas" / "policy.schema.json").is_file()
+    checked = dangan(installed, "check", cwd=root)
+    assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stdout + checked.stderr
+
+    (root / "records" / "staff").mkdir()
+    (root / "records" / "staff" / "S001.yaml").write_text(
+        "id: S001\nname: 李娜\nroles: [sales_rep]\ndepartment: yw1\nemails: [s001@ceshi.example]\n"
+        "joined_on: '2024-01-02'\n", encoding="utf-8")
+    assert sh("git", "add", "--all", cwd=root, env=env).returncode == 0
+    assert sh("git", "commit", "-q", "-m", "登记员工", cwd=root, env=env).returncode == 0
+    sh("git", "config", "user.email", "s001@ceshi.example", cwd=root, env=env)
+    act = dangan(installed, "new", "customer", "--yes", "--no-input", "--set", "type=enterprise",
+                 "--set", "name=测试商贸有限公司", "--set", "enterprise.credit_code=91350100M000100Y43",
+                 "--set", "owner=S001", "--set", "department=yw1", "--set", "status=prospect",
+                 "--set", "first_contact_on=2024-03-01", "--on", "2024-03-01", cwd=root)
+    assert act.returncode == 0, act.stdout + act.stderr
+    site = dangan(installed, "site", "build", cwd=root)
+    assert site.returncode == 0, site.stdout + site.stderr
+    assert (root / "public" / "records" / "customers" / "KH0001.html").is_file()
+    again = dangan(installed, "upgrade", cwd=root)
+    assert again.returncode == 0 and "无需升级" in again.stdout, again.stdout + again.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 ZERO = "0" * 40
@@ -118,3 +119,24 @@ def is_shallow(root: Path) -> bool:
 
 def config(root: Path, key: str) -> str | None:
     return output(root, "config", "--get", key) or None
+
+
+def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str],
+               favour: str | None = None) -> tuple[bytes, int]:
+    """A three-way merge of one file's contents (`git merge-file -p --diff3`): the result and how many
+    conflicts it holds (marked as git marks them, the base between the two sides); `favour` ('ours' or
+    'theirs') settles each conflict for that side instead. Needs no repository."""
+    with tempfile.TemporaryDirectory(prefix="dangan-merge-") as folder:
+        names = []
+        for name, content in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(content)
+            names.append(str(path))
+        args = ["merge-file", "-p", "--diff3", *[x for label in labels for x in ("-L", label)]]
+        if favour:
+            args.append(f"--{favour}")
+        result = subprocess.run(_command(Path(folder), (*args, *names), ()), capture_output=True,
+                                env={**os.environ, **_ENV}, check=False)
+    if result.returncode < 0 or result.returncode > 127:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or "git merge-file failed")
+    return result.stdout, result.returncode

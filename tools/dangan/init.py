@@ -4,6 +4,10 @@ It holds the policy with the seeds' defaults and the company's own name, the sch
 the site configuration, editor settings that give every record kind completion and
 validation while typing, a pre-commit hook, CI workflows for GitHub and GitLab (the checks
 and the site on every push, the reminders of `dangan notify` every morning), and a first commit.
+
+What comes from the tool (`shipped`: the schemas, the site, the editor settings, the CI) is also kept
+pristine in `.dangan/base/<version>/`, committed with the archive: the base against which `dangan upgrade`
+tells the company's own changes from the tool's (a three-way merge).
 """
 
 from __future__ import annotations
@@ -19,6 +23,14 @@ from .yamlstyle import dumps, loads
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "init"
 REQUIRES = "@DANGAN_REQUIRES@"  # in the CI templates: the archive's range of dangan versions
+# the files init writes from templates/init/: template -> where in the archive
+WRITTEN = (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+           ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml"),
+           ("github-notify.yml", ".github/workflows/dangan-notify.yml"),
+           ("gitlab-notify.yml", ".gitlab/dangan-notify.yml"))
+EDITOR_SETTINGS = ".vscode/settings.json"
+BASE = ".dangan/base"  # the pristine copy of what the tool wrote, per version: `dangan upgrade`'s merge base
+SITE_NAME = "档案 Dangan"  # the bundle's mkdocs.yml names the site so; an archive's names its company
 
 
 class InitError(RuntimeError):
@@ -41,11 +53,44 @@ def editor_settings(schemas: SchemaSet) -> dict:
     }
 
 
+def editor_settings_text(schemas: SchemaSet) -> str:
+    return json.dumps(editor_settings(schemas), ensure_ascii=False, indent=2) + "\n"
+
+
 def write_editor_settings(root: Path, schemas: SchemaSet) -> Path:
-    target = root / ".vscode" / "settings.json"
+    target = root / EDITOR_SETTINGS
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(editor_settings(schemas), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target.write_text(editor_settings_text(schemas), encoding="utf-8")
     return target
+
+
+def shipped(source: Path, name: str, requires: str) -> dict[str, bytes]:
+    """What the tool writes into an archive, path -> content, as `init` writes it for a company named `name`
+    whose archive requires `requires`: the schemas, the site's configuration, pages and assets, and the files
+    of templates/init/. Not the policy (the company's own from the first day) nor the editor settings (made
+    from the schemas: `editor_settings_text`)."""
+    files: dict[str, bytes] = {}
+    for folder in (bundle.SCHEMAS, bundle.SITE):
+        for path in sorted((source / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[path.relative_to(source).as_posix()] = path.read_bytes()
+    text = (source / bundle.MKDOCS).read_text(encoding="utf-8").replace(SITE_NAME, f"{name}档案")
+    files[bundle.MKDOCS] = text.encode("utf-8")
+    for src, dst in WRITTEN:
+        files[dst] = template(src, requires).encode("utf-8")
+    return files
+
+
+def managed(path: str) -> bool:
+    """Whether a path of an archive is one the tool writes (and `dangan upgrade` brings up to date)."""
+    return (path.startswith((f"{bundle.SCHEMAS}/", f"{bundle.SITE}/")) or path in (bundle.MKDOCS, EDITOR_SETTINGS)
+            or path in {dst for _, dst in WRITTEN})
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
 
 
 def _policy(name: str, short_name: str, today: str, version: str) -> str:
@@ -87,20 +132,13 @@ def create(target: Path, name: str, short_name: str) -> None:
 def _write(target: Path, source: Path, name: str, short_name: str, version: str) -> None:
     today = dt.date.today().isoformat()
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source / bundle.SCHEMAS, target / "schemas")
+    files = shipped(source, name, versions.compatible(version))
+    write_files(target, files)
     (target / "records").mkdir()
     (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today, version), encoding="utf-8")
-    requires = versions.compatible(version)
-    for src, dst in (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
-                     ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml"),
-                     ("github-notify.yml", ".github/workflows/dangan-notify.yml"),
-                     ("gitlab-notify.yml", ".gitlab/dangan-notify.yml")):
-        (target / dst).parent.mkdir(parents=True, exist_ok=True)
-        (target / dst).write_text(template(src, requires), encoding="utf-8")
-    text = (source / bundle.MKDOCS).read_text(encoding="utf-8").replace("档案 Dangan", f"{name}档案")
-    (target / "mkdocs.yml").write_text(text, encoding="utf-8")
-    shutil.copytree(source / bundle.SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__"))
-    write_editor_settings(target, load_schemas(target / "schemas", target))
+    files[EDITOR_SETTINGS] = editor_settings_text(load_schemas(target / "schemas", target)).encode("utf-8")
+    write_files(target, {EDITOR_SETTINGS: files[EDITOR_SETTINGS]})
+    write_files(target / BASE / version, files)
     _git(target, "init", "-q", "-b", "main")
     _git(target, "add", "--all")
     _git(target, "commit", "-q", "-m", f"建立 {name} 档案库 (dangan init)", "--trailer", "Dangan-Act: init")

@@ -176,6 +176,12 @@ class Transaction:
                           " (writing failed; undone)", environment=True) from None
         return written
 
+    def verify(self) -> None:
+        """Refuse what the git user may not do: an act naming someone else, or a change of the rule-making files
+        (or of what an act signed) without the right — before anything is written."""
+        self._verify_actor()
+        self._verify_authority()
+
     def _git_user(self) -> str | None:
         try:
             return _git(self.index.root, "config", "user.email").strip().lower() or None

@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import report, versions
-from . import acts, check, due, history, notify, setup, sheets, site
+from . import acts, check, due, history, notify, setup, sheets, site, upgrade
 from .common import EXIT_OK, EXIT_USAGE
 
 
@@ -23,7 +23,7 @@ for command in (
     check.check, check.ledger_command,
     due.due_command, due.policy_command, due.attribution_command, due.report_group, notify.notify_command,
     history.keys_command, history.history_command, history.verify_command,
-    setup.init_command, setup.demo_command, setup.setup_command, setup.doctor_command,
+    setup.init_command, setup.demo_command, setup.setup_command, setup.doctor_command, upgrade.upgrade_command,
     site.site_group,
     acts.new_command, acts.handover_command, acts.supplement_group, acts.sign_command, acts.lend_command,
     acts.return_command, acts.certificate_group, acts.complaint_group, acts.review_command, acts.dispose_group,
