@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .. import report
+from .. import crypto, encryption, report
 from ..reader import build, unusable
 from . import generate as site_build
 from . import pages as site_pages
@@ -61,6 +61,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         blocking = unusable(index)  # `mkdocs build` run directly: no half-built site from a broken archive
         if blocking:
             raise PluginError(report.environment(blocking, "zh"))
+        if internal:  # the internal build shows the values: it needs a key; the public one never opens any
+            self._open(index)
         as_of = dt.date.fromisoformat(self.config.as_of) if self.config.as_of else None
         made = provenance(index, internal)
         self.site = site_pages.Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
@@ -74,6 +76,17 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 config.nav = config.nav[1:]
         self._search_dictionary(config)
         return config
+
+    @staticmethod
+    def _open(index) -> None:
+        try:
+            encryption.open_index(index)
+        except crypto.KeyProblem as problem:
+            raise PluginError(str(problem)) from None
+        closed = index.derived.get(encryption.STILL_SEALED, 0)
+        if closed and not index.derived.get(encryption.KEYS):
+            raise PluginError(f"内部版须有密钥才能显示 {closed} 个加密值：设置 DANGAN_KEY 或用 dangan --key "
+                              "(the internal site needs a key)")
 
     def _search_dictionary(self, config) -> None:
         search = config.plugins.get("material/search") or config.plugins.get("search")
