@@ -6,6 +6,7 @@ values; nothing committed, cached or published holds the raw numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -208,3 +209,34 @@ def test_the_messy_import_finds_duplicates_and_writes_only_encrypted_values(repo
     assert crypto.is_token(imported[1]["individual"]["id_number"])
     assert "13904710001" not in repo.git("show", "HEAD").stdout
     assert check(repo, repo.ci_key) == (0, [])
+
+
+def test_the_public_site_needs_no_key_and_the_internal_one_shows_the_values(repo, tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(root / "site", repo.root / "site")
+    public = tmp_path / "public"
+    result = run(repo, None, "site", "build", "--output", str(public))
+    assert result.exit_code == 0, result.output
+    page = (public / "records" / "customer" / "KH0001" / "index.html")
+    pages = [page] if page.is_file() else list(public.rglob("*.html"))
+    assert "〔已加密〕" in "".join(p.read_text(encoding="utf-8") for p in pages)
+    assert not any(raw in tree_text(public) for raw in RAW)
+    internal = tmp_path / "internal"
+    refused = run(repo, None, "site", "build", "--internal", "--output", str(internal))
+    assert refused.exit_code != 0  # the internal build without a key: refused, not half-shown
+    result = run(repo, None, "site", "build", "--internal", "--output", str(internal), key=repo.ci_key)
+    assert result.exit_code == 0, result.output
+    assert all(raw in tree_text(internal) for raw in RAW)
+
+
+def test_init_makes_an_archive_encrypted_from_its_first_commit(tmp_path):
+    target = tmp_path / "new"
+    result = CliRunner().invoke(cli, ["init", str(target), "--name", "测试融资担保有限公司", "--short-name", "测"])
+    assert result.exit_code == 0, result.output
+    policy = yaml.safe_load((target / "records" / "policy.yaml").read_text(encoding="utf-8"))
+    assert policy["encryption"]["enabled"] is True and policy["encryption"]["recipients"][0].startswith("age1")
+    tracked = subprocess.run(["git", "-C", str(target), "ls-files"], capture_output=True, text=True).stdout.split()
+    assert crypto.DIGEST_KEY_FILE in tracked and ".dangan-keys/ci.age" not in tracked
+    ci = crypto.identities(target / ".dangan-keys" / "ci.age")
+    assert crypto.read_digest_key(target, ci) is not None

@@ -13,13 +13,14 @@ import json
 import shutil
 from pathlib import Path
 
-from . import git
+from . import crypto, git
 from .schemas import SchemaSet, load_schemas
 from .yamlstyle import dumps, loads
 
 PACKAGE = Path(__file__).resolve().parent
 REPO = PACKAGE.parents[1]  # the repository this package is installed from (editable install)
 TEMPLATES = PACKAGE / "templates" / "init"
+CI_KEY = ".dangan-keys/ci.age"  # the CI's age identity, made by init: never committed (.gitignore)
 
 
 class InitError(RuntimeError):
@@ -49,7 +50,7 @@ def write_editor_settings(root: Path, schemas: SchemaSet) -> Path:
     return target
 
 
-def _policy(name: str, short_name: str, today: str) -> str:
+def _policy(name: str, short_name: str, today: str, ci_recipient: str) -> str:
     policy = loads((REPO / "records" / "policy.yaml").read_text(encoding="utf-8"))
     policy["organisation"]["name"] = name
     policy["organisation"]["short_name"] = short_name
@@ -57,6 +58,8 @@ def _policy(name: str, short_name: str, today: str) -> str:
         department.pop("head", None)  # no staff yet: name each head once their staff record exists
     policy["signatures"]["mode"] = "warn"
     policy["signatures"]["since"] = today
+    policy["encryption"]["enabled"] = True  # encrypted from the first commit (issue 20)
+    policy["encryption"]["recipients"].append(ci_recipient)
     return dumps(policy)
 
 
@@ -69,7 +72,13 @@ def create(target: Path, name: str, short_name: str) -> None:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "schemas", target / "schemas")
     (target / "records").mkdir()
-    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today), encoding="utf-8")
+    identity, public = crypto.new_identity()
+    key = target / CI_KEY
+    key.parent.mkdir()
+    key.write_text(identity, encoding="utf-8")
+    key.chmod(0o600)
+    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today, public), encoding="utf-8")
+    crypto.write_digest_key(target, [crypto.recipient(public)])
     for src, dst in (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
                      ("github-workflow.yml", ".github/workflows/dangan.yml"), ("gitlab-ci.yml", ".gitlab-ci.yml"),
                      ("github-notify.yml", ".github/workflows/dangan-notify.yml"),

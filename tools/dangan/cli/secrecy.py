@@ -136,6 +136,6 @@ def keygen_command(file: str) -> None:
         click.echo(f"{file} 已存在，未覆盖 (exists)", err=True)
         sys.exit(EXIT_USAGE)
     text, public = crypto.new_identity()
-    path.write_text(text, encoding="ascii")
+    path.write_text(text, encoding="utf-8")
     path.chmod(0o600)
     click.echo(public)
