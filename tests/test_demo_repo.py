@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -29,11 +30,33 @@ def git(root, *args: str) -> str:
 
 
 def test_demo_history_is_signed_and_clean(demo):
-    result = run("check", "--root", str(demo), "--format", "json")
+    key = str(demo / ".demo-keys" / "ci.age")  # the demo's CI key, in the demo (demo only)
+    result = run("--key", key, "check", "--root", str(demo), "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout)["problems"] == []
+    result = run("check", "--root", str(demo), "--format", "json")  # without it: what did not run, said once
+    assert result.returncode == 0
+    assert [p["code"] for p in json.loads(result.stdout)["problems"]] == ["crypto.unchecked"]
     policy = yaml.safe_load((demo / "records" / "policy.yaml").read_text(encoding="utf-8"))
     assert policy["signatures"]["mode"] == "required"
     assert run("verify", "--root", str(demo)).returncode == 0
+
+
+def test_no_raw_id_number_or_customer_mobile_is_committed(demo):
+    from dangan.demo.records import demo_records
+
+    raw = set()
+    for kind, _, data in demo_records():
+        if kind in ("customer", "visit", "registration"):
+            text = json.dumps(data, ensure_ascii=False)
+            raw.update(re.findall(r"(?<![0-9])(1[3-9][0-9]{9}|[0-9]{17}[0-9X])(?![0-9])", text))
+    assert len(raw) > 50
+    objects = git(demo, "rev-list", "--objects", "--all").split()
+    blobs = subprocess.run(["git", "-C", str(demo), "cat-file", "--batch-check"], input="\n".join(objects),
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    ids = [line.split()[0] for line in blobs if " blob " in line]
+    contents = subprocess.run(["git", "-C", str(demo), "cat-file", "--batch"], input="\n".join(ids),
+                              capture_output=True, text=True, check=True).stdout
+    assert [number for number in raw if number in contents] == []
 
 
 def test_plain_git_agrees(demo):

@@ -146,7 +146,7 @@ def test_a_companys_own_field_is_kept_by_a_three_way_merge(old):
     own = ('      "registered_address": {\n        "title": "注册地址（本公司自加）",\n        "type": "string"\n'
            '      },\n')
     path.write_text(schema.replace(marker, own + marker), encoding="utf-8")
-    customer = old / "schemas" / "customer.schema.json"
+    customer = old / "schemas" / "complaint.schema.json"  # a schema this version leaves alone
     customer_text = customer.read_text(encoding="utf-8").replace(
         '  "properties": {\n', '  "properties": {\n    "wechat_group": {\n      "type": "string"\n    },\n', 1)
     customer.write_text(customer_text, encoding="utf-8")
@@ -159,7 +159,7 @@ def test_a_companys_own_field_is_kept_by_a_three_way_merge(old):
     result = dangan(old, "upgrade")
     assert result.exit_code == 0, result.output
     assert "合并 (merged with local changes): schemas/policy.schema.json" in result.output
-    assert "保留本地改动 (kept as changed here): schemas/customer.schema.json" in result.output
+    assert "保留本地改动 (kept as changed here): schemas/complaint.schema.json" in result.output
     merged = json.loads(path.read_text(encoding="utf-8"))
     assert "registered_address" in merged["properties"]["organisation"]["properties"]  # ours
     assert {"dangan", "notify"} <= set(merged["properties"])  # theirs

@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .crypto import digest_of, is_token
 from .identifiers import normalise_mobile
 from .messages import say
 from .schemas import values_at
@@ -52,10 +53,12 @@ class Identity:
     @classmethod
     def of(cls, data: Any) -> Identity:
         data = data if isinstance(data, dict) else {}
-        codes = {path: _folded(value).upper() for path in CODES for _, value in values_at(data, path)
-                 if isinstance(value, str) and _folded(value)}
-        mobiles = {where: normalise_mobile(_folded(value)) for where, value in values_at(data, MOBILES)
-                   if isinstance(value, str) and _folded(value)}
+        codes = {path: _compared(value, lambda v: _folded(v).upper()) for path in CODES
+                 for _, value in values_at(data, path) if isinstance(value, str) and _folded(value)}
+        mobiles = {where: _compared(value, lambda v: normalise_mobile(_folded(v)))
+                   for where, value in values_at(data, MOBILES) if isinstance(value, str) and _folded(value)}
+        codes = {k: v for k, v in codes.items() if v}
+        mobiles = {k: v for k, v in mobiles.items() if v}
         name = data.get("name")
         return cls(codes, mobiles, _folded(name).lower() if isinstance(name, str) else "")
 
@@ -119,6 +122,13 @@ def archived(index: Index) -> Known[str]:
     for record in sorted(index.of("customer").values(), key=lambda r: r.id):
         known.add(record.id, Identity.of(record.data))
     return known
+
+
+def _compared(value: str, plain) -> str:
+    """A value as compared: a plain one normalised, an encrypted one no key opened by its digest ("" without)."""
+    if is_token(value):
+        return "#" + digest_of(value) if digest_of(value) else ""
+    return plain(value)
 
 
 def _folded(value: Any) -> str:

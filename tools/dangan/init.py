@@ -17,7 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import bundle, git, versions
+from . import bundle, crypto, git, versions
 from .schemas import SchemaSet, load_schemas
 from .yamlstyle import dumps, loads
 
@@ -31,6 +31,7 @@ WRITTEN = (("gitignore", ".gitignore"), ("pre-commit-config.yaml", ".pre-commit-
 EDITOR_SETTINGS = ".vscode/settings.json"
 BASE = ".dangan/base"  # the pristine copy of what the tool wrote, per version: `dangan upgrade`'s merge base
 SITE_NAME = "档案 Dangan"  # the bundle's mkdocs.yml names the site so; an archive's names its company
+CI_KEY = ".dangan-keys/ci.age"  # the CI's age identity, made by init: never committed (.gitignore)
 
 
 class InitError(RuntimeError):
@@ -93,7 +94,7 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         (root / rel).write_bytes(content)
 
 
-def _policy(name: str, short_name: str, today: str, version: str) -> str:
+def _policy(name: str, short_name: str, today: str, version: str, ci_recipient: str) -> str:
     policy = loads(bundle.policy().read_text(encoding="utf-8"))
     policy["organisation"]["name"] = name
     policy["organisation"]["short_name"] = short_name
@@ -103,6 +104,8 @@ def _policy(name: str, short_name: str, today: str, version: str) -> str:
     policy["signatures"]["since"] = today
     policy["dangan"]["requires"] = versions.compatible(version)
     policy["dangan"]["made_with"] = version
+    policy["encryption"]["enabled"] = True  # encrypted from the first commit (issue 20)
+    policy["encryption"]["recipients"].append(ci_recipient)
     return dumps(policy)
 
 
@@ -135,7 +138,14 @@ def _write(target: Path, source: Path, name: str, short_name: str, version: str)
     files = shipped(source, name, versions.compatible(version))
     write_files(target, files)
     (target / "records").mkdir()
-    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today, version), encoding="utf-8")
+    identity, public = crypto.new_identity()
+    key = target / CI_KEY
+    key.parent.mkdir()
+    key.write_text(identity, encoding="utf-8")
+    key.chmod(0o600)
+    (target / "records" / "policy.yaml").write_text(_policy(name, short_name, today, version, public),
+                                                   encoding="utf-8")
+    crypto.write_digest_key(target, [crypto.recipient(public)])
     files[EDITOR_SETTINGS] = editor_settings_text(load_schemas(target / "schemas", target)).encode("utf-8")
     write_files(target, {EDITOR_SETTINGS: files[EDITOR_SETTINGS]})
     write_files(target / BASE / version, files)

@@ -257,6 +257,19 @@ class Privacy:
 
 
 @dataclass(frozen=True)
+class Encryption:
+    """Which personal values are kept encrypted (`crypto`, `encryption`) and for whom: the fields the schemas mark
+    `x-sensitive` whose `x-personal` style is one of `styles` (in a sealed record every marked field), encrypted
+    to the staff of `roles`, the record's owner when `owner_reads`, and the `recipients` (a CI key …)."""
+    enabled: bool = False
+    styles: tuple[str, ...] = ("id-number", "phone", "email", "account", "private")
+    sealed_records: bool = True
+    roles: tuple[str, ...] = ("gm", "archivist")
+    owner_reads: bool = True
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Signatures:
     mode: str = "off"
     since: str = ""
@@ -338,6 +351,7 @@ class Policy:
     credit: Credit = Credit()
     surveys: Surveys = Surveys()
     privacy: Privacy = Privacy()
+    encryption: Encryption = Encryption()
     signatures: Signatures = Signatures()
     calendar: Calendar = Calendar()
     notify: Notify = Notify()
@@ -542,6 +556,12 @@ _READERS = {
     "surveys": lambda v: Surveys(v.get("per_year", Surveys.per_year), _named(v.get("aspects")), v.get("low_score"),
                                  _period(v.get("follow_up_within"))),
     "privacy": lambda v: _simple(Privacy, v),
+    "encryption": lambda v: Encryption(
+        v.get("enabled") is True,
+        _strings(v["styles"]) if isinstance(v.get("styles"), list) else Encryption.styles,
+        v.get("sealed_records", True) is not False,
+        _strings(v["roles"]) if isinstance(v.get("roles"), list) else Encryption.roles,
+        v.get("owner_reads", True) is not False, _strings(v.get("recipients"))),
     "signatures": lambda v: Signatures(str(v.get("mode", "off")), str(v.get("since") or ""),
                                        v.get("separate_commits", True) is not False),
     "calendar": lambda v: Calendar(_strings(v.get("holidays")), _strings(v.get("workdays")),

@@ -169,11 +169,13 @@ class SchemaSet:
         return {kind: {f.path: f for f in self._walk(self.raw[kind]["$id"], self.raw[kind], (), 0)}
                 for kind in self.kinds}
 
-    def _walk(self, base: str, schema: dict, path: tuple, depth: int) -> Iterator[FieldInfo]:
+    def _walk(self, base: str, schema: dict, path: tuple, depth: int, branch: bool = False) -> Iterator[FieldInfo]:
+        """The fields under `schema`; a branch of `anyOf`, `then` … at the same path (`branch`) is not the field
+        itself (an encrypted value's alternative, a condition): only the fields under it are."""
         if depth > 12 or not isinstance(schema, dict):
             return
         schema, base = self._follow(base, schema)
-        if path:
+        if path and not branch:
             yield FieldInfo(path, schema)
         titles = schema.get("x-titles") if isinstance(schema.get("x-titles"), dict) else {}
         for name, sub in schema.get("properties", {}).items():
@@ -185,10 +187,10 @@ class SchemaSet:
                 yield from self._walk(base, schema[key], (*path, "*"), depth + 1)
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in schema.get(key, []):
-                yield from self._walk(base, sub, path, depth + 1)
+                yield from self._walk(base, sub, path, depth + 1, branch=True)
         for key in ("then", "else"):
             if key in schema:
-                yield from self._walk(base, schema[key], path, depth + 1)
+                yield from self._walk(base, schema[key], path, depth + 1, branch=True)
 
     def field_info(self, kind: str, path: tuple) -> FieldInfo | None:
         """The field at a concrete data path (list indexes and map keys match "*")."""
@@ -292,7 +294,7 @@ def _read_schema(path: Path, rel: str, root: Path, problems: list[Problem]) -> d
 _ANNOTATIONS = {"folder": str, "ledger_title": str, "ledger": list, "derived": dict}  # in x-dangan
 _KEYWORDS = {"x-ref": str, "x-id": str, "x-signed-by": str, "x-act-date": str, "x-act-fields": (str, list),
              "x-labels": dict, "x-synonyms": dict, "x-personal": str, "x-identifying": bool,
-             "x-titles": dict}  # on fields
+             "x-titles": dict, "x-sensitive": bool, "x-encrypted": bool}  # on fields
 _TYPE_NAMES = {str: "string", list: "array", dict: "object", (str, list): "string or array"}
 
 
@@ -360,6 +362,17 @@ def _rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def plain_keyword(schema: dict, keyword: str) -> Any:
+    """A validation keyword of a field (`pattern`, `maxLength` …), also of its plain form when the field may be
+    written encrypted (`anyOf` [plain, encrypted])."""
+    if keyword in schema:
+        return schema[keyword]
+    for sub in schema.get("anyOf") or ():
+        if isinstance(sub, dict) and keyword in sub:
+            return sub[keyword]
+    return None
 
 
 def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:

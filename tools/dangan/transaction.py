@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks, git, journal, lock
+from . import checks, crypto, encryption, git, journal, lock
 from .audit import HISTORY_CODES, guarded, signed_fields
 from .facts import facts
 from .history import diff, parse_blob
@@ -69,6 +69,7 @@ class Transaction:
     actor: str | None = None  # the staff member the act names
     journal: Path | None = None  # where the act's journal lives (the lock's folder)
     staged: dict[str, Staged] = field(default_factory=dict)
+    sealed: dict[str, str] = field(default_factory=dict)  # what this act encrypted: encrypted value -> plain text
 
     def folder(self, kind: str) -> str:
         return self.index.schemas.annotations(kind)["folder"]
@@ -125,7 +126,21 @@ class Transaction:
         return node
 
     def texts(self) -> dict[str, str]:
+        self.seal()
         return {(s.new_rel or s.rel): dumps(s.data) for s in self.staged.values()}
+
+    def seal(self) -> None:
+        """Encrypt every value of the staged records the policy's `encryption` names (writers need only the
+        recipients; the digest key when their key opens it). Values already encrypted are kept as they are."""
+        if not encryption.enabled(self.index):
+            return
+        recipients = encryption.recipients_of(self.index)
+        digests = encryption.digester(self.index)
+        for staged in self.staged.values():
+            try:
+                self.sealed.update(encryption.seal_values(self.index, staged.kind, staged.data, recipients, digests))
+            except crypto.KeyProblem as problem:
+                raise Refused(f"{staged.rel}：{problem}") from None
 
     # --- validation ---------------------------------------------------------------------------
     def check(self) -> list[Problem]:
@@ -136,12 +151,14 @@ class Transaction:
 
         before = {key(p) for p in checks.run(self.index, records_only=True) if p.severity == ERROR}
         after_index = overlay(self.index, self.texts(), removed=[s.rel for s in self.staged.values() if s.new_rel])
+        encryption.reveal_overlay(self.index, after_index, self.sealed)
         return [p for p in checks.run(after_index, records_only=True) if p.severity == ERROR and key(p) not in before
                 and not p.code.startswith(HISTORY_CODES)]
 
     # --- writing ------------------------------------------------------------------------------
-    def apply(self, act: str, message: str, *, commit: bool = True) -> list[str]:
-        """Check, write and commit; return the files written. On any failure after writing, nothing is left."""
+    def apply(self, act: str, message: str, *, commit: bool = True, extra: tuple[str, ...] = ()) -> list[str]:
+        """Check, write and commit; return the files written. On any failure after writing, nothing is left.
+        `extra`: files outside the records the caller wrote already (the digest key), committed with them."""
         problems = self.check()
         if problems:
             raise Refused("此动作违反规则，未写入任何文件 (refused: nothing was written)", problems)
@@ -163,10 +180,10 @@ class Transaction:
                     atomic_write(root, staged.rel, staged.new_rel or staged.rel, staged.text(), staged.original)
                 _checkpoint("written")
                 if _is_repo(root):
-                    _git(root, "add", "--all", "--", *written)
+                    _git(root, "add", "--all", "--", *written, *extra)
                     _checkpoint("staged")
                     if commit:
-                        self._commit(act, message, written)
+                        self._commit(act, message, [*written, *extra])
                         _checkpoint("committed")
         except Refused as refused:
             raise Refused(f"{refused}；已撤销，未留下任何改动 (undone: nothing was left)", refused.problems,
@@ -174,7 +191,7 @@ class Transaction:
         except OSError as error:
             raise Refused(f"写入 {error.filename or ''} 失败：{error.strerror or error}；已撤销，未留下任何改动"
                           " (writing failed; undone)", environment=True) from None
-        return written
+        return [*written, *extra]
 
     def verify(self) -> None:
         """Refuse what the git user may not do: an act naming someone else, or a change of the rule-making files

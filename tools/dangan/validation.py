@@ -65,6 +65,14 @@ def _problems(schemas: SchemaSet, record: Record, error: ValidationError):
         allowed = ", ".join(f"{v}（{labels[v]}）" if v in labels else str(v) for v in error.validator_value)
         yield record.problem("schema.enum", path, value=True, label=label, value_=instance, allowed=allowed)
         return
+    if keyword == "anyOf" and _encrypted_alternative(schemas, error) is not None:
+        # a value that may be written encrypted: the errors of the form it is written in
+        encrypted = _encrypted_alternative(schemas, error)
+        wanted = encrypted if isinstance(instance, str) and instance.startswith("age:") else None
+        for sub in error.context:
+            if (sub.relative_schema_path[0] == encrypted) == (wanted is not None):
+                yield from _problems(schemas, record, sub)
+        return
     if keyword == "anyOf" and all(c.validator == "required" for c in error.context):
         names = sorted({n for c in error.context for n in c.validator_value})
         yield record.problem("schema.any-required", path, label=label,
@@ -92,6 +100,15 @@ def _problems(schemas: SchemaSet, record: Record, error: ValidationError):
     if code == "schema.property-name":
         args["value_"] = _short(error.instance)
     yield record.problem(code, path, value=True, **args)
+
+
+def _encrypted_alternative(schemas: SchemaSet, error: ValidationError) -> int | None:
+    """Which alternative of an `anyOf` is the encrypted form (common.schema.json `#/$defs/encrypted`), if any."""
+    for i, sub in enumerate(error.validator_value if isinstance(error.validator_value, list) else ()):
+        ref = sub.get("$ref", "") if isinstance(sub, dict) else ""
+        if ref.endswith("/$defs/encrypted"):
+            return i
+    return None
 
 
 def _type_name(value) -> str:

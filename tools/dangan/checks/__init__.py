@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from ..encryption import revealed
 from ..facts import Facts, facts
 from ..index import POLICY_FILE, Index
 from ..naming import name_values
@@ -28,6 +29,7 @@ from . import (
     contracts,
     customers,
     disposal,
+    encrypted,
     handover,
     identifiers,
     integrity,
@@ -48,6 +50,9 @@ Check = Callable[[Index, Facts], Iterable[Problem]]
 
 CHECKS: list[Check] = [
     tool.check_tool_version,  # first: a dangan the archive was not made for may judge the rest differently
+    encrypted.check_plaintext,
+    encrypted.check_unopened,
+    encrypted.check_recipients,
     identifiers.check_identifiers,
     references.check_references,
     numbering.check_dossier_numbers,
@@ -119,8 +124,8 @@ CHECKS: list[Check] = [
 
 # the checks that read more than the records and git's refs (the installed dangan, the working tree, attachment
 # files, what the checks before them counted): run every time, never taken from the rules' cache
-OUTSIDE = {tool.check_tool_version, attachments.check_attachments, worktree.check_uncommitted,
-           worktree.check_interrupted, calendar.check_calendar_years}
+OUTSIDE = {tool.check_tool_version, encrypted.check_unopened, attachments.check_attachments,
+           worktree.check_uncommitted, worktree.check_interrupted, calendar.check_calendar_years}
 # the checks that read git's history and refs besides the records: reused while the repository's state is the
 # same (`git.state`: HEAD, every ref, grafts, shallow)
 REPOSITORY_STATE = {numbering.check_merged_numbers, signatures.check_commits, signatures.check_signatures,
@@ -141,7 +146,9 @@ def run(index: Index, timings: dict[str, float] | None = None, *, cache: bool | 
     f = facts(index)
     policy = f.policy
     skipped = []
-    rules = RuleCache.open(index) if (index.use_cache if cache is None else cache) else RuleCache(index, None)
+    # an index whose values were opened in memory may put plain text into problems: its verdicts are not kept
+    cached = (index.use_cache if cache is None else cache) and not revealed(index)
+    rules = RuleCache.open(index) if cached else RuleCache(index, None)
     for check in CHECKS:
         if records_only and check in REPOSITORY:
             continue

@@ -9,14 +9,18 @@ import sys
 import click
 
 from .. import report, versions
-from . import acts, check, due, history, notify, setup, sheets, site, upgrade
-from .common import EXIT_OK, EXIT_USAGE
+from . import acts, check, due, history, notify, secrecy, setup, sheets, site, upgrade
+from .common import EXIT_OK, EXIT_USAGE, KEY
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(versions.installed(), prog_name="dangan", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option("--key", "key", metavar="FILE", default=None,
+              help="解密用的密钥文件：age 密钥或无口令的 OpenSSH 私钥（默认 DANGAN_KEY）。"
+                   "Identity file to open encrypted values.")
+def cli(key: str | None) -> None:
     """档案 Dangan —— 以 git 管理的客户档案库。A customer archive kept as YAML files in git."""
+    KEY["path"] = key
 
 
 for command in (
@@ -30,6 +34,7 @@ for command in (
     acts.reassign_command, acts.register_key_command, acts.amend_command, acts.renumber_command, acts.visit_command,
     acts.seal_command, acts.acknowledge_command, acts.recover_command,
     sheets.import_command, sheets.export_command,
+    secrecy.encrypt_command, secrecy.rekey_command, secrecy.show_command, secrecy.keygen_command,
 ):
     cli.add_command(command)
 

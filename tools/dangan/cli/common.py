@@ -10,11 +10,12 @@ from typing import TextIO
 
 import click
 
-from .. import report
+from .. import crypto, encryption, report
 from ..index import Index
 from ..reader import build, find_root, unusable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+KEY: dict[str, str | None] = {"path": None}  # `dangan --key FILE`, for this invocation (else DANGAN_KEY)
 
 
 class EnvironmentProblem(click.ClickException):
@@ -49,7 +50,17 @@ def _load(root_option: str | None, *, policy: bool = True, lang: str = "zh") -> 
     blocking = unusable(index, policy=policy)
     if blocking:
         raise EnvironmentProblem(report.environment(blocking, lang))
+    open_values(index)
     return index
+
+
+def open_values(index: Index) -> None:
+    """Open the encrypted values in memory with `--key` or DANGAN_KEY (`encryption.open_index`); a key that cannot
+    be used stops the command (exit 2)."""
+    try:
+        encryption.open_index(index, KEY["path"])
+    except crypto.KeyProblem as problem:
+        raise EnvironmentProblem(str(problem)) from None
 
 
 root_option = click.option("--root", "root", metavar="DIR", default=None,

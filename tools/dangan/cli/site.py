@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_PROBLEMS, EnvironmentProblem, _load, root_option
+from .common import EXIT_PROBLEMS, KEY, EnvironmentProblem, _load, root_option
 
 
 @click.group(name="site")
@@ -23,6 +23,8 @@ def _mkdocs(root: str | None, internal: bool) -> tuple[Path, Path, dict]:
         raise EnvironmentProblem(f"{config}: 没有 mkdocs.yml，无法生成网站 (no mkdocs.yml in the archive)")
     env = dict(os.environ, DANGAN_ROOT=str(archive))
     env.pop("DANGAN_SITE_INTERNAL", None)
+    if KEY["path"]:
+        env["DANGAN_KEY"] = str(Path(KEY["path"]).resolve())
     if internal:
         env["DANGAN_SITE_INTERNAL"] = "1"
     return archive, config, env

@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .. import bundle, git, seals
+from .. import bundle, crypto, encryption, git, seals
 from ..acts import Act, acts
 from ..index import Index
 from ..record import Record
@@ -155,11 +155,12 @@ def build(target: Path) -> int:
     shutil.copy(source / bundle.MKDOCS, target / "mkdocs.yml")  # the site: dangan site build --root DIR
     shutil.copytree(source / bundle.SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__"))
     (target / ".gitignore").write_text(".dangan-cache/\n.demo-keys/\npublic/\npublic-internal/\n", encoding="utf-8")
-    _policy(target, start)
+    _policy(target, start, _ci_key(target / ".demo-keys"))
     dumper = yaml()
     for person in index.of("staff").values():
         person.data["ssh_keys"] = [keys[person.id].with_suffix(".pub").read_text().strip()]
         _write(target, person.file, person.data, dumper)
+    encrypting = Sealer(target, index)
     _git(target, "init", "-q", "-b", "main")
     founding = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
     commits = [_commit(target, index, keys, FOUNDER, founding, "建立档案库：制度、schema 和员工名册", [], 0)]
@@ -173,7 +174,8 @@ def build(target: Path) -> int:
             if event.acts:
                 done = {id(a) for a in event.acts}
                 pending[event.record.key] = [a for a in pending[event.record.key] if id(a) not in done]
-            _write(target, event.record.file, state(event.record, pending[event.record.key]), dumper)
+            _write(target, event.record.file,
+                   encrypting.seal(event.record, state(event.record, pending[event.record.key])), dumper)
         minute[day] += 1
         commits.append(_commit(target, index, keys, signer, day, _message(index, group),
                                [e.record.file for e in group], minute[day], group))
@@ -247,13 +249,72 @@ def _write(root: Path, rel: str, data: dict, dumper: YAML) -> None:
     atomic_write(root, rel, rel, dumps(data), original)
 
 
-def _policy(target: Path, start: str) -> None:
-    """The demo's policy, with signatures required from the first act on."""
+DEMO_KEYS_README = """# 示例档案库的密钥 / the demo archive's keys
+
+仅供演示，切勿用于真实档案 (demo only: never use them for a real archive)。
+
+- `S001` … `S0xx`（及 .pub）：各员工签名提交的 SSH 密钥，也用于解密（age 可加密给 ssh-ed25519 公钥）。
+- `ci.age`：CI 的 age 密钥；`dangan --key .demo-keys/ci.age check` 解密全部加密值并运行全部检查。
+
+本目录不提交（.gitignore）。/ This folder is not committed.
+"""
+
+
+def _ci_key(folder: Path) -> str:
+    """The demo's CI age key (in .demo-keys/, with a README saying they are demo-only): its public key."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text, public = crypto.new_identity()
+    (folder / "ci.age").write_text(text, encoding="utf-8")
+    (folder / "README.md").write_text(DEMO_KEYS_README, encoding="utf-8")
+    return public
+
+
+class Sealer:
+    """The demo's records written as every act writes them: the values the policy names encrypted (issue 20). A
+    value keeps its encrypted form from one commit to the next while it and its recipients stay the same."""
+
+    def __init__(self, root: Path, index: Index):
+        index.policy = Record("policy", "policy", "records/policy.yaml", _read_policy(root), {}, {})
+        index.derived.pop("policy", None)
+        self.index = index
+        self.recipients = encryption.Recipients(index)
+        key = crypto.write_digest_key(root, self.recipients.everyone())
+        self.digests = crypto.Digester(key)
+        self.made: dict[tuple, str] = {}
+
+    def seal(self, record: Record, data: dict) -> dict:
+        data = copy.deepcopy(data)
+        if not encryption.enabled(self.index):
+            return data
+        to = None
+        for path, value, style in list(encryption.values(self.index, record.kind, data)):
+            if not encryption.needs_sealing(value):
+                continue
+            keys = tuple(self.recipients.keys(record.kind, data))
+            made = self.made.get((record.key, path, value, keys))
+            if made is None:
+                to = to or self.recipients.of(record.kind, data)
+                made = self.made[(record.key, path, value, keys)] = crypto.seal(
+                    value, to, self.digests.digest(style, value))
+            encryption.put(data, path, made)
+        return data
+
+
+def _read_policy(root: Path) -> dict:
+    with (root / "records" / "policy.yaml").open(encoding="utf-8") as handle:
+        return yaml().load(handle)
+
+
+def _policy(target: Path, start: str, ci_recipient: str) -> None:
+    """The demo's policy, with signatures required from the first act on, and its values encrypted (to the
+    GM, the archivists, each customer's owner and the demo's CI key)."""
     loader = yaml()
     with bundle.policy().open(encoding="utf-8") as handle:
         policy = loader.load(handle)
     policy["signatures"]["mode"] = "required"
     policy["signatures"]["since"] = start
+    policy["encryption"]["enabled"] = True
+    policy["encryption"]["recipients"].append(ci_recipient)
     (target / "records").mkdir(parents=True, exist_ok=True)
     with (target / "records" / "policy.yaml").open("w", encoding="utf-8", newline="\n") as out:
         loader.dump(policy, out)

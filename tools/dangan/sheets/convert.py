@@ -15,7 +15,7 @@ from ..index import Index
 from ..messages import render
 from ..policy import of as policy_of
 from ..problems import Problem
-from ..schemas import FieldInfo
+from ..schemas import FieldInfo, plain_keyword
 from . import clean
 from .clean import Unclean
 
@@ -65,7 +65,7 @@ class Converter:
             return clean.iso_date(raw)
         if schema.get("x-ref"):
             return self.reference(schema["x-ref"], raw)
-        if schema.get("x-id") or schema.get("pattern") or info.path[-1] == "phone":
+        if schema.get("x-id") or plain_keyword(schema, "pattern") or info.path[-1] == "phone":
             return identifier(info, raw)
         return clean.text(raw)
 
@@ -193,7 +193,7 @@ def identifier(info: FieldInfo, raw: Any) -> str:
             and len(value) >= 9 and check_mobile(value):
         raise Unclean(f"以数字保存，区号开头的 0 已丢失（{value}）；请核对原件后以文本格式录入，不做猜测 "
                       "(stored as a number: the leading 0 of the area code was lost)")
-    pattern = schema.get("pattern")
+    pattern = plain_keyword(schema, "pattern")
     if numeric and pattern and not re.match(pattern, value):
         for zeros in ("0", "00"):
             if re.match(pattern, zeros + value):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import report
+from .. import crypto, encryption, report
 from ..reader import build, unusable
 from . import analysis, dashboard, forms, ledgers, records, routes, rules
 from .pages import Page, Site, markdown, render
@@ -30,10 +30,24 @@ def open_site(root: Path, *, internal: bool = False, as_of: dt.date | None = Non
     blocking = unusable(index)  # no half-built site from a broken archive
     if blocking:
         raise SiteError(report.environment(blocking, "zh"))
+    if internal:  # the internal build shows the values: it needs a key; the public one never opens any
+        _open(index)
     made = provenance(index, internal)
     site = Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
                 directory_urls=directory_urls)
     return site, made
+
+
+def _open(index) -> None:
+    """Open the archive's encrypted values in memory for the internal build (`encryption.open_index`)."""
+    try:
+        encryption.open_index(index)
+    except crypto.KeyProblem as problem:
+        raise SiteError(str(problem)) from None
+    closed = index.derived.get(encryption.STILL_SEALED, 0)
+    if closed and not index.derived.get(encryption.KEYS):
+        raise SiteError(f"内部版须有密钥才能显示 {closed} 个加密值：设置 DANGAN_KEY 或用 dangan --key "
+                        "(the internal site needs a key)")
 
 
 def generate(site: Site) -> Iterator[Page]:

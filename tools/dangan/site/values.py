@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import ledger, privacy
+from ..crypto import is_token
 from ..facts import facts
 from ..index import Index
 from ..record import Record
@@ -20,6 +21,7 @@ SUMMARY_FIELDS = ("name", "project", "title", "period", "purpose", "description"
 DATE_FIELDS = (("date",), ("received", "date"), ("signed_on",), ("lent", "date"), ("executed_on",),
                ("project_end",), ("first_contact_on",))
 SUMMARY_LENGTH = 40
+ENCRYPTED = "〔已加密〕"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,8 @@ class View:
         if isinstance(value, int | float):
             shown = f"{value:,}" if schema.get("type") == "number" else str(value)
             return Cell(shown, sort=f"{value:020.2f}")
+        if is_token(value):  # a value no key opened (the public build never opens one)
+            return Cell(ENCRYPTED)
         if isinstance(value, str):
             return Cell(str(self.mask.value(kind, path, value, record)))
         return Cell(self.mask.text(str(value)))
