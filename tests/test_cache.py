@@ -195,19 +195,17 @@ def test_the_store_holds_plain_data_and_writes_only_what_changed(dirty):
 
 
 def test_positions_are_fetched_only_for_records_with_problems(dirty):
-    from dangan.record import Lazy
-
     index = build(dirty.root)
+    assert all(r.detached for r in index)
     found = checks.run(index)
-    assert all(isinstance(r.positions, Lazy) for r in index)
-    loaded = {r.file for r in index if r.positions.origin.loaded is not None}
+    loaded = {r.file for r in index if not r.detached}
     assert loaded <= {p.file for p in found}
-    assert not index.get("customer", "KH0001").positions.origin.loaded  # a clean record never held them
+    assert index.get("customer", "KH0001").detached  # a clean record never held them
     record = index.get("customer", "KH0002")
     lines = record.file and (dirty.root / record.file).read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("owner:"))
     assert record.position(("owner",), value=True) == (line, 8)  # fetched when asked, from the store
-    assert record.positions.origin.loaded is not None
+    assert not record.detached
 
 
 def test_positions_come_back_without_the_store(dirty):

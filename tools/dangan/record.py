@@ -2,13 +2,13 @@
 
 Where the fields stand (`positions`) and how non-text scalars were written (`raw`) weigh more than the data
 itself (about 2.5× at 100,000 records), and only a record with a problem ever needs them: a record read from
-the cache, or parsed in bulk, holds them as `Lazy` mappings that fetch both on first use (`record_cache`).
+the cache, or parsed in bulk, is `detach`ed: it fetches both on first use (`record_cache.Sources`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from .loader import Position
@@ -16,56 +16,66 @@ from .paths import field_path
 from .problems import Problem
 
 
-class Origin(Protocol):
-    """Where a record's positions and raw texts can be had again (`record_cache.Origin`)."""
+class Sources(Protocol):
+    """Where the records of a run get their positions and raw texts back (`record_cache.Sources`)."""
 
-    def load(self) -> tuple[dict[tuple, Position], dict[tuple, str]]: ...
+    def fetch(self, rel: str, sha1: bytes) -> tuple[dict[tuple, Position], dict[tuple, str]]: ...
 
-    def data(self) -> dict[str, Any] | None: ...
-
-
-class Lazy(Mapping):
-    """One of a record's two source maps (`part` 0: positions, 1: raw), fetched from its origin on first use."""
-
-    __slots__ = ("origin", "part")
-
-    def __init__(self, origin: Origin, part: int):
-        self.origin, self.part = origin, part
-
-    def _map(self) -> dict:
-        return self.origin.load()[self.part]
-
-    def get(self, key, default=None):
-        return self._map().get(key, default)
-
-    def __getitem__(self, key):
-        return self._map()[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self._map())
-
-    def __len__(self) -> int:
-        return len(self._map())
-
-
-def lazy(origin: Origin) -> tuple[Lazy, Lazy]:
-    """The positions and raw maps of a record whose source is kept out of memory."""
-    return Lazy(origin, 0), Lazy(origin, 1)
+    def parse(self, rel: str, sha1: bytes) -> Any: ...
 
 
 class Record:
     """`data` may be given as the JSON text the record store holds (`record_cache`): it is decoded the first
-    time it is used, so that a run whose rules are all answered by their cache decodes no record at all."""
+    time it is used, so that a run whose rules are all answered by their cache decodes no record at all.
+    A record `detach`ed from its source holds neither positions nor raw texts: both are fetched together the
+    first time either is used, from where the run's sources have them (the store, or the file parsed again)."""
 
-    __slots__ = ("_data", "file", "id", "kind", "positions", "raw", "valid")
+    __slots__ = ("_data", "_positions", "_raw", "_source", "file", "id", "kind", "valid")
 
     def __init__(self, kind: str, id: str, file: str, data: dict[str, Any] | bytes,
                  positions: Mapping[tuple, Position], raw: Mapping[tuple, str], valid: bool = True):
         self.kind, self.id, self.file = kind, id, file  # file: relative to the archive root
         self._data = data
-        self.positions = positions  # a dict, or `Lazy` until a problem needs it
-        self.raw = raw  # the text of plain non-text scalars, for `yaml.needs-quotes` (validation)
+        self._positions: Mapping[tuple, Position] | None = positions
+        self._raw: Mapping[tuple, str] | None = raw  # the text of plain non-text scalars (`yaml.needs-quotes`)
+        self._source: tuple[Sources, bytes] | None = None
         self.valid = valid  # passed its schema
+
+    def detach(self, sources: Sources, sha1: bytes) -> None:
+        """Let go of the positions and raw texts: fetched again (for the content `sha1`) if a problem needs them."""
+        self._source, self._positions, self._raw = (sources, sha1), None, None
+
+    @property
+    def detached(self) -> bool:
+        """Whether the positions are still where the record came from (not fetched this run)."""
+        return self._positions is None
+
+    def _fetch(self) -> None:
+        if self._source is None:
+            self._positions, self._raw = {}, {}
+        else:
+            sources, sha1 = self._source
+            self._positions, self._raw = sources.fetch(self.file, sha1)
+
+    @property
+    def positions(self) -> Mapping[tuple, Position]:
+        if self._positions is None:
+            self._fetch()
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: Mapping[tuple, Position]) -> None:
+        self._positions = value
+
+    @property
+    def raw(self) -> Mapping[tuple, str]:
+        if self._raw is None:
+            self._fetch()
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: Mapping[tuple, str]) -> None:
+        self._raw = value
 
     @property
     def data(self) -> dict[str, Any]:
@@ -73,7 +83,8 @@ class Record:
             try:
                 self._data = json.loads(self._data)
             except ValueError:  # a damaged row of the store: the file itself, read again
-                self._data = (getattr(self.positions, "origin", None) and self.positions.origin.data()) or {}
+                parsed = self._source[0].parse(self.file, self._source[1]) if self._source else None
+                self._data = parsed.data if parsed is not None else {}
         return self._data
 
     def __eq__(self, other: object) -> bool:

@@ -15,7 +15,7 @@ those are compared by content. What a row gives back is exactly what reading the
 Two processes at once: SQLite's own locking, in WAL mode (readers never wait for a writer), writes in
 short transactions with a short busy timeout. A store that is busy is skipped for this run; one that
 is damaged is set aside; one that cannot be written is reported (`cache.unwritable`) — never a crash,
-never a wrong answer. Positions (`Origin`) are fetched only for records that have a problem.
+never a wrong answer. Positions (`Record.detach`) are fetched only for records that have a problem.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 from .loader import Position, decode, parse, read_file
 from .problems import Problem, Words
-from .record import Record, lazy
+from .record import Record
 from .schemas import SchemaSet
 
 VERSION = 3
@@ -294,29 +294,9 @@ class Sources:
         return parsed if parsed is not None and parsed.data is not None else None
 
 
-class Origin:
-    """One record's way back to its positions (`record.Lazy`): its file and content hash, the result once had."""
-
-    __slots__ = ("loaded", "rel", "sha1", "sources")
-
-    def __init__(self, sources: Sources, rel: str, sha1: bytes):
-        self.sources, self.rel, self.sha1 = sources, rel, sha1
-        self.loaded: tuple[dict, dict] | None = None
-
-    def load(self) -> tuple[dict, dict]:
-        if self.loaded is None:
-            self.loaded = self.sources.fetch(self.rel, self.sha1)
-        return self.loaded
-
-    def data(self) -> dict | None:
-        """The record's data from its file (when the store's copy cannot be decoded)."""
-        parsed = self.sources.parse(self.rel, self.sha1)
-        return parsed.data if parsed is not None else None
-
-
 def detach(record: Record, sources: Sources, sha1: bytes) -> None:
     """Let go of a record's positions and raw texts: fetched again from `sources` if a problem needs them."""
-    record.positions, record.raw = lazy(Origin(sources, record.file, sha1))
+    record.detach(sources, sha1)
 
 
 class RecordCache:
@@ -429,7 +409,7 @@ class RecordCache:
 
     def store(self, rel: str, kind: str, stat: os.stat_result, raw: bytes, record: Record | None,
               problems: list[Problem], source: tuple[bytes, str | None] | None) -> bytes:
-        """Remember the row of a file read this run; its content id (for the record's `Origin`)."""
+        """Remember the row of a file read this run; its content id (where the record's positions come back from)."""
         sha1 = content_id(raw)
         try:
             data = None if record is None else json.dumps(record.data, ensure_ascii=False, separators=(",", ":"))
