@@ -212,8 +212,9 @@ def open_index(index: Index, option: str | None = None) -> None:
     if path:
         reveal(index, crypto.identities(path))
     else:
-        index.derived[STILL_SEALED] = sum(
+        index.derived[STILL_SEALED] = sum(  # only the records that hold the marker are decoded
             1 for kind in sensitive_fields(index) for record in index.records.get(kind, {}).values()
+            if record.may_hold(crypto.PREFIX)
             for _, value, _ in values(index, kind, record.data, every=True) if crypto.is_token(value))
 
 

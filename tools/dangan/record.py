@@ -77,6 +77,11 @@ class Record:
     def raw(self, value: Mapping[tuple, str]) -> None:
         self._raw = value
 
+    def may_hold(self, text: str) -> bool:
+        """Whether the record's data may hold `text` in a string: False only when it is still the store's JSON
+        and the text is not in it (so that a scan for a marker decodes only the records that have it)."""
+        return type(self._data) is not bytes or json.dumps(text, ensure_ascii=False)[1:-1].encode() in self._data
+
     @property
     def data(self) -> dict[str, Any]:
         if type(self._data) is bytes:
