@@ -32,9 +32,16 @@ def demo_key(root: Path) -> Path:
 
 
 def _policy(root: Path) -> dict:
-    path = root / "records" / "policy.yaml"
-    with (path if path.is_file() else bundle.policy()).open(encoding="utf-8") as handle:
-        return round_trip().load(handle)
+    """ROOT's policy, else (none, or not a mapping) the repository's."""
+    for path in (root / "records" / "policy.yaml", bundle.policy()):
+        try:
+            with path.open(encoding="utf-8") as handle:
+                found = round_trip().load(handle)
+        except OSError:
+            continue
+        if isinstance(found, dict):
+            return found
+    return {}
 
 
 def _previous(root: Path, kind: str, rid: str) -> Any:
