@@ -54,12 +54,10 @@ def _previous(root: Path, kind: str, rid: str) -> Any:
 
 def _at(data: Any, path: tuple) -> Any:
     for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_list or (isinstance(data, dict) and part in data)):
             return None
+        data = data[part]
     return data
 
 
