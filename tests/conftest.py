@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,14 +91,29 @@ def dossier(did: str = "2024鸿借字第001号", **extra) -> dict:
     return data
 
 
-class Archive:
-    """A temporary archive: the repo's schemas and policy, the staff the policy names."""
+def plain_policy(root: Path) -> None:
+    """The repository's policy in ROOT with its values kept plain: encryption off and no recipients (the
+    repository's own demo archive is encrypted to the demo key; most tests write plain values)."""
+    path = root / "records" / "policy.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, section = text.split("\nencryption:\n", 1)
+    body, rest = re.split(r"\n(?=\S)", section, maxsplit=1)
+    body = body.replace("  enabled: true", "  enabled: false", 1)
+    body = re.sub(r"  recipients:\n(  - .*\n?)+", "  recipients: []", body + "\n").rstrip("\n")
+    path.write_text(f"{head}\nencryption:\n{body}\n{rest}", encoding="utf-8")
 
-    def __init__(self, root: Path):
+
+class Archive:
+    """A temporary archive: the repo's schemas and policy, the staff the policy names. Its values are written
+    plain (`encryption.enabled: false`, no recipients) unless `encrypted`: the encryption tests turn it on."""
+
+    def __init__(self, root: Path, encrypted: bool = False):
         self.root = root
         shutil.copytree(REPO / "schemas", root / "schemas")
         (root / "records").mkdir()
         shutil.copy(REPO / "records" / "policy.yaml", root / "records" / "policy.yaml")
+        if not encrypted:
+            plain_policy(root)
         for record in (staff("S001", "赵志远", ["chairman"], "ld"),
                        staff("S002", "钱立群", ["gm"], "ld"),
                        staff("S003", "孙建国", ["department_head", "project_manager"], "yw1"),

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from dangan.cli import cli
 from dangan.demo.dates import TODAY
+from dangan.demo.encrypted import seal_records
 from dangan.demo.records import demo_records, folders
 from dangan.demo.write import main, write_records
 from dangan.facts import date, facts
@@ -38,7 +39,7 @@ def record_files(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo")
-    write_records(root, demo_records())
+    write_records(root, seal_records(root, demo_records(), previous=REPO))  # encrypted as committed
     return root
 
 
@@ -78,8 +79,10 @@ def test_writer_replaces_records_and_keeps_the_policy(tmp_path):
     policy = tmp_path / "records" / "policy.yaml"
     policy.parent.mkdir()
     policy.write_text("# the company's rules\n", encoding="utf-8")
+    for folder in folders().values():  # the committed files: their encrypted values are kept (age is random)
+        shutil.copytree(REPO / "records" / folder, tmp_path / "records" / folder)
+    shutil.copytree(REPO / "keys", tmp_path / "keys")
     stale = tmp_path / "records" / "customers" / "KH9999.yaml"
-    stale.parent.mkdir()
     stale.write_text("id: KH9999\n", encoding="utf-8")
     main([str(tmp_path)])
     assert not stale.exists()
@@ -87,23 +90,31 @@ def test_writer_replaces_records_and_keeps_the_policy(tmp_path):
     assert record_files(tmp_path) == record_files(REPO)
 
 
-def test_values_other_tools_would_misread_are_quoted():
+def test_values_other_tools_would_misread_are_quoted(tmp_path):
     text = (REPO / "records" / "customers" / "KH0001.yaml").read_text(encoding="utf-8")
     assert "postcode: '010050'" in text
     assert "first_contact_on: '2013-09-10'" in text
-    assert "    mobile: '1" in text
-    person = (REPO / "records" / "customers" / "KH0003.yaml").read_text(encoding="utf-8")
+    assert "    mobile: age:v1:" in text  # the repository's demo is encrypted (demo-keys/ci.age opens it)
+    write_records(tmp_path, demo_records())  # written plain, as an archive without encryption would hold them
+    assert "    mobile: '1" in (tmp_path / "records" / "customers" / "KH0001.yaml").read_text(encoding="utf-8")
+    person = (tmp_path / "records" / "customers" / "KH0003.yaml").read_text(encoding="utf-8")
     assert "  id_number: '150102" in person
 
 
 def test_dangan_check_finds_no_problem(tmp_path):
-    for folder in ("records", "schemas"):  # the records themselves, without this repository's history
+    for folder in ("records", "schemas", "keys"):  # the records themselves, without this repository's history
         shutil.copytree(REPO / folder, tmp_path / folder)
-    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path), "--format", "json"])
+    key = str(REPO / "demo-keys" / "ci.age")  # the demo's key (demo only): every value opened, every check run
+    result = CliRunner().invoke(cli, ["--key", key, "check", "--root", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["problems"] == []
+    # without a key (README's first command): the one warning that the encrypted values went unchecked
+    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path), "--format", "json"], env={"DANGAN_KEY": ""})
+    assert result.exit_code == 0, result.output
+    assert [(p["code"], p["severity"]) for p in json.loads(result.output)["problems"]] == [
+        ("crypto.unchecked", "warning")]
     # in this repository, only the development's own commits made while the policy said `warn` are named
-    result = CliRunner().invoke(cli, ["check", "--root", str(REPO), "--format", "json"])
+    result = CliRunner().invoke(cli, ["--key", key, "check", "--root", str(REPO), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert {(p["code"], p["severity"]) for p in json.loads(result.output)["problems"]} <= {
         ("commit.not-staff", "warning"), ("commit.unauthorised", "warning"),

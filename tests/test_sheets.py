@@ -14,8 +14,10 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from conftest import REPO, Archive, customer, dossier
+from conftest import REPO, Archive, customer, dossier, plain_policy
 from dangan.cli import cli
+from dangan.demo.records import demo_records
+from dangan.demo.write import write_records
 from dangan.identifiers import check_credit_code, check_id_number, id_check_char, make_credit_code, make_id_number
 from dangan.schemas import load_schemas
 from dangan.sheets import clean
@@ -326,11 +328,14 @@ def test_an_act_of_someone_else_is_not_imported_under_my_signature(repo, tmp_pat
 
 @pytest.fixture
 def demo(tmp_path) -> Path:
-    """The demo archive in a git repository of its own, committed as S004 (李建军)."""
+    """The demo archive in a git repository of its own, committed as S004 (李建军), its values written plain
+    (the repository's copy is encrypted: a spreadsheet round trip of plain values is what is tested here)."""
     root = tmp_path / "demo"
-    root.mkdir()
-    for part in ("records", "schemas"):
-        shutil.copytree(REPO / part, root / part)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    (root / "records").mkdir()
+    shutil.copy(REPO / "records" / "policy.yaml", root / "records" / "policy.yaml")
+    plain_policy(root)
+    write_records(root, demo_records())
     shutil.copy(REPO / ".gitignore", root / ".gitignore")
     for args in (("init", "-q", "-b", "main"), ("config", "user.name", "李建军"),
                  ("config", "user.email", "lijianjun@hongyuan.example"), ("config", "commit.gpgsign", "false"),

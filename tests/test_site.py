@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, customer, dossier, enterprise, needs_dangan_command
+from dangan import encryption
 from dangan.cli import cli
 from dangan.identifiers import make_id_number
 from dangan.index import Index
@@ -154,9 +155,28 @@ def broken_links(site: Path) -> list[str]:
 
 
 # --- the demo archive ---------------------------------------------------------------------------
+DEMO_KEY = REPO / "demo-keys" / "ci.age"  # the repository's demo is encrypted to it (demo only)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_key():
+    """The demo's key for every build and `dangan verify` here (DANGAN_KEY, inherited by subprocesses)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DANGAN_KEY", str(DEMO_KEY))
+        yield
+
+
+def opened_demo() -> Index:
+    """The repository's demo archive with its encrypted values opened: the raw values to look for."""
+    index = build(REPO)
+    encryption.open_index(index, str(DEMO_KEY))
+    assert index.derived[encryption.STILL_SEALED] == 0
+    return index
+
+
 @pytest.fixture(scope="module")
 def demo_index() -> Index:
-    return build(REPO)
+    return opened_demo()
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +341,7 @@ def test_verify_fails_on_a_leak(demo_public, tmp_path):
 
     public = tmp_path / "public"
     shutil.copytree(demo_public, public)
-    index = build(REPO)
+    index = opened_demo()
     index.root = tmp_path  # the demo's records, beside a copy of their public build
     assert verify.site_leaks(index) == []
     for leak, page in (("周建平", "records/customers/KH0001.html"),  # a sealed customer's name
@@ -329,6 +349,52 @@ def test_verify_fails_on_a_leak(demo_public, tmp_path):
         path = public / page
         path.write_text(path.read_text(encoding="utf-8").replace("</", f"{leak}</", 1), encoding="utf-8")
         assert [(p.code, p.file) for p in verify.site_leaks(index)][-1] == ("site.unmasked", f"public/{page}")
+
+
+def demo_raw_values() -> set[str]:
+    """Every ID number and mobile of the demo's customers and their records, as the generator makes them (in
+    memory, not read from the files)."""
+    from dangan.demo.records import demo_records
+
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("id_number", "mobile") and isinstance(value, str) and "*" not in value:
+                    found.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for kind, _, data in demo_records():
+        if kind != "staff":  # the staff's own work mobiles are theirs to publish
+            walk(data)
+    return found
+
+
+def test_no_raw_id_number_or_mobile_in_the_repository_or_its_public_site(demo_public):
+    """Issue 20: no file git tracks here, and no page of the public site, holds a raw ID number or a customer's
+    mobile (the history before encryption still does: only the committed files are read)."""
+    import ahocorasick
+
+    raw = demo_raw_values()
+    assert len(raw) > 40 and any(len(v) == 18 for v in raw) and any(len(v) == 11 for v in raw)
+    automaton = ahocorasick.Automaton()
+    for value in raw:
+        automaton.add_word(value, value)
+    automaton.make_automaton()
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True).stdout
+    files = [REPO / name for name in tracked.decode().split("\0") if name and (REPO / name).is_file()]
+    assert any(f.name == "KH0001.yaml" for f in files)
+    found = {}
+    for path in [*files, *(p for p in demo_public.rglob("*") if p.is_file())]:
+        text = path.read_bytes().decode("utf-8", "replace")
+        hits = {value for _, value in automaton.iter(text)}
+        if hits:
+            found[str(path)] = sorted(hits)[:3]
+    assert found == {}
 
 
 def test_search_index_is_chinese_and_masked(demo_public):
@@ -550,8 +616,9 @@ def test_verify_finds_unmasked_data_in_a_public_build(tmp_path):
     root = tmp_path / "archive"
     shutil.copytree(REPO / "records", root / "records")
     shutil.copytree(REPO / "schemas", root / "schemas")
-    mobile = next(line.split("'")[1] for line in (root / "records" / "customers" / "KH0001.yaml").read_text(
-        encoding="utf-8").splitlines() if "mobile: '" in line)
+    shutil.copytree(REPO / "keys", root / "keys")
+    mobile = opened_demo().get("customer", "KH0001").data["contacts"][0]["mobile"]  # decrypted with the demo key
+    assert mobile.isdigit() and len(mobile) == 11
     (root / "public").mkdir()
     (root / "public" / "index.html").write_text(f"<p>{mobile[:3]}****{mobile[-4:]}</p>", encoding="utf-8")
     assert subprocess.run(["dangan", "verify", "--root", str(root)], capture_output=True).returncode == 0

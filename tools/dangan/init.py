@@ -105,7 +105,7 @@ def _policy(name: str, short_name: str, today: str, version: str, ci_recipient: 
     policy["dangan"]["requires"] = versions.compatible(version)
     policy["dangan"]["made_with"] = version
     policy["encryption"]["enabled"] = True  # encrypted from the first commit (issue 20)
-    policy["encryption"]["recipients"].append(ci_recipient)
+    policy["encryption"]["recipients"] = [ci_recipient]  # never the repository's demo key (demo-keys/)
     return dumps(policy)
 
 

@@ -27,7 +27,8 @@ def init_command(directory: str, name: str, short_name: str) -> None:
     click.echo(f"已建立档案库 {directory}。下一步：在 records/staff/ 中登记员工，然后 dangan check --root {directory}")
     click.echo(f"个人敏感信息加密保存：CI 的私钥在 {Path(directory) / init.CI_KEY}（不提交）——"
                "把它的内容存为 CI 的 secret"
-               "（文件路径设为 DANGAN_KEY），妥善备份后从这里删除；总经理和档案管理员登记 SSH 公钥后运行 dangan rekey。"
+               "（GitHub：secret DANGAN_CI_KEY；GitLab：File 类型的变量 DANGAN_CI_KEY，CI 模板据此设 DANGAN_KEY），"
+               "妥善备份后从这里删除；总经理和档案管理员登记 SSH 公钥后运行 dangan rekey。"
                " (the CI's age key: store it as a CI secret, then delete it here)")
 
 

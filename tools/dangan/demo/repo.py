@@ -314,7 +314,7 @@ def _policy(target: Path, start: str, ci_recipient: str) -> None:
     policy["signatures"]["mode"] = "required"
     policy["signatures"]["since"] = start
     policy["encryption"]["enabled"] = True
-    policy["encryption"]["recipients"].append(ci_recipient)
+    policy["encryption"]["recipients"] = [ci_recipient]  # never the repository's demo key (demo-keys/)
     (target / "records").mkdir(parents=True, exist_ok=True)
     with (target / "records" / "policy.yaml").open("w", encoding="utf-8", newline="\n") as out:
         loader.dump(policy, out)

@@ -1,5 +1,6 @@
 """Write the demo archive: `python -m dangan.demo.write [ROOT]` regenerates ROOT/records/ (default: the
-repository holding this package). records/policy.yaml is never touched."""
+repository holding this package), its personal values encrypted as ROOT's policy says (demo/encrypted.py).
+records/policy.yaml is never touched."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ruamel.yaml import YAML
 
 from .. import bundle
 from ..yamlstyle import round_trip
+from .encrypted import seal_records
 from .records import demo_records, folders
 
 
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     root = Path(args[0]) if args else bundle.checkout()
     if root is None:
         sys.exit("usage: python -m dangan.demo.write ROOT (this dangan is no source checkout)")
-    records = demo_records()
+    records = seal_records(root, demo_records())
     clear_records(root)
     count = write_records(root, records)
     print(f"wrote {count} records under {root / 'records'}")
