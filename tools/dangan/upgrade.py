@@ -151,10 +151,10 @@ def plan(index: Index, *, favour: str | None = None, steps: Iterable[Step] = mig
 def _made_with(index: Index) -> str:
     """The version the archive was made with or last upgraded to; 0.1.0 for a policy without a `dangan`
     section (0.1 wrote none)."""
-    section = index.policy_data.get("dangan")
-    if section is None:
+    tool = policy_of(index).dangan
+    if tool.requires is None and tool.made_with is None:
         return MADE_BEFORE_RANGES
-    made = section.get("made_with") if isinstance(section, dict) else None
+    made = tool.made_with
     if not isinstance(made, str) or not versions.known(made):
         raise UpgradeError(f"records/policy.yaml 的 dangan.made_with（{made!r}）不是版本号：请写上建库或上次升级"
                            "所用的版本，例如 \"0.2.0\" (dangan.made_with is not a version)")
