@@ -583,9 +583,13 @@ def _search(page, query: str) -> list[str]:
     box.dispatch_event("input")
     page.wait_for_function("""(query) => {
         const shown = document.querySelector('.pagefind-ui__message');
-        return shown && shown.innerText.includes(query) && document.querySelectorAll('.pagefind-ui__result').length
-            || (shown && /没有|No results/i.test(shown.innerText)); }""", arg=query, timeout=20000)
-    return [unquote(a.get_attribute("href")) for a in page.locator(".pagefind-ui__result-link").all()]
+        return shown && shown.innerText.includes(query) && !shown.innerText.includes('正在搜索')
+            && (document.querySelectorAll('.pagefind-ui__result').length > 0
+                && [...document.querySelectorAll('.pagefind-ui__result')]
+                    .every(r => r.querySelector('.pagefind-ui__result-link'))
+                || /未找到|No results/i.test(shown.innerText)); }""", arg=query, timeout=20000)
+    links = page.locator(".pagefind-ui__result > * .pagefind-ui__result-link").all()
+    return [unquote(a.get_attribute("href")) for a in links if "#" not in a.get_attribute("href")]
 
 
 def test_browser_search_in_chinese(browser, served, demo_public, demo_index):
