@@ -1,12 +1,15 @@
 """Benchmark: the site build (`mkdocs build --strict` with the dangan plugin, as `dangan site build`
 runs it) for a generated archive of N records, beside a plain MkDocs build of the same number of
-trivial pages with the same theme and search, in the same run. Not a test.
+trivial pages with the same theme and Material's search, in the same run. Not a test.
 
-    python bench/site.py [--records 2000] [--runs 3]
+    python bench/site.py [--records 2000] [--runs 3] [--no-baseline]
 
 The archive is `dangan demo DIR --size N` (the demo company copied with new ids; no git history)
 plus the repository's mkdocs.yml and site/. Each figure is the median of `--runs` fresh processes;
-peak memory is the process's maximum resident set size (os.wait4).
+peak memory is the process's maximum resident set size (os.wait4). Three site builds: full (the page
+store emptied before each run; the record store warm, as in CI with a cached .dangan-cache), nothing
+changed, and one record changed (a customer's name, which its dossiers, visits … show too). The size of
+the search index and what a first query loads are measured by tests/test_site.py in a browser.
 """
 
 from __future__ import annotations
@@ -66,30 +69,54 @@ def plain(pages: int) -> Path:
     return root
 
 
+def change_one(root: Path) -> None:
+    """A customer's name changed (and changed back on the next call): its page and every page showing it."""
+    path = min((root / "records" / "customers").glob("*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("name: "))
+    changed = line[:-1] + line[-1] + "甲" if not line.endswith("甲") else line[:-1]
+    path.write_text(text.replace(line, changed, 1), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true", help="only the site (the baseline is slow at 100,000)")
     args = parser.parse_args()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     root = archive(args.records)
     built = OUT / f"site-{args.records}-public"
     site = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(built)]
     os.environ["DANGAN_ROOT"] = str(root)
-    site_time, site_mem = timed(site, runs=args.runs)
+    store = root / ".dangan-cache" / "pages.sqlite"
+    subprocess.run(site, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the record store warm
+    full = timed(site, runs=args.runs, before=lambda: store.unlink(missing_ok=True))
+    unchanged = timed(site, runs=args.runs)
+    changed = timed(site, runs=args.runs, before=lambda: change_one(root))
     pages = sum(1 for _ in built.rglob("*.html")) - 1  # without 404.html
     records = sum(1 for _ in (root / "records").rglob("*.yaml"))
-    base = plain(pages)
-    baseline = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(base / "mkdocs.yml"),
-                "-d", str(base / "public")]
-    plain_time, plain_mem = timed(baseline, runs=args.runs)
-    rows = [(f"plain MkDocs + Material, {pages:,} trivial pages (baseline)", plain_time, plain_mem),
-            (f"dangan site, {records:,} records → {pages:,} pages", site_time, site_mem)]
+    index = sum(p.stat().st_size for p in (built / "pagefind").rglob("*") if p.is_file())
+    rows = [(f"dangan site, {records:,} records → {pages:,} pages, full build", *full),
+            ("— nothing changed (page store warm)", *unchanged),
+            ("— one record changed (a customer's name)", *changed)]
+    if not args.no_baseline:
+        base = plain(pages)
+        baseline = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(base / "mkdocs.yml"),
+                    "-d", str(base / "public")]
+        plain_figures = timed(baseline, runs=args.runs)
+        rows.insert(0, (f"plain MkDocs + Material, {pages:,} trivial pages (baseline)", *plain_figures))
     print("| what | median time | pages/s | peak memory |")
     print("|---|---|---|---|")
     for name, seconds, memory in rows:
         print(f"| {name} | {seconds:.1f} s | {pages / seconds:.0f} | {memory:.0f} MB |")
-    print(f"site / baseline: {site_time / plain_time:.2f}× time, {site_mem / plain_mem:.2f}× memory")
+    print(f"search index (pagefind/): {index / 1e6:.1f} MB in {sum(1 for _ in (built / 'pagefind').rglob('*'))} files")
+    if not args.no_baseline:
+        plain_time, plain_mem = rows[0][1], rows[0][2]
+        print(f"site / baseline: {full[0] / plain_time:.2f}× time, {full[1] / plain_mem:.2f}× memory (full build); "
+              f"{changed[0] / plain_time:.2f}× after one change")
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import html.parser
 import http.server
 import json
@@ -43,11 +44,18 @@ def site_build(root: Path, out: Path, *options: str) -> Path:
     return out
 
 
+def search_piece(path: Path) -> str:
+    """A piece of Pagefind's index (gzip) as text, without the zero-width spaces between its Chinese words."""
+    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace").replace("\u200b", "")
+
+
 def texts(site: Path) -> dict[str, str]:
-    """Every text file of a build; JSON (the search index) also as decoded text."""
+    """Every text file of a build; JSON also as decoded text; the search index's pieces decompressed."""
     out = {}
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+        if path.is_file() and path.suffix.startswith(".pf_"):
+            out[path.relative_to(site).as_posix()] = search_piece(path)
+        elif path.is_file() and path.suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
             if path.suffix == ".json":
                 text += json.dumps(json.loads(text), ensure_ascii=False)
@@ -199,7 +207,8 @@ def test_demo_pages_exist(demo_public, demo_index):
                and "folder" in demo_index.schemas.annotations(k)}
     expected = ["index.html", "dashboard.html", "rules.html", "forms/index.html", "ledgers/blacklist.html",
                 "analysis/complaints.html", "analysis/satisfaction.html", "analysis/customers.html",
-                "analysis/payments.html", "search/search_index.json", "assets/dangan.css", "assets/tables.js"]
+                "analysis/payments.html", "search.html", "pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js",
+                "assets/dangan.css", "assets/tables.js"]
     expected += [f"ledgers/{folder}.html" for folder in folders.values()]
     expected += [f"records/{folders[r.kind]}/{r.id}.html" for r in demo_index]
     dossier_id = sorted(demo_index.of("dossier"))[0]
@@ -301,7 +310,7 @@ def leaked(site: Path, needles: set[str]) -> dict[str, list[str]]:
 
 def test_public_build_masks_personal_data(demo_public, demo_texts, demo_index):
     secrets = personal_values(demo_index)
-    assert len(secrets) > 100 and "search/search_index.json" in demo_texts
+    assert len(secrets) > 100 and any(name.startswith("pagefind/fragment/") for name in demo_texts)
     assert leaked(demo_public, secrets) == {}
     page = demo_texts["records/customers/KH0001.html"]
     assert re.search(r"1\d\d\*\*\*\*\d{4}", page)  # 138****5678
@@ -344,11 +353,16 @@ def test_verify_fails_on_a_leak(demo_public, tmp_path):
     index = opened_demo()
     index.root = tmp_path  # the demo's records, beside a copy of their public build
     assert verify.site_leaks(index) == []
-    for leak, page in (("周建平", "records/customers/KH0001.html"),  # a sealed customer's name
-                       (sorted(personal_values(index))[0], "search/search_index.json")):
-        path = public / page
-        path.write_text(path.read_text(encoding="utf-8").replace("</", f"{leak}</", 1), encoding="utf-8")
-        assert [(p.code, p.file) for p in verify.site_leaks(index)][-1] == ("site.unmasked", f"public/{page}")
+    path = public / "records" / "customers" / "KH0001.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("</", "周建平</", 1), encoding="utf-8")  # a sealed name
+    assert [(p.code, p.file) for p in verify.site_leaks(index)] == [("site.unmasked",
+                                                                      "public/records/customers/KH0001.html")]
+    # in the search index: compressed, and segmented (zero-width spaces between the words)
+    fragment = min((public / "pagefind" / "fragment").iterdir())
+    leak = "\u200b".join(sorted(personal_values(index))[0])
+    text = gzip.decompress(fragment.read_bytes()).decode("utf-8").replace('"content":"', f'"content":"{leak} ', 1)
+    fragment.write_bytes(gzip.compress(text.encode("utf-8")))
+    assert f"public/pagefind/fragment/{fragment.name}" in [p.file for p in verify.site_leaks(index)]
 
 
 def demo_raw_values() -> set[str]:
@@ -397,12 +411,39 @@ def test_no_raw_id_number_or_mobile_in_the_repository_or_its_public_site(demo_pu
     assert found == {}
 
 
-def test_search_index_is_chinese_and_masked(demo_public):
-    index = json.loads((demo_public / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["zh"]
-    assert "\\u200b" in index["config"]["separator"]
-    assert any("\u200b" in doc["text"] for doc in index["docs"])  # segmented by jieba
-    assert any("****" in doc["text"] for doc in index["docs"])  # built from the masked pages
+def search_fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's fragments of a build: the indexed page's URL -> its fragment (url, content, meta …)."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
+        out[fragment["url"]] = fragment
+    return out
+
+
+def test_search_index_is_chinese_masked_and_only_record_text(demo_public, demo_index):
+    entry = json.loads((demo_public / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"]
+    fragments = search_fragments(demo_public)
+    customer = demo_index.get("customer", "KH0001")
+    page = fragments["/records/customers/KH0001.html"]
+    assert page["meta"]["title"].startswith("客户档案 KH0001")
+    content = page["content"]
+    assert "\u200b" in content  # segmented: Chinese words apart
+    assert customer.get("name") in content.replace("\u200b", "")
+    mobile = next(c["mobile"] for c in customer.get("contacts") if c.get("mobile"))
+    plain = content.replace("\u200b", "")
+    assert mobile not in plain and "已加密" in plain  # made from the public page: its values shown encrypted
+    # the page's own text, not the theme around it, its field labels, related records or history
+    assert "历史与签名" not in content and "相关记录" not in content and "切换到深色模式" not in content
+    assert not any(url.startswith(("/forms/", "/ledgers/")) for url in fragments)  # forms and ledgers repeat records
+    assert sum(1 for url in fragments if url.startswith("/records/")) == sum(1 for _ in demo_index)
+
+
+def test_internal_build_has_its_own_search_index(demo_public, demo_internal, demo_index):
+    public, internal = search_fragments(demo_public), search_fragments(demo_internal)
+    mobile = next(c["mobile"] for c in demo_index.get("customer", "KH0001").get("contacts") if c.get("mobile"))
+    assert mobile in internal["/records/customers/KH0001.html"]["content"].replace("\u200b", "")
+    assert mobile not in public["/records/customers/KH0001.html"]["content"].replace("\u200b", "")
 
 
 # --- a small archive made here --------------------------------------------------------------------
@@ -441,8 +482,8 @@ def test_small_archive_escapes_values(small):
     for build_dir in (small["public"], small["internal"]):
         page = (build_dir / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-        for name, text in texts(build_dir).items():
-            assert XSS not in text, name
+        for name, text in texts(build_dir).items():  # the search index holds text as data (test_browser_search_…)
+            assert XSS not in text or name.startswith("pagefind/fragment/"), name
     ledger = (small["public"] / "ledgers" / "customers.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in ledger and XSS not in ledger
 
@@ -589,13 +630,6 @@ def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_
     page.wait_for_url("**/records/customers/KH0001.html")
     assert page.locator("h1").first.inner_text().startswith("客户档案 KH0001")
 
-    name = demo_index.get("customer", "KH0001").get("name")
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.fill(name)
-    page.wait_for_function("""(name) => [...document.querySelectorAll('.md-search-result__item')]
-        .some(item => item.innerText.replaceAll('\\u200b', '').includes(name))""", arg=name, timeout=15000)
-
     dossier_id = "2024鸿借字第001号"
     page.goto(f"{served}/forms/inventory/{dossier_id}.html")
     assert dossier_id in page.locator("h1").first.inner_text()
@@ -605,6 +639,77 @@ def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_
     page.close()
     assert errors == []
     assert outside == []  # everything the site needs is served with it
+
+
+def _search(page, query: str) -> list[str]:
+    """Type a query into Pagefind's search box as an input method delivers it (the whole text at once, then the
+    input event) and wait for the results: the links of the results."""
+    box = page.locator("input.pagefind-ui__search-input")
+    box.click()
+    box.fill(query)
+    box.dispatch_event("input")
+    page.wait_for_function("""(query) => {
+        const shown = document.querySelector('.pagefind-ui__message');
+        return shown && shown.innerText.includes(query) && !shown.innerText.includes('正在搜索')
+            && (document.querySelectorAll('.pagefind-ui__result').length > 0
+                && [...document.querySelectorAll('.pagefind-ui__result')]
+                    .every(r => r.querySelector('.pagefind-ui__result-link'))
+                || /未找到|No results/i.test(shown.innerText)); }""", arg=query, timeout=20000)
+    links = page.locator(".pagefind-ui__result > * .pagefind-ui__result-link").all()
+    return [unquote(a.get_attribute("href")) for a in links if "#" not in a.get_attribute("href")]
+
+
+def test_browser_search_in_chinese(browser, served, demo_public, demo_index):
+    """The search page finds a person's name, a dossier number, a customer id and a Chinese word; the first query
+    loads only pieces of the index."""
+    person = next(c for c in demo_index.of("customer").values() if c.get("type") == "individual"
+                  and c.get("confidentiality") != "sealed")
+    page = browser.new_page()
+    errors: list[str] = []
+    loaded: dict[str, int] = {}
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("response", lambda r: loaded.__setitem__(r.url, int(r.headers.get("content-length") or 0))
+            if "/pagefind/" in r.url else None)
+    page.goto(f"{served}/search.html")
+    assert page.locator("h1").first.inner_text() == "搜索"
+
+    found = _search(page, person.get("name"))
+    assert f"/records/customers/{person.id}.html" in found[:3]
+    first = sum(loaded.values())
+    index = sum(p.stat().st_size for p in (demo_public / "pagefind").rglob("*") if p.is_file())
+    assert 0 < first < 500_000 and first < index  # pieces, never the whole index
+    print(f"first query loaded {first:,} bytes of a {index:,} byte index")
+
+    dossier_id = "2024鸿借字第001号"
+    assert f"/records/dossiers/{dossier_id}.html" in _search(page, dossier_id)[:3]
+    assert "/records/customers/KH0001.html" in _search(page, "KH0001")[:3]
+    contract = sorted(demo_index.of("contract"))[0] if "contract" in demo_index.schemas.kinds else None
+    if contract:
+        assert any(contract in link for link in _search(page, contract)[:5])
+    word = "乳业"  # a word inside company names (内蒙古草原牧歌乳业有限公司): segmented, then found
+    assert any(link.startswith("/records/customers/") for link in _search(page, word))
+    page.close()
+    assert errors == []
+
+
+def test_browser_search_shows_markup_in_a_record_as_text(browser, small):
+    """The search index holds a record's text as data; Pagefind's interface shows `<script>` as text, never runs it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_Quiet, directory=str(small["public"])))
+    server.handle_error = lambda *args: None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html")
+        assert "/records/customers/KH0002.html" in _search(page, "alert")
+        assert "<script>" in page.locator(".pagefind-ui__results").inner_text()
+        assert page.locator(".pagefind-ui__results script").count() == 0 and dialogs == []
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
 
 
 @needs_dangan_command

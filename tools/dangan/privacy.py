@@ -9,13 +9,16 @@
   e-mails, messaging ids, street addresses, birth dates, accounts, private details), with the style the
   public site masks it by.
 - **The scan**: every file of a public build searched at once (Aho-Corasick) for every sealed identity
-  and every personal value; a hit is a leak.
+  and every personal value; a hit is a leak. The search index's pieces (Pagefind's `.pf_*` files) are read
+  decompressed, without the zero-width spaces its Chinese segmentation puts between words.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,7 @@ from .schemas import values_at
 
 SEALED = "sealed"
 TEXT_SUFFIXES = (".html", ".json", ".js", ".txt", ".xml", ".csv", ".ics", ".md", ".svg")
+SEARCH_PIECES = ".pf_"  # Pagefind's index, fragments and metadata: gzip
 MIN_LENGTH = 2  # shorter values match everywhere (one character of a name)
 
 
@@ -114,8 +118,9 @@ def scan(folder: Path, needles: Iterable[str]) -> dict[str, set[str]]:
         return {}
     automaton.make_automaton()
     found: dict[str, set[str]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and (p.suffix in TEXT_SUFFIXES
+                                                                      or p.suffix.startswith(SEARCH_PIECES))):
+        text = read_text(path)
         if path.suffix == ".json":  # the search index may hold text as \\uXXXX escapes: read it decoded too
             with contextlib.suppress(ValueError):
                 text += "\n" + json.dumps(json.loads(text), ensure_ascii=False)
@@ -123,6 +128,16 @@ def scan(folder: Path, needles: Iterable[str]) -> dict[str, set[str]]:
         if hits:
             found[path.relative_to(folder).as_posix()] = hits
     return found
+
+
+def read_text(path: Path) -> str:
+    """A file of a site as text; a piece of the search index decompressed, its words joined up again."""
+    if not path.suffix.startswith(SEARCH_PIECES):
+        return path.read_text(encoding="utf-8", errors="replace")
+    raw = path.read_bytes()
+    with contextlib.suppress(OSError, EOFError, zlib.error):
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8", errors="replace").replace("\u200b", "")
 
 
 def leaks(index: Index, folder: Path) -> dict[str, set[str]]:

@@ -190,6 +190,7 @@ def pages(site: Site) -> Iterator[Page]:
             yield page
     for half in halves(site):
         page = contract_statistics(site, half)
+        page.searched = False
         listing[CONTRACTS].append((Cell(half, page.src), ""))
         yield page
-    yield Page(routes.FORMS, "forms_index.html", {"listing": listing})
+    yield Page(routes.FORMS, "forms_index.html", {"listing": listing}, searched=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import crypto, encryption, report
 from ..reader import build, unusable
 from . import analysis, dashboard, forms, ledgers, records, routes, rules
+from . import search as site_search
 from .pages import Page, Site, markdown, render
 from .provenance import Provenance, provenance
 from .values import View
@@ -50,8 +51,9 @@ def _open(index) -> None:
                         "(the internal site needs a key)")
 
 
-def generate(site: Site) -> Iterator[Page]:
-    for builder in (dashboard.pages, ledgers.pages, records.pages, forms.pages, analysis.pages, rules.pages):
+def generate(site: Site, *, search: bool = True) -> Iterator[Page]:
+    builders = [dashboard.pages, ledgers.pages, records.pages, forms.pages, analysis.pages, rules.pages]
+    for builder in builders + ([site_search.pages] if search else []):
         for page in builder(site):
             if builder in (ledgers.pages, analysis.pages):
                 page.hide = ("toc",)
@@ -78,9 +80,9 @@ def write(site: Site, folder: Path) -> list[Path]:
     return written
 
 
-def nav(site: Site) -> list:
-    """The navigation: dashboard, ledgers, forms, analyses, rules. Record pages stay out of it."""
+def nav(site: Site, *, search: bool = True) -> list:
+    """The navigation: dashboard, ledgers, forms, analyses, rules, search. Record pages stay out of it."""
     ledger_pages = [{title: src} for src, title in ledgers.titles(site)]
     return [{"首页": routes.HOME}, {"总览": routes.DASHBOARD}, {"台帐": ledger_pages},
             {"表单": routes.FORMS}, {"分析": [routes.analysis(name) for name in routes.ANALYSES]},
-            {"制度": routes.RULES}]
+            {"制度": routes.RULES}, *([{"搜索": routes.SEARCH}] if search else [])]

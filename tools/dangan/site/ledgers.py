@@ -43,7 +43,7 @@ def pages(site: Site) -> Iterator[Page]:
         records = sorted(index.of(kind).values(), key=lambda r: r.id)
         yield Page(routes.ledger(index, kind), "ledger.html",
                    {"kind": kind, "title": index.schemas.annotations(kind).get("ledger_title", kind),
-                    **table(site, kind, ledger.columns(index, kind), records)})
+                    **table(site, kind, ledger.columns(index, kind), records)}, searched=False)
     if "customer" in index.schemas.kinds:
         columns = []
         for dotted in BLACKLIST_COLUMNS:
@@ -54,4 +54,4 @@ def pages(site: Site) -> Iterator[Page]:
                         key=lambda r: r.id)
         yield Page(routes.BLACKLIST, "ledger.html",
                    {"kind": "customer", "title": index.schemas.label("customer", ("blacklist",)),
-                    **table(site, "customer", columns, listed)})
+                    **table(site, "customer", columns, listed)}, searched=False)

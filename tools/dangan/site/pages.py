@@ -6,16 +6,20 @@ A page's title is its rendered <h1>, already escaped, because MkDocs' theme prin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
+from .. import privacy, versions
 from ..index import Index
 from . import routes
 from .values import Cell, View
@@ -39,15 +43,41 @@ class Site:
     def internal(self) -> bool:
         return self.view.internal
 
+    @cached_property
+    def inputs(self) -> str:
+        """A digest of what every page is made from beside its own records: the Dangan code and templates, the
+        schemas, the policy, the build's kind (public or internal, its URLs) and, in a public build, who is
+        sealed and the names masked for it."""
+        build = f"{versions.installed()}\0{code_digest()}\0{self.internal}\0{self.directory_urls}"
+        digest = hashlib.sha256(build.encode())
+        digest.update(json.dumps(self.index.schemas.raw, sort_keys=True, ensure_ascii=False, default=str).encode())
+        digest.update(self.index.policy_digest().encode())
+        if not self.internal:
+            sealed = sorted(self.view.sealed)
+            names = sorted(privacy.identities(self.index, self.view.sealed))
+            digest.update(json.dumps([sealed, names], ensure_ascii=False).encode())
+        return digest.hexdigest()
+
 
 @dataclass
 class Page:
     src: str
     template: str
-    context: dict[str, Any]
+    context: dict[str, Any] | Callable[[], dict[str, Any]]  # a function: made only if the page is rendered
     hide: tuple[str, ...] = ("navigation", "toc")  # Material's page options: pages in a nav section keep its nav
-    boost: float | None = None  # weight in the search (a record's own page before the forms naming it)
-    searched: bool = True  # printable forms repeat their record: the search leaves them out
+    searched: bool = True  # printable forms repeat their record, ledgers list them: the search leaves them out
+    key: str | None = None  # a hash of everything the page is made from: an unchanged key, an unchanged page
+
+
+@cache
+def code_digest() -> str:
+    """Every file of the installed Dangan package (code, templates, bundled data): upgrade or edit it and every
+    stored page is made again."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @cache
@@ -82,15 +112,19 @@ def _cells(context, cells: list[Cell]) -> Markup:
 def render(site: Site, page: Page) -> tuple[str, str]:
     """The page's title (escaped) and its HTML."""
     template = environment().get_template(page.template)
-    body = template.render(page.context, here=page.src, site=site, view=site.view, schemas=site.index.schemas)
+    context = page.context() if callable(page.context) else page.context
+    body = template.render(context, here=page.src, site=site, view=site.view, schemas=site.index.schemas)
     body = _BLANK.sub("\n", body).strip() + "\n"
     found = _H1.search(body)
     title = " ".join(_TAG.sub("", found.group(1)).split()) if found else html.escape(page.src)
+    if not found:  # as the theme would head it (and every page's chrome is the same: see plugin.Shells)
+        body = f"<h1>{title}</h1>\n{body}"
+    if page.searched:  # the search (Pagefind) indexes this part of the page, nothing of the theme around it
+        body = f"<div data-pagefind-body>\n{body}</div>\n"
     return title, body
 
 
 def markdown(page: Page, title: str, body: str) -> str:
     """The page as MkDocs reads it: the title in front matter, the body as raw HTML."""
-    search = {**({"boost": page.boost} if page.boost else {}), **({} if page.searched else {"exclude": True})}
-    meta = {"title": title, "hide": list(page.hide), **({"search": search} if search else {})}
+    meta = {"title": title, "hide": list(page.hide)}
     return f"---\n{json.dumps(meta, ensure_ascii=False)}\n---\n\n{body}"

@@ -6,34 +6,57 @@ module is only the seam to MkDocs' hooks, the one part a move to another generat
 Nothing generated is written into the docs folder. The archive is the folder holding mkdocs.yml
 (or DANGAN_ROOT, or the plugin's `root`). The public build masks and leaves sealed records out;
 the internal one (`internal: true` or DANGAN_SITE_INTERNAL=1) shows everything and goes to
-public-internal/ unless told otherwise."""
+public-internal/ unless told otherwise.
+
+At scale (issue 22) three things keep a build cheap:
+
+- **The theme's chrome is rendered once per folder** (`shared_chrome`, on by default): every record and form
+  page of a folder has the same chrome around its title and body (none of them is in the navigation), so MkDocs
+  renders one shell page per folder, with marks where the title and the body go, and the plugin writes every page
+  of that folder into its shell. Pages in the navigation are rendered by MkDocs one by one, as before. A test
+  compares the two ways page by page.
+- **A record page whose inputs did not change is not made again**: its title and body come from the page store
+  (`store`, `.dangan-cache/pages.sqlite`) by the page's key (`records`).
+- **The search is Pagefind's** (`search`): a static index in pieces, built from the written pages after the build.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
+import gzip
+import hashlib
 import os
-import tempfile
+import posixpath
+import re
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import generate as site_build
 from . import pages as site_pages
-from .dictionary import words
+from . import routes, search
+from .store import PageStore
 
 PUBLIC, INTERNAL = "public", "public-internal"
 THEME = Path(__file__).parent / "theme"
+SHELL = "dangan-shell"  # the source name of a folder's shell page (never written)
+TITLE_MARK = "DANGANSHELLTITLE7Q"
+BODY_MARK = "<h1>DANGANSHELLBODY7Q</h1>"
+URL_MARK = "DANGANSHELLURL7Q"  # where the page's canonical URL goes (a site_url is set: `mkdocs serve` sets one)
+_MARKS = re.compile(f"({TITLE_MARK}|{re.escape(BODY_MARK)}|{URL_MARK})")
 
 
 class DanganConfig(Config):
     root = c.Optional(c.Type(str))
     internal = c.Type(bool, default=False)
     as_of = c.Optional(c.Type(str))  # the dashboard's day (default: the build date)
+    shared_chrome = c.Type(bool, default=True)  # record and form pages written into one shell per folder
+    search = c.Type(bool, default=True)  # a Pagefind index of the built site
 
 
 class DanganPlugin(BasePlugin[DanganConfig]):
@@ -41,7 +64,13 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.site: site_pages.Site | None = None
         self.generated: set[str] = set()
         self.body: str | None = None  # the page being built: its HTML, past Markdown
-        self.dictionary: str | None = None
+        self.in_nav: set[str] = set()
+        self.store: PageStore | None = None
+        self.bulk: list[tuple[site_pages.Page, str, str]] = []  # (page, its shell's folder, its key in the store)
+        self.shell_src: dict[str, str] = {}  # shell source path -> folder
+        self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
+        self.shell_files: list[Path] = []
+        self.documents: search.Documents | None = None
 
     def internal(self) -> bool:
         return self.config.internal or os.environ.get("DANGAN_SITE_INTERNAL", "") not in ("", "0")
@@ -50,7 +79,6 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         chosen = self.config.root or os.environ.get("DANGAN_ROOT")
         return Path(chosen).resolve() if chosen else Path(config.config_file_path).resolve().parent
 
-    @event_priority(100)  # before the search plugin reads its jieba dictionary
     def on_config(self, config):
         root = self.root(config)
         internal = self.internal()
@@ -66,31 +94,53 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         if config.nav is None:
-            config.nav = site_build.nav(self.site)
+            config.nav = site_build.nav(self.site, search=self.config.search)
             if not (Path(config.docs_dir) / "index.md").is_file():
                 config.nav = config.nav[1:]
-        self._search_dictionary(config)
+        self.in_nav = set(_sources(config.nav))
         return config
-
-    def _search_dictionary(self, config) -> None:
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is None or "jieba_dict_user" not in search.config or importlib.util.find_spec("jieba") is None:
-            return
-        handle, path = tempfile.mkstemp(prefix="dangan-jieba-", suffix=".txt")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.writelines(f"{word} 2000\n" for word in words(self.site.index, self.site.view))
-        self.dictionary = path
-        search.config.jieba_dict_user = path
 
     def on_files(self, files: Files, config) -> Files:
         self.generated.clear()
-        for page, content in site_build.files(self.site):
-            self.generated.add(page.src)
-            existing = files.get_file_from_path(page.src)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, page.src, content=content))
+        self.bulk.clear()
+        self.shell_src.clear()
+        self.shells.clear()
+        site = self.site
+        if self.documents is not None:
+            self.documents.close()
+        self.documents = search.Documents() if self.config.search else None
+        if self.config.shared_chrome:
+            self.store = PageStore(self.root(config), INTERNAL if site.internal else PUBLIC)
+        for page in site_build.generate(site, search=self.config.search):
+            if self.store is None or page.src in self.in_nav:
+                title, body = site_pages.render(site, page)
+                self._add(files, config, page.src, site_pages.markdown(page, title, body))
+                if self.documents is not None:
+                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body)
+                continue
+            key = page.key
+            if key is None or not self.store.has(key):
+                title, body = site_pages.render(site, page)
+                key = key or "body:" + hashlib.sha256(f"{page.src}\0{title}\0{body}".encode()).hexdigest()
+                self.store.put(key, title, body)
+            folder = f"{posixpath.dirname(page.src)}/{'-'.join(page.hide)}".lstrip("/")
+            if folder not in self.shells:
+                self.shells[folder] = []
+                src = posixpath.join(posixpath.dirname(page.src), f"{SHELL}-{len(self.shells)}.md")
+                self.shell_src[src] = folder
+                shell = site_pages.Page(src, "", {}, hide=page.hide)
+                self._add(files, config, src, site_pages.markdown(shell, TITLE_MARK, BODY_MARK))
+            self.bulk.append((page, folder, key))
+        if self.store is not None:
+            self.store.flush()
         return files
+
+    def _add(self, files: Files, config, src: str, content: str) -> None:
+        self.generated.add(src)
+        existing = files.get_file_from_path(src)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, src, content=content))
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.src_uri not in self.generated:
@@ -104,6 +154,58 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         body, self.body = self.body, None
         return body
 
+    def on_post_page(self, output, page, config):
+        folder = self.shell_src.get(page.file.src_uri)
+        if folder is None:
+            return output
+        if page.canonical_url:
+            output = output.replace(f'href="{page.canonical_url}"', f'href="{URL_MARK}"')
+        if output.count(BODY_MARK) != 1 or TITLE_MARK not in output or SHELL in output:
+            raise PluginError(f"{page.file.src_uri}: 主题在页面中显示了页面自身的地址或改写了标题，无法共用页面外框；"
+                              "请在 mkdocs.yml 中为 dangan 插件设置 shared_chrome: false "
+                              "(the theme shows each page's own address: set shared_chrome: false)")
+        self.shells[folder] = _MARKS.split(output)
+        self.shell_files.append(Path(page.file.abs_dest_path))  # not a page of the site: removed after the build
+        return output
+
+    def on_post_build(self, config):
+        site_dir = Path(config.site_dir)
+        for path in self.shell_files:
+            path.unlink(missing_ok=True)
+        if self.shell_files:
+            _drop_shells_from_sitemap(site_dir)
+        self.shell_files.clear()
+        for page, folder, key in self.bulk:
+            found = self.store.get(key)
+            title, body = found if found is not None else site_pages.render(self.site, page)
+            url = routes.url(page.src, config.use_directory_urls)
+            fill = {TITLE_MARK: title, BODY_MARK: body, URL_MARK: _canonical(config, url)}
+            html = "".join(fill.get(part, part) for part in self.shells[folder])
+            target = site_dir / (url + "index.html" if url.endswith("/") or url == "" else url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+            if self.documents is not None:
+                self.documents.add(url, title, body)
+        if self.store is not None:
+            self.store.prune()
+            self.store.close()
+            self.store = None
+        self.bulk.clear()
+        if self.documents is not None:
+            documents, self.documents = self.documents, None
+            try:
+                documents.index(site_dir)
+            except search.SearchError as error:
+                raise PluginError(str(error)) from None
+
+    def on_build_error(self, error):
+        if self.documents is not None:
+            self.documents.close()
+            self.documents = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
     def on_serve(self, server, config, builder):
         root = self.root(config)
         for folder in ("records", "schemas"):
@@ -111,10 +213,35 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 server.watch(str(root / folder))
         return server
 
-    def on_post_build(self, config):
-        if self.dictionary:
-            Path(self.dictionary).unlink(missing_ok=True)
-            self.dictionary = None
 
-    def on_build_error(self, error):
-        self.on_post_build(None)
+def _drop_shells_from_sitemap(site_dir: Path) -> None:
+    """The sitemap (written with a site_url only) without the shells. It lists the pages of the navigation: the
+    record and form pages were never in it with shared chrome (an archive is not for search engines)."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    kept = re.sub(rf"\s*<url>\s*<loc>[^<]*{SHELL}[^<]*</loc>.*?</url>", "", text, flags=re.S)
+    if kept != text:
+        sitemap.write_text(kept, encoding="utf-8")
+        with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as out:
+            out.write(kept.encode("utf-8"))
+
+
+def _canonical(config, url: str) -> str:
+    """A page's canonical URL as MkDocs makes it (`Page._set_canonical_url`)."""
+    if not config.site_url:
+        return ""
+    base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+    return urljoin(base, quote(url))
+
+
+def _sources(nav) -> list[str]:
+    """The source paths named in a navigation (MkDocs' nested lists and dicts)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [src for value in nav.values() for src in _sources(value)]
+    if isinstance(nav, list):
+        return [src for item in nav for src in _sources(item)]
+    return []

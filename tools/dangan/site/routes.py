@@ -12,6 +12,7 @@ DASHBOARD = "dashboard.md"
 RULES = "rules.md"
 FORMS = "forms/index.md"
 HOME = "index.md"
+SEARCH = "search.md"
 ANALYSES = ("complaints", "satisfaction", "customers", "payments")
 BLACKLIST = "ledgers/blacklist.md"
 

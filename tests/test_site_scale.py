@@ -1,0 +1,126 @@
+"""The site at scale (issue 22): the theme's chrome rendered once per folder gives the pages MkDocs would have
+rendered one by one; a rebuild after one changed record makes again only the pages showing it, and gives the
+pages a full build gives, byte for byte; a page store that is damaged is set aside, never a failed build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, customer, dossier, enterprise
+from gitarchive import GitArchive
+
+
+def mkdocs_build(root: Path, out: Path, config: Path | None = None, **env: str) -> Path:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config or root / "mkdocs.yml"),
+               "-d", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "DANGAN_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1", **env})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def differing(a: Path, b: Path) -> list[str]:
+    left, right = files(a), files(b)
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> GitArchive:
+    base = tmp_path_factory.mktemp("scale")
+    found = GitArchive(base / "archive", base / "keys")
+    found.add("customer", customer(contacts=[{"name": "王小明", "mobile": "13904710001"}]))
+    found.add("customer", enterprise())
+    found.add("dossier", dossier())
+    found.commit("S004", "新建客户和档案", date="2024-03-04")
+    shutil.copy(REPO / "mkdocs.yml", found.root / "mkdocs.yml")
+    shutil.copytree(REPO / "site", found.root / "site")
+    found.commit("S002", "网站配置", date="2024-03-14")
+    return found
+
+
+def test_shared_chrome_gives_the_pages_mkdocs_renders(archive, tmp_path):
+    """Every page written into its folder's shell is the page MkDocs renders on its own (with a site_url too:
+    `mkdocs serve` sets one, and each page then names its canonical URL)."""
+    root = archive.root
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    for name, extra in (("plain", ""), ("site-url", "site_url: https://archive.example/site/\n")):
+        shared, single = root / f"mkdocs-{name}.yml", root / f"mkdocs-{name}-single.yml"  # beside site/
+        shared.write_text(extra + text, encoding="utf-8")
+        single.write_text(extra + text.replace("  - dangan\n", "  - dangan:\n      shared_chrome: false\n"),
+                          encoding="utf-8")
+        assert "shared_chrome: false" in single.read_text(encoding="utf-8")
+        a = mkdocs_build(root, tmp_path / f"{name}-a", shared)
+        b = mkdocs_build(root, tmp_path / f"{name}-b", single)
+        assert len(list(a.rglob("records/*/*.html"))) > 5 and list(a.rglob("forms/*/*.html"))
+        # the sitemap (with a site_url) lists the navigation's pages only: record and form pages are not in it
+        assert [name for name in differing(a, b) if not name.startswith("sitemap.xml")] == []
+        assert not list(a.rglob("dangan-shell*"))
+        assert "dangan-shell" not in (a / "sitemap.xml").read_text(encoding="utf-8")
+        shared.unlink()
+        single.unlink()
+    page = (tmp_path / "site-url-a" / "records" / "customers" / "KH0001.html").read_text(encoding="utf-8")
+    assert 'href="https://archive.example/site/records/customers/KH0001.html"' in page
+
+
+def test_one_changed_record_rebuilds_only_what_shows_it(archive, tmp_path):
+    root = archive.root
+    store = root / ".dangan-cache" / "pages.sqlite"
+    store.unlink(missing_ok=True)
+    first = mkdocs_build(root, tmp_path / "first")
+    assert store.is_file()
+    record = root / "records" / "customers" / "KH0002.yaml"
+    text = record.read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    assert name_line[-1] not in "'\""
+    record.write_text(text.replace(name_line, name_line + "新"), encoding="utf-8")
+    try:
+        incremental = mkdocs_build(root, tmp_path / "incremental")
+        full = mkdocs_build(root, tmp_path / "full", DANGAN_NO_CACHE="1")
+        assert differing(incremental, full) == []
+        changed = differing(first, incremental)
+        assert "records/customers/KH0002.html" in changed
+        assert "新" in (incremental / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
+    finally:
+        record.write_text(text, encoding="utf-8")
+
+
+def test_unchanged_pages_are_not_made_again(archive, tmp_path):
+    """A record page whose key is stored is taken from the store: a row altered there is what the build writes
+    (which is how a test sees that it was not rendered), and the next change to its record replaces it."""
+    import sqlite3
+
+    root = archive.root
+    mkdocs_build(root, tmp_path / "warm")
+    with sqlite3.connect(root / ".dangan-cache" / "pages.sqlite") as db:
+        rows = db.execute("SELECT key, body FROM pages WHERE variant = 'public' AND body LIKE '%KH0001%'"
+                          " AND body LIKE '%<h1>客户档案 KH0001%'").fetchall()
+        assert len(rows) == 1
+        db.execute("UPDATE pages SET body = ? WHERE key = ?", (rows[0][1].replace("</h1>", "（取自存储）</h1>", 1),
+                                                              rows[0][0]))
+    again = mkdocs_build(root, tmp_path / "again")
+    assert "（取自存储）" in (again / "records" / "customers" / "KH0001.html").read_text(encoding="utf-8")
+    fresh = mkdocs_build(root, tmp_path / "fresh", DANGAN_NO_CACHE="1")
+    assert "（取自存储）" not in (fresh / "records" / "customers" / "KH0001.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_page_store_is_set_aside(archive, tmp_path):
+    root = archive.root
+    store = root / ".dangan-cache" / "pages.sqlite"
+    store.parent.mkdir(exist_ok=True)
+    for side in ("-wal", "-shm"):
+        Path(f"{store}{side}").unlink(missing_ok=True)
+    store.write_bytes(b"not a database at all" * 100)
+    built = mkdocs_build(root, tmp_path / "built")
+    reference = mkdocs_build(root, tmp_path / "reference", DANGAN_NO_CACHE="1")
+    assert differing(built, reference) == []
+    assert (store.parent / "pages.sqlite.damaged").is_file()
