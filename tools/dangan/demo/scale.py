@@ -135,5 +135,17 @@ def write_archive(target, count: int) -> int:
     if not (target / "schemas").exists():
         shutil.copytree(bundle.schemas(), target / "schemas")
     (target / "records").mkdir(exist_ok=True)
-    shutil.copy(bundle.policy(), target / "records" / "policy.yaml")
+    (target / "records" / "policy.yaml").write_text(_plain_policy(bundle.policy().read_text(encoding="utf-8")),
+                                                    encoding="utf-8")
     return write_records(target, scaled_records(count))
+
+
+def _plain_policy(text: str) -> str:
+    """The demo's policy with its values kept plain: a scaled archive (for benchmarks and training) has no keys of
+    its own, and the demo's key opens only the demo's values."""
+    from ..yamlstyle import dumps, loads
+
+    policy = loads(text)
+    policy["encryption"]["enabled"] = False
+    policy["encryption"]["recipients"] = []
+    return dumps(policy)
