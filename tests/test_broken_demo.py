@@ -7,14 +7,19 @@ import re
 import shutil
 import subprocess
 
-from conftest import REPO, needs_dangan_command
+from conftest import REPO, needs_dangan_command, plain_policy
+from dangan.demo.records import demo_records
+from dangan.demo.write import write_records
 
 pytestmark = needs_dangan_command
 
 def test_all_problems_reported_at_once(tmp_path):
-    root = tmp_path / "demo"
-    shutil.copytree(REPO / "records", root / "records")
+    root = tmp_path / "demo"  # the demo company with its values plain (the repository's copy is encrypted)
     shutil.copytree(REPO / "schemas", root / "schemas")
+    (root / "records").mkdir(parents=True)
+    shutil.copy(REPO / "records" / "policy.yaml", root / "records" / "policy.yaml")
+    plain_policy(root)
+    write_records(root, demo_records())
     records = root / "records"
     customers = sorted((records / "customers").glob("*.yaml"))
     dossiers = sorted((records / "dossiers").glob("*.yaml"))
