@@ -119,12 +119,7 @@ def test_a_company_starts_an_archive_from_the_wheel_alone(installed, tmp_path):
     assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stdout + checked.stderr
 
     # the first staff member, then the first act: a customer, committed by the person who made it
-    (root / "records" / "staff").mkdir()
-    (root / "records" / "staff" / "S001.yaml").write_text(
-        "id: S001\nname: 李娜\nroles: [sales_rep]\ndepartment: yw1\nemails: [s001@ceshi.example]\n"
-        "joined_on: '2024-01-02'\n", encoding="utf-8")
-    assert sh("git", "add", "--all", cwd=root, env=installed["env"]).returncode == 0
-    assert sh("git", "commit", "-q", "-m", "登记员工", cwd=root, env=installed["env"]).returncode == 0
+    first_staff_member(root, installed["env"])
     act = dangan(installed, "new", "customer", "--yes", "--no-input", "--set", "type=individual",
                  "--set", "name=张三丰", "--set", "individual.id_number=11010519491231002X",
                  "--set", "individual.gender=female", "--set", "individual.birth_date=1949-12-31",
@@ -142,6 +137,16 @@ def test_a_company_starts_an_archive_from_the_wheel_alone(installed, tmp_path):
     page = (root / "public" / "records" / "customers" / "KH0001.html").read_text(encoding="utf-8")
     assert "张三丰" in page and "11010519491231002X" not in page  # the public build masks the ID number
     assert (root / "public" / "assets" / "dangan.css").is_file()
+
+
+def first_staff_member(root: Path, env: dict) -> None:
+    """The archive's first staff record (S001, 李娜), committed: whoever acts next is someone."""
+    (root / "records" / "staff").mkdir()
+    (root / "records" / "staff" / "S001.yaml").write_text(
+        "id: S001\nname: 李娜\nroles: [sales_rep]\ndepartment: yw1\nemails: [s001@ceshi.example]\n"
+        "joined_on: '2024-01-02'\n", encoding="utf-8")
+    assert sh("git", "add", "--all", cwd=root, env=env).returncode == 0
+    assert sh("git", "commit", "-q", "-m", "登记员工", cwd=root, env=env).returncode == 0
 
 
 def test_the_demo_from_the_wheel_alone(installed, tmp_path):
@@ -232,12 +237,7 @@ def test_an_archive_of_the_previous_version_is_upgraded_from_the_wheel_alone(ins
     checked = dangan(installed, "check", cwd=root)
     assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stdout + checked.stderr
 
-    (root / "records" / "staff").mkdir()
-    (root / "records" / "staff" / "S001.yaml").write_text(
-        "id: S001\nname: 李娜\nroles: [sales_rep]\ndepartment: yw1\nemails: [s001@ceshi.example]\n"
-        "joined_on: '2024-01-02'\n", encoding="utf-8")
-    assert sh("git", "add", "--all", cwd=root, env=env).returncode == 0
-    assert sh("git", "commit", "-q", "-m", "登记员工", cwd=root, env=env).returncode == 0
+    first_staff_member(root, env)
     sh("git", "config", "user.email", "s001@ceshi.example", cwd=root, env=env)
     act = dangan(installed, "new", "customer", "--yes", "--no-input", "--set", "type=enterprise",
                  "--set", "name=测试商贸有限公司", "--set", "enterprise.credit_code=91350100M000100Y43",
