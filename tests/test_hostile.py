@@ -517,7 +517,7 @@ def test_a_planted_history_cache_runs_nothing(good, tmp_path):
     assert cache.is_file()
     marker = tmp_path / "ran"
     cache.write_bytes(pickle.dumps((history._shape(), _Planted(marker))))
-    (good.root / ".dangan-cache" / "rules-v1.json").unlink(missing_ok=True)  # the history is read again
+    (good.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)  # the history is read again
     assert check(good.root) == (0, [])
     assert not marker.exists()
     assert history._read_cache(good.root) is not None  # rebuilt from git, a plain history again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 
 import pytest
@@ -60,7 +61,7 @@ def demo(tmp_path):
 
 def test_an_unchanged_archive_reuses_every_rule_that_reads_only_records(demo):
     same(demo)
-    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    saved = json.loads((demo / ".dangan-cache" / "rules-v2.json").read_text(encoding="utf-8"))
     names = {checks.name(c) for c in checks.CHECKS} - {checks.name(c) for c in checks.OUTSIDE}
     assert set(saved["checks"]) == names
     # each check's cached inputs are the kinds it read: the loans rule reads loans, not visits
@@ -71,7 +72,7 @@ def test_an_unchanged_archive_reuses_every_rule_that_reads_only_records(demo):
 def test_a_view_built_by_one_rule_counts_for_the_next_that_uses_it(demo):
     """`visits_by_customer` is built once; every rule that uses it depends on visits, whoever built it."""
     same(demo)
-    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    saved = json.loads((demo / ".dangan-cache" / "rules-v2.json").read_text(encoding="utf-8"))
     users = [name for name, entry in saved["checks"].items() if "visit" in entry["prints"]]
     assert len(users) > 2
 
@@ -165,7 +166,7 @@ def test_the_checks_of_the_repository_follow_its_state(demo, change):
                                *args], check=True, capture_output=True, text=True).stdout.strip()
 
     before = same(demo)
-    saved = json.loads((demo / ".dangan-cache" / "rules-v1.json").read_text(encoding="utf-8"))
+    saved = json.loads((demo / ".dangan-cache" / "rules-v2.json").read_text(encoding="utf-8"))
     assert "@git" in saved["checks"]["integrity.check_anchors"]["prints"]
     head = git("rev-parse", "HEAD")
     if change == "replace-ref":
@@ -202,7 +203,7 @@ def test_an_act_in_memory_is_not_mistaken_for_the_file_on_disk(demo):
 
 def test_a_damaged_or_foreign_cache_is_set_aside(demo):
     same(demo)
-    cache = demo / ".dangan-cache" / "rules-v1.json"
+    cache = demo / ".dangan-cache" / "rules-v2.json"
     cache.write_text('{"key": "x", "checks": {"loans.check_loans": "nonsense"}}', encoding="utf-8")
     same(demo)
     saved = json.loads(cache.read_text(encoding="utf-8"))
@@ -219,13 +220,14 @@ def test_a_damaged_or_foreign_cache_is_set_aside(demo):
 def test_a_shared_view_counts_as_read_each_time_it_is_used(demo):
     """The facts' views are built once; a rule that finds one already built still read its kinds."""
     from dangan.facts import facts
+    from dangan.index import THROUGH
     from dangan.rules.contracts import recorded_through
 
     index = build(demo)
     f = facts(index)
     for use, kinds in ((lambda: f.visits_by_customer, {"visit"}), (lambda: f.loans_by_item, {"loan"}),
                        (lambda: f.certificates_by_dossier, {"certificate"}),
-                       (lambda: recorded_through(index), {"contract", "visit", "complaint", "report", "customer"})):
+                       (lambda: recorded_through(index), {THROUGH})):
         for _ in range(2):  # built, then reused
             index.reads = set()
             use()
@@ -251,3 +253,116 @@ def test_every_memo_the_rules_can_reach_is_traced():
                 continue
             function = text[:match.start()].rsplit("\ndef ", 1)[-1]
             assert "note_reads(" in function, f"{path.name}: index.derived[{match.group(1)!r}] is not traced"
+
+
+# --- grouped rules: a change re-runs only the groups it reaches ---------------------------------------------
+@pytest.fixture
+def regroups(monkeypatch):
+    """The grouped checks run again over a part of the index, with the number of records each part held."""
+    from dangan import rule_cache
+
+    seen: dict[str, int] = {}
+    original = rule_cache.RuleCache.regroup
+
+    def spy(self, name, check, index, unknown_years):
+        found = original(self, name, check, index, unknown_years)
+        if found is not None:
+            plan = next(iter(self._plans.values()))
+            seen[name] = sum(len(v) for v in plan.part.records.values())
+        return found
+    monkeypatch.setattr(rule_cache.RuleCache, "regroup", spy)
+    return seen
+
+
+def _visit(records, index=0):
+    path = sorted((records / "visits").glob("*.yaml"))[index]
+    return path, load(path)
+
+
+@pytest.mark.parametrize("change", ["visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing",
+                                    "customer-deleted", "survey-follow-up-elsewhere", "through-moves",
+                                    "contract-for-visits", "staff-left"])
+def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups):
+    """Each grouped rule re-run over only the groups a change reaches reports what a cold run reports:
+    moving a visit between customers (both groups), adding and deleting visits, breaking and mending
+    references, a survey naming another customer's visit, the archive's own today moving, a new contract
+    starting a customer's schedules, a change to a kind read whole."""
+    records = demo / "records"
+    same(demo)
+    total = sum(1 for _ in records.rglob("*.yaml"))
+    visit, data = _visit(records, 5)
+    if change == "visit-moves-customer":
+        other = sorted((records / "customers").glob("*.yaml"))[-1].stem
+        assert data["customer"] != other
+        data["customer"] = other
+        dump(visit, data)
+    elif change == "visit-added":
+        data["id"] = "HF2026-9001"
+        data["date"] = "2025-06-30"
+        dump(records / "visits" / "HF2026-9001.yaml", data)
+    elif change == "visit-deleted":
+        visit.unlink()
+    elif change == "visit-staff-missing":
+        data["staff"] = "S998"
+        dump(visit, data)
+    elif change == "customer-deleted":
+        (records / "customers" / f"{data['customer']}.yaml").unlink()
+    elif change == "survey-follow-up-elsewhere":
+        survey = sorted((records / "surveys").glob("*.yaml"))[0]
+        found = load(survey)
+        elsewhere = next(load(v) for v in sorted((records / "visits").glob("*.yaml"))
+                         if load(v)["customer"] != found["customer"])
+        found["follow_up"] = {"visit": elsewhere["id"]}
+        dump(survey, found)
+    elif change == "through-moves":  # a visit far ahead: every customer's overdue reviews move with the day
+        data["date"] = "2027-06-30"
+        dump(visit, data)
+    elif change == "contract-for-visits":
+        source = sorted((records / "contracts").glob("*.yaml"))[0]
+        found = load(source)
+        found["id"], found["customer"], found["signed_on"] = "HT2025-901", data["customer"], "2025-03-03"
+        dump(records / "contracts" / "HT2025-901.yaml", found)
+    elif change == "staff-left":
+        path = records / "staff" / "S014.yaml"
+        found = load(path)
+        found["roles"] = ["sales_rep"]
+        dump(path, found)
+    regroups.clear()
+    same(demo)
+    if change in ("visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing"):
+        assert "visits.check_late_visits" in regroups and "references.check_references" in regroups
+        assert max(regroups.values()) < total / 4, regroups  # a part of the archive, not the whole
+    if change == "staff-left":  # the staff are read whole by these rules: a change to them runs them whole
+        assert "visits.check_late_visits" not in regroups
+
+
+def test_a_rule_is_grouped_only_where_its_groups_are_kept(demo, regroups):
+    """Without the memo file the grouped rules run whole, and agree; a forged memo file is not trusted apart
+    from the entries written with it."""
+    records = demo / "records"
+    same(demo)
+    memo = demo / ".dangan-cache" / "memo-v1.sqlite"
+    assert memo.is_file()
+    with sqlite3.connect(memo) as db:  # another run's store, or a forged one: not the one the entries rest on
+        db.execute("UPDATE meta SET v = 'forged' WHERE k = 'generation'")
+        db.execute("DELETE FROM keys")  # and every group it held forgotten: trusted, it would hide every change
+    visit, data = _visit(records, 2)
+    data["staff"] = "S998"
+    dump(visit, data)
+    regroups.clear()
+    same(demo)
+    assert not regroups  # the entries were not written with this memo file: every grouped rule ran whole
+    memo.unlink()
+    data["staff"] = "S997"
+    dump(visit, data)
+    same(demo)
+    assert not regroups
+    memo.write_bytes(b"\0not a store" * 100)  # damaged: set aside, written again
+    data["staff"] = "S995"
+    dump(visit, data)
+    same(demo)
+    assert not regroups
+    data["staff"] = "S996"
+    dump(visit, data)
+    same(demo)
+    assert "references.check_references" in regroups  # the memo file written again: grouped once more

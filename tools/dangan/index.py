@@ -20,6 +20,7 @@ from .schemas import SchemaSet
 POLICY_FILE = "records/policy.yaml"
 RECORDS = "records"
 GIT = "@git"  # read by whoever uses the repository's history or refs (`rule_cache`: keyed by `git.state`)
+THROUGH = "@through"  # read by whoever uses the archive's own today (`rules.contracts.recorded_through`)
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Index:
     digests: dict[str, bytes] = field(default_factory=dict)
     reads: set[str] | None = None  # while a check runs: the kinds it asked for (`rule_cache`)
     use_cache: bool = False  # built with the caches: the rules' cache is used too
+    # while the rules' cache is open: the values computed from one record, kept beside its content id
+    # (`memo_store.Memos`), so an unchanged record is not decoded to give them again
+    memo: Any = None
 
     def of(self, kind: str) -> dict[str, Record]:
         if self.reads is not None:

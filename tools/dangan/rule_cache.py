@@ -17,7 +17,16 @@ repository (`REPOSITORY_STATE`) read git's refs and history as well, and are reu
 (HEAD, every ref, grafts and shallow files) is the same as when they ran. The working calendar's unknown
 years, which a check notes as a side effect of counting deadlines, are kept with its problems.
 
-The cache (`.dangan-cache/rules-v1.json`) holds data only (JSON, never pickle), is written whole
+A check that judges each record by its group only (`groups`: a customer with its visits and contracts,
+a record with the records it names) is not run whole again after a change: its cached problems are kept
+for the records the change cannot reach, and it runs over a part of the index holding only the records
+the change reaches (the changed records' groups before and after the change) and what those rest on.
+Each record's groups, like its latest act date (`recorded_through`), are kept beside its content id in a
+memo file (`memo-v2.json`, `RuleCache.memo`), so an unchanged record is not decoded to find them. The
+memo file and the entries that rest on it carry one generation: written in that order, they are used
+together or not at all.
+
+The cache (`.dangan-cache/rules-v2.json`) holds data only (JSON, never pickle), is written whole
 to a temporary file and renamed into place, and is set aside whenever it cannot be read or does
 not belong to this code, schema set and policy. With `DANGAN_NO_CACHE` set it is neither read nor
 written.
@@ -30,15 +39,22 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import git
-from .index import GIT, Index
+from .facts import facts
+from .groups import Grouping, grouping_of
+from .index import GIT, THROUGH, Index
+from .memo_store import NAME as MEMO_NAME
+from .memo_store import Memos, Unreadable, key_names
 from .problems import Problem, Words
+from .record import Record
 from .record_cache import content_id
+from .rules.contracts import ACT_DATE_KINDS, recorded_through
 
-VERSION = 1
+VERSION = 2
 NAME = f"rules-v{VERSION}.json"
 ALL = "*"  # a check that iterated the whole index read every kind
 
@@ -76,8 +92,14 @@ class RuleCache:
         self.entries: dict[str, dict] = {}
         self.changed = False
         self._prints: dict[str, str] = {}
+        self.generation = ""  # the memo store's generation the entries' group runs rest on
+        self.through: dict = {}  # the archive's own today, with the fingerprint of the kinds it came from
+        self.memos: Memos | None = None
+        self._touched: set[str] = set()  # the checks reused or run this run: valid at this run's generation
+        self._plans: dict[tuple[str, frozenset], _Plan | None] = {}  # per grouping and changed kinds, this run
         if path is not None:
             self._load()
+            self.memos = index.memo = Memos(index, path.with_name(MEMO_NAME), self.key)
 
     @classmethod
     def open(cls, index: Index) -> RuleCache:
@@ -94,6 +116,8 @@ class RuleCache:
             return  # unreadable or damaged: set aside, rebuilt by this run
         if isinstance(found, dict) and found.get("key") == self.key and isinstance(found.get("checks"), dict):
             self.entries = found["checks"]
+            self.generation = found.get("generation") if isinstance(found.get("generation"), str) else ""
+            self.through = found.get("through") if isinstance(found.get("through"), dict) else {}
 
     # --- fingerprints -------------------------------------------------------------------------
     def fingerprint(self, kind: str) -> str:
@@ -105,6 +129,15 @@ class RuleCache:
         index = self.index
         if kind == GIT:
             return hashlib.sha1(git.state(index.root).encode("utf-8", "surrogateescape")).hexdigest()
+        if kind == THROUGH:  # the day itself; taken from the last run while the kinds it comes from are the same
+            basis = "\0".join(self.fingerprint(k) for k in ACT_DATE_KINDS)
+            if self.through.get("basis") == basis and isinstance(self.through.get("day"), str | None):
+                index.derived.setdefault("recorded_through", _day(self.through["day"]))
+            day = recorded_through(index)
+            found = day.isoformat() if day else None
+            if self.through.get("basis") != basis or self.through.get("day") != found:
+                self.through, self.changed = {"basis": basis, "day": found}, True
+            return hashlib.sha1(f"{THROUGH}={found}".encode()).hexdigest()
         if kind == ALL:  # every kind: from the kinds' own prints (each computed once a run)
             return hashlib.sha1("\0".join(f"{k}={self.fingerprint(k)}" for k in sorted(index.records))
                                 .encode()).hexdigest()
@@ -131,24 +164,160 @@ class RuleCache:
     def store(self, name: str, reads: set[str], problems: list[Problem], years: set[int]) -> None:
         if self.path is None:
             return
-        kinds = {ALL} | (reads & {GIT}) if ALL in reads else reads
+        kinds = {ALL} | (reads & {GIT, THROUGH}) if ALL in reads else reads
         self.entries[name] = {"prints": {k: self.fingerprint(k) for k in sorted(kinds)},
                               "problems": [_data(p) for p in problems], "years": sorted(years)}
+        self._touched.add(name)
         self.changed = True
 
-    def save(self) -> None:
-        """Write the cache whole (a temporary file renamed into place); a failure only costs speed."""
-        if self.path is None or not self.changed:
-            return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+    def touch(self, name: str) -> None:
+        self._touched.add(name)
+
+    # --- a grouped check run again over the groups a change reaches (`groups`) -----------------
+    def regroup(self, name: str, check: Callable, index: Index, unknown_years: set[int]) -> list[Problem] | None:
+        """The problems of a grouped check after a change, from its cached problems and a run over only the
+        records the change can reach; None when that cannot be told (then the check runs whole)."""
+        grouping = grouping_of(check)
+        entry = self.entries.get(name)
+        if (grouping is None or self.path is None or not isinstance(entry, dict) or entry.get("years")
+                or not self.generation or entry.get("generation") != self.generation):
+            return None
+        changed = [k for k, v in entry["prints"].items() if self.fingerprint(k) != v]
+        if any(k.startswith("@") or (k == ALL and grouping.kinds is not None) or (k != ALL and not grouping.covers(k))
+               for k in changed):
+            return None  # a kind read whole, the repository or the archive's today changed: run it whole
+        memos = self.memos
+        if not memos.usable() or memos.generation != self.generation:
+            return None
+        kinds = frozenset(changed) if ALL not in changed else None
+        if (grouping.name, kinds) not in self._plans:
+            try:
+                self._plans[(grouping.name, kinds)] = _plan(memos, grouping, index, kinds)
+            except Unreadable:
+                self._plans[(grouping.name, kinds)] = None
+        plan = self._plans[(grouping.name, kinds)]
+        if plan is None:
+            return None
+        kept_problems = []
+        for data in entry["problems"]:
+            if data.get("file") not in plan.known:
+                return None  # a problem on a record the grouping does not place
+            if data["file"] not in plan.reached:
+                kept_problems.append(data)
+        part = plan.part
+        if THROUGH in entry["prints"] and "recorded_through" not in part.derived:  # the whole archive's today
+            part.derived["recorded_through"] = recorded_through(index)
+        years: set[int] = set()
+        part.reads = set()
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            tmp.write_text(json.dumps({"key": self.key, "checks": self.entries},
-                                      ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            sub = facts(part)
+            before = set(sub.calendar.unknown_years)
+            found = list(check(part, sub))
+            years = set(sub.calendar.unknown_years) - before
+            reads = part.reads
+        finally:
+            part.reads = None
+        if years or any(p.file not in plan.shown for p in found):
+            return None
+        try:
+            problems = [_problem(p) for p in kept_problems] + [p for p in found if p.file in plan.reached]
+        except (KeyError, TypeError, ValueError):
+            return None
+        problems.sort(key=Problem.sort_key)
+        self.store(name, set(entry["prints"]) | reads, problems, set())
+        return problems
+
+    def save(self) -> None:
+        """Write the cache whole (a temporary file renamed into place); a failure only costs speed. The memo
+        file is written first under a new generation, and the entries run this time are marked with it: an
+        entry and the memo file it rests on are used together or not at all."""
+        if self.path is None:
+            return
+        if not self.changed:
+            return
+        self.generation = self.memos.save()
+        for name in self._touched:
+            if name in self.entries:
+                self.entries[name]["generation"] = self.generation
+        self.memos.close()
+        _write(self.path, {"key": self.key, "generation": self.generation, "through": self.through,
+                           "checks": self.entries})
+
+
+def _write(path: Path, data: dict) -> bool:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+
+
+@dataclass
+class _Plan:
+    """What a change reaches under one grouping: the records whose verdicts it can change (`reached`), with what
+    they rest on (`shown`, the index of a run again: `part`), and every file the grouping places (`known`)."""
+    reached: set[str]
+    shown: set[str]
+    known: _Placed
+    part: Index
+
+
+def _plan(memos: Memos, grouping: Grouping, index: Index, kinds: frozenset[str] | None) -> _Plan | None:
+    """What the change of the records of `kinds` (None: of every kind) reaches under a grouping."""
+    members, depends = key_names(grouping)
+    records = memos.records()
+    changed = {file for file in memos.changed() if kinds is None or memos.kind_of(file) in kinds}
+    touched: set[str] = set()  # the keys of what changed, before and after
+    for file in changed:
+        if memos.kind_of(file) is None or not grouping.covers(memos.kind_of(file)):
+            continue
+        before = memos.before(members, file)
+        if before is None and file not in records:
+            return None  # removed, and its group before is not known
+        touched.update(before or ())
+        if file in records:
+            touched.update(memos.fresh(records[file]).get(members, ()))
+    reached = changed | memos.files_with(depends, touched)
+    wanted = {key for file in reached if file in records and grouping.covers(records[file].kind)
+              for key in memos.keys(depends, records[file])}
+    shown = (reached | memos.files_with(members, wanted)) & set(records)
+    return _Plan(reached, shown, _Placed(grouping, records, changed), _part(index, grouping, shown))
+
+
+class _Placed:
+    """The files a grouping places: the current records of the kinds it covers, and whatever changed."""
+
+    def __init__(self, grouping: Grouping, records: dict[str, Record], changed: set[str]):
+        self.grouping, self.records, self.changed = grouping, records, changed
+
+    def __contains__(self, file: object) -> bool:
+        record = self.records.get(file)
+        return file in self.changed or (record is not None and self.grouping.covers(record.kind))
+
+
+def _part(index: Index, grouping: Grouping, files: set[str]) -> Index:
+    """The index with only these records of the kinds a grouping covers (the rest whole), the archive's today
+    and the typed policy taken from the whole."""
+    part = Index(index.root, index.schemas, index.policy,
+                 {kind: {rid: r for rid, r in by_id.items() if r.file in files} if grouping.covers(kind) else by_id
+                  for kind, by_id in index.records.items()}, [], index.files)
+    part.digests = index.digests
+    part.derived = {k: index.derived[k] for k in ("policy", "recorded_through") if k in index.derived}
+    return part
+
+
+def _day(value: str | None):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _content(path: Path) -> bytes:
@@ -199,7 +368,11 @@ def run_check(cache: RuleCache, name: str, check: Callable, index: Index, f: Any
         if found is not None:
             problems, years = found
             unknown_years |= years
+            cache.touch(name)
             return problems
+        regrouped = cache.regroup(name, check, index, unknown_years)
+        if regrouped is not None:
+            return regrouped
     before = set(unknown_years)
     index.reads = set()
     try:

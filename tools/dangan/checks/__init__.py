@@ -55,6 +55,7 @@ CHECKS: list[Check] = [
     encrypted.check_recipients,
     identifiers.check_identifiers,
     references.check_references,
+    references.check_policy_references,
     numbering.check_dossier_numbers,
     numbering.check_merged_numbers,
     numbering.check_certificate_numbers,

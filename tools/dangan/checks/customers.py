@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..facts import Facts, date
+from ..groups import BY_CUSTOMER, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem, Words
@@ -186,6 +187,7 @@ def _blacklisted_by(f: Facts, customer, entry: dict) -> Iterator[Problem]:
                                policy_key="approvals.blacklist_department")
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers", "approvals")
 def check_profile_approval(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 004 篇四 4、1、2 c)「客户档案由销售总监进行审批确认」: a profile created on or after
@@ -272,6 +274,7 @@ def check_credit_limits(index: Index, f: Facts) -> Iterator[Problem]:
                                    since=latest[1].get("since"), policy_key="approvals.credit_limit")
 
 
+@grouped(BY_CUSTOMER)
 @needs("credit")
 def check_credit_reviews(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 001 客户信用管理制度流程 七「信用评估更新」: the next review is set no later than

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 
 from ..facts import Facts
+from ..groups import BY_REFERENCE, grouped
 from ..index import Index
 from ..policy import needs
 from ..policy import of as policy_of
@@ -14,12 +15,21 @@ from ..record import Record
 from ..schemas import values_at
 
 
+@grouped(BY_REFERENCE)
 @needs("customers", "surveys")
 def check_references(index: Index, f: Facts) -> Iterator[Problem]:
-    """No reference points at a missing record or an undefined policy code."""
-    records: list[Record] = list(index)
-    if index.policy is not None:
-        records.append(index.policy)
+    """No reference of a record points at a missing record or an undefined policy code (a record's verdict
+    rests on itself and the records it names: `BY_REFERENCE`)."""
+    yield from _references(index, list(index))
+
+
+@needs("customers", "surveys")
+def check_policy_references(index: Index, f: Facts) -> Iterator[Problem]:
+    """No reference of the policy (a department's head, a schedule's role …) points at a missing record or code."""
+    yield from _references(index, [index.policy] if index.policy is not None else [])
+
+
+def _references(index: Index, records: list[Record]) -> Iterator[Problem]:
     refs = index.schemas.references
     known: dict[str, Container[str]] = {}  # each target's ids (or codes), looked up once, not per value
     for record in records:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..facts import Facts, date
+from ..groups import BY_CUSTOMER, BY_REFERENCE, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem
@@ -18,8 +19,13 @@ from ..schedules import effective_from, fulfil
 from ..workdays import describe
 
 
+@grouped(BY_CUSTOMER)
 @needs("visits", "contracts")
 def check_late_visits(index: Index, f: Facts) -> Iterator[Problem]:
+    """Seed 003 and 000 篇3: a visit a schedule calls for, made after its day, is a warning. Judged per customer
+    (`BY_CUSTOMER`): the schedules are counted up to the last visit on record, and a customer's late visits are
+    the same for any such day on or after that customer's own last visit (a visit expected later cannot be
+    made late, and expected visits are paired in the order they fall due)."""
     last = max((date(v.get("date")) for v in index.of("visit").values() if date(v.get("date"))), default=None)
     if last is None:
         return
@@ -32,6 +38,7 @@ def check_late_visits(index: Index, f: Facts) -> Iterator[Problem]:
                                         if exp.schedule != "festival" else "visits.festivals")
 
 
+@grouped(BY_CUSTOMER)
 @needs("approvals")
 def check_visit_reports(index: Index, f: Facts) -> Iterator[Problem]:
     roles = f.approvers("visit_review")
@@ -45,6 +52,7 @@ def check_visit_reports(index: Index, f: Facts) -> Iterator[Problem]:
                                 roles=f.role_names(roles), policy_key="approvals.visit_review")
 
 
+@grouped(BY_CUSTOMER)
 @needs("visits", "approvals")
 def check_visit_plans(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇3 篇一 1.「制定客户维系及回访计划，上报公司批准后负责实施」, 篇4 篇二 第五条「制定大客户回访
@@ -73,6 +81,7 @@ def check_visit_plans(index: Index, f: Facts) -> Iterator[Problem]:
                                 roles=f.role_names(roles), policy_key="approvals.visit_plan")
 
 
+@grouped(BY_CUSTOMER)
 @needs("visits")
 def check_report_written(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇4 篇一 五1.「在结束回访的第二天…填写《客户回访报告表》」: the report is written on or after
@@ -92,6 +101,7 @@ def check_report_written(index: Index, f: Facts) -> Iterator[Problem]:
                                 visit_date=visit.get("date"))
 
 
+@grouped(BY_CUSTOMER)
 @needs("visits", "approvals")
 def check_visit_materials(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇4 篇一 四3.「回访结束后…及时将回访的相关资料归还给公司，如果由于客观原因确实无法归还，应报客户
@@ -127,6 +137,7 @@ def _kind_label(index: Index, visit) -> str:
     return ((info.schema.get("x-labels") or {}) if info else {}).get(visit.get("kind"), str(visit.get("kind")))
 
 
+@grouped(BY_REFERENCE)
 def check_survey_follow_up(index: Index, f: Facts) -> Iterator[Problem]:
     """A survey's follow-up visit is a visit of the same customer, on or after the survey."""
     for survey in index.of("survey").values():

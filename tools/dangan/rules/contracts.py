@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..facts import Facts, date
-from ..index import Index
+from ..index import THROUGH, Index
 from ..record import Record
 from ..workdays import add_months
 
@@ -97,24 +97,36 @@ def hand_ins(f: Facts, contract: Record) -> Iterator[HandIn]:
 _ACT_DATES = {"contract": (("signed_on",), ("to_admin", "date"), ("archived", "date")),
               "visit": (("date",),), "complaint": (("received", "date"),), "report": (("submitted", "date"),),
               "customer": (("created", "date"),)}
+ACT_DATE_KINDS = tuple(_ACT_DATES)
 
 
 def recorded_through(index: Index) -> dt.date | None:
-    """The latest day an act was recorded in the archive (see the module's docstring)."""
-    index.note_reads(_ACT_DATES)  # a view of these kinds, however often it is asked for (`rule_cache`)
+    """The latest day an act was recorded in the archive (see the module's docstring). Whoever asks reads this
+    one day, not the records it comes from (`THROUGH`: a verdict resting on it is reused while it is the same);
+    where the rules' cache is open, each record's own latest day is kept beside its content id (`Index.memo`)."""
+    index.note_reads((THROUGH,))
     if "recorded_through" in index.derived:
         return index.derived["recorded_through"]
-    latest = None
-    for kind, paths in _ACT_DATES.items():
-        for record in index.of(kind).values():
-            days = [date(record.get(*path)) for path in paths]
-            if kind == "contract":
-                days += [date(p.get("date")) for p in record.get("payments") or [] if isinstance(p, dict)]
-            for day in days:
+    known, kept = index.memo.latest() if index.memo is not None else (False, None)
+    latest = date(kept)
+    if not known:
+        for kind in ACT_DATE_KINDS:
+            for record in index.records.get(kind, {}).values():  # not `of`: the asker read the day, not them
+                day = date(latest_act_day(record))
                 if day and (latest is None or day > latest):
                     latest = day
     index.derived["recorded_through"] = latest
     return latest
+
+
+def latest_act_day(record: Record) -> str | None:
+    """The latest act date one record holds (ISO), or None."""
+    paths = _ACT_DATES[record.kind]
+    days = [date(record.get(*path)) for path in paths]
+    if record.kind == "contract":
+        days += [date(p.get("date")) for p in record.get("payments") or [] if isinstance(p, dict)]
+    found = max((d for d in days if d), default=None)
+    return found.isoformat() if found else None
 
 
 # --- reports ------------------------------------------------------------------------------------------

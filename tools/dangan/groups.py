@@ -1,0 +1,87 @@
+"""Groups of records a rule's verdict rests on: how a changed record re-runs only its part of a rule.
+
+A rule over many records (the visit schedules of every customer, the references of every record) is
+mostly a rule over small groups of them: a customer's visits are judged against that customer's
+contracts, complaints and visits, and no other customer's. A check that says so (`@grouped(BY_CUSTOMER)`)
+promises that the problems it reports on a record depend only on
+
+* that record, and the records that are *members* of a key the record *depends* on, and
+* the kinds the grouping does not cover (read whole: the staff, for instance) and the policy.
+
+The rules' cache (`rule_cache`) then runs such a check again, after a change, only over the records the
+change can reach: the changed records' keys (before and after the change, so a visit moved to another
+customer re-runs both), every record that depends on one of them, and what those depend on. The result
+must equal a run over the whole archive; `tests/test_rule_cache.py` compares the two after every kind
+of change. A record's keys are kept beside its content id (`RuleCache.memo`), so an unchanged record is
+never decoded to find its group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .record import Record
+from .schemas import SchemaSet, values_at
+
+Keys = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    name: str
+    kinds: frozenset[str] | None  # the kinds it groups (None: every kind of record)
+    members: Callable[[SchemaSet, Record], Keys]  # the keys a record belongs to
+    depends: Callable[[SchemaSet, Record], Keys] | None = None  # the keys its verdict reads (None: its members)
+
+    def covers(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+
+def grouped(grouping: Grouping):
+    """Mark a check as judging each record by its group only (see the module's docstring)."""
+    def mark(check):
+        check.grouping = grouping
+        return check
+    return mark
+
+
+def grouping_of(check) -> Grouping | None:
+    return getattr(check, "grouping", None)
+
+
+# --- the groupings ------------------------------------------------------------------------------------
+CUSTOMER_FIELD = {"visit": "customer", "contract": "customer", "complaint": "customer", "survey": "customer",
+                  "registration": "customer", "dossier": "customer"}
+
+
+def _customer(_schemas: SchemaSet, record: Record) -> Keys:
+    if record.kind == "customer":
+        return (record.id,)
+    value = record.get(CUSTOMER_FIELD[record.kind])
+    return (value,) if isinstance(value, str) else ()
+
+
+# a customer with its visits, contracts, complaints, surveys, registrations and dossiers
+BY_CUSTOMER = Grouping("customer", frozenset({"customer", *CUSTOMER_FIELD}), _customer)
+
+
+def _self(_schemas: SchemaSet, record: Record) -> Keys:
+    return (f"{record.kind}:{record.id}",)
+
+
+def _targets(schemas: SchemaSet, record: Record) -> Keys:
+    found: list[str] = [f"{record.kind}:{record.id}"]
+    for info in schemas.references.get(record.kind, ()):
+        if info.ref.startswith("policy:"):
+            continue
+        found += [f"{info.ref}:{value}" for _path, value in values_at(record.data, info.path)
+                  if isinstance(value, str)]
+    return tuple(dict.fromkeys(found))
+
+
+# every record with the records it names: a record's references are judged by whether those exist
+BY_REFERENCE = Grouping("reference", None, _self, _targets)
+
+
+GROUPINGS = (BY_CUSTOMER, BY_REFERENCE)  # every grouping a check may use: each record's keys are kept for all
