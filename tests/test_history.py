@@ -171,6 +171,37 @@ def test_tampered_attachment(repo):
     assert sorted(codes(repo.problems())) == ["attachment.missing", "attachment.unreferenced"]
 
 
+def test_a_scan_is_hashed_once_per_version(repo):
+    """A scan's hash is kept with its file's status: a same-size rewrite with its old modification time put back
+    is still seen (its change time moved); the records that list scans are found from the memo store."""
+    import os
+    import time
+
+    scan = repo.root / "attachments" / "2024鸿借字第001号" / "借款合同.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF-1.4 scanned contract")
+    digest = hashlib.sha256(scan.read_bytes()).hexdigest()
+    honest_handover(repo)
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["inventory"][1]["items"][0]["files"] = [{"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest}]
+    data["amendments"] = [{"date": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
+                           "approved": {"by": "S002", "date": "2024-04-01"}}]
+    repo.add("dossier", data)
+    repo.commit("S002", "补充扫描件", date="2024-04-01")
+    assert repo.check() == (0, [])  # hashed: just written, too fresh to be kept (racily clean)
+    kept = repo.root / ".dangan-cache" / "fixity-v1.json"
+    assert "2024鸿借字第001号/借款合同.pdf" not in (json.loads(kept.read_text()) if kept.exists() else {})
+    time.sleep(2.2)
+    assert repo.check() == (0, [])
+    assert json.loads(kept.read_text())["2024鸿借字第001号/借款合同.pdf"][4] == digest
+    assert repo.check() == (0, [])  # from the cache
+    before = os.stat(scan)
+    scan.write_bytes(b"%PDF-1.4 altered contract")  # the same size
+    os.utime(scan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert codes(repo.problems()) == ["attachment.hash"]
+
+
 def test_history_command_and_cache(repo):
     honest_handover(repo)
     result = repo.run("history", "2024鸿借字第001号", "--format", "json")

@@ -20,12 +20,14 @@ starts it again.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from . import fixity
 from .groups import GROUPINGS, Grouping
 from .index import Index
 from .record import Record
@@ -34,6 +36,7 @@ from .rules.contracts import ACT_DATE_KINDS, latest_act_day
 VERSION = 1
 NAME = f"memo-v{VERSION}.sqlite"
 THROUGH = "through"  # the scalar: a record's latest act date (ISO)
+ATTACHMENTS = "attachments"  # the scans a record lists: [[path of the entry, entry], …] as JSON
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE files (file TEXT PRIMARY KEY, sha BLOB, kind TEXT) WITHOUT ROWID;
@@ -188,6 +191,27 @@ class Memos:
                 best = value
         return True, best
 
+    def attachments(self) -> list[tuple[Record, tuple, dict]] | None:
+        """Every scan the current records list (`fixity.listed`), reading only the records that list one; None
+        when the store cannot tell."""
+        if self._open() is None:
+            return None
+        changed, records = self.changed(), self.records()
+        out = []
+        try:
+            for value, file in self._db.execute("SELECT value, file FROM scalars WHERE name = ?", (ATTACHMENTS,)):
+                if file not in changed and file in records:
+                    out += [(records[file], tuple(path), entry) for path, entry in json.loads(value)]
+        except (sqlite3.Error, ValueError, TypeError):
+            self._forget()
+            return None
+        for file in changed:
+            record = records.get(file)
+            value = self.fresh(record).get(ATTACHMENTS) if record is not None else None
+            if value:
+                out += [(record, tuple(path), entry) for path, entry in json.loads(value)]
+        return out
+
     # --- writing --------------------------------------------------------------------------------------
     def save(self) -> str:
         """Write the changed files' rows under a new generation; the generation now in force ("" on failure)."""
@@ -274,4 +298,7 @@ def compute(index: Index, record: Record) -> dict[str, Any]:
         day = latest_act_day(record)
         if day is not None:
             values[THROUGH] = day
+    scans = fixity.entries(index.schemas, record)
+    if scans:
+        values[ATTACHMENTS] = json.dumps([[list(path), entry] for path, entry in scans], ensure_ascii=False)
     return values

@@ -234,6 +234,7 @@ class RuleCache:
         if self.path is None:
             return
         if not self.changed:
+            self.memos.close()
             return
         self.generation = self.memos.save()
         for name in self._touched:
