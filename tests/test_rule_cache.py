@@ -281,14 +281,15 @@ def _visit(records, index=0):
 
 @pytest.mark.parametrize("change", ["visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing",
                                     "customer-deleted", "survey-follow-up-elsewhere", "through-moves",
-                                    "contract-for-visits", "staff-left"])
+                                    "contract-for-visits", "staff-left", "evidence-surname", "evidence-deleted",
+                                    "credit-change-late", "registration-deleted", "claim-customer-name"])
 def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups):
     """Each grouped rule re-run over only the groups a change reaches reports what a cold run reports:
     moving a visit between customers (both groups), adding and deleting visits, breaking and mending
     references, a survey naming another customer's visit, the archive's own today moving, a new contract
     starting a customer's schedules, a change to a kind read whole."""
     records = demo / "records"
-    same(demo)
+    before = same(demo)
     total = sum(1 for _ in records.rglob("*.yaml"))
     visit, data = _visit(records, 5)
     if change == "visit-moves-customer":
@@ -327,13 +328,38 @@ def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups)
         found = load(path)
         found["roles"] = ["sales_rep"]
         dump(path, found)
+    elif change in ("evidence-surname", "evidence-deleted"):  # a visit a sales claim cites as its evidence
+        cited = records / "visits" / "HF2025-0191.yaml"
+        if change == "evidence-deleted":
+            cited.unlink()
+        else:
+            found = load(cited)
+            found["surname"] = "欧阳"
+            dump(cited, found)
+    elif change == "credit-change-late":  # signed off after the month's close: the change no longer counts
+        path = records / "credit_changes" / "GD2025-001.yaml"
+        found = load(path)
+        found["director"]["date"] = "2026-01-20"
+        dump(path, found)
+    elif change == "registration-deleted":
+        (records / "registrations" / "DJ2025-0001.yaml").unlink()
+    elif change == "claim-customer-name":  # the customer's name decides whose surname is valid evidence
+        contract = load(records / "contracts" / "HT2025-015.yaml")
+        path = records / "customers" / f"{contract['customer']}.yaml"
+        found = load(path)
+        found["name"] = "欧阳" + str(found["name"])[1:]
+        dump(path, found)
     regroups.clear()
-    same(demo)
+    assert same(demo) != before  # each change is seen, by the grouped run as by the cold one
     if change in ("visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing"):
         assert "visits.check_late_visits" in regroups and "references.check_references" in regroups
         assert max(regroups.values()) < total / 4, regroups  # a part of the archive, not the whole
     if change == "staff-left":  # the staff are read whole by these rules: a change to them runs them whole
         assert "visits.check_late_visits" not in regroups
+    if change.startswith(("evidence", "credit-change", "registration", "claim")):
+        read = {"attribution.check_credit_changes"} if change == "credit-change-late" else {"attribution.check_claims"}
+        assert {"contracts.check_attribution", *read} <= set(regroups), regroups
+        assert max(regroups.values()) < total / 4, regroups
 
 
 def test_a_rule_is_grouped_only_where_its_groups_are_kept(demo, regroups):

@@ -33,6 +33,9 @@ class Grouping:
     kinds: frozenset[str] | None  # the kinds it groups (None: every kind of record)
     members: Callable[[SchemaSet, Record], Keys]  # the keys a record belongs to
     depends: Callable[[SchemaSet, Record], Keys] | None = None  # the keys its verdict reads (None: its members)
+    # a verdict reads the verdicts of what it depends on (a credit change reads its contract's whole decision):
+    # what a change reaches, and what those rest on, are followed until nothing more is found
+    transitive: bool = False
 
     def covers(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
@@ -84,4 +87,39 @@ def _targets(schemas: SchemaSet, record: Record) -> Keys:
 BY_REFERENCE = Grouping("reference", None, _self, _targets)
 
 
-GROUPINGS = (BY_CUSTOMER, BY_REFERENCE)  # every grouping a check may use: each record's keys are kept for all
+def _sale_members(_schemas: SchemaSet, record: Record) -> Keys:
+    kind, customer = record.kind, record.get("customer") if record.kind != "customer" else record.id
+    found = [f"c:{customer}"] if isinstance(customer, str) and kind != "credit_change" else []
+    if kind == "visit":
+        found.append(f"v:{record.id}")
+    elif kind == "contract":
+        found.append(f"k:{record.id}")
+    elif kind == "credit_change" and isinstance(record.get("contract"), str):
+        found.append(f"k:{record.get('contract')}")
+    return tuple(found)
+
+
+def _sale_depends(schemas: SchemaSet, record: Record) -> Keys:
+    if record.kind != "contract":
+        return _sale_members(schemas, record)
+    found = list(_sale_members(schemas, record))
+    details = record.get("attribution")
+    if isinstance(details, dict):
+        if isinstance(details.get("card_user"), str):
+            found.append(f"c:{details['card_user']}")
+        if isinstance(details.get("renewal_of"), str):
+            found.append(f"k:{details['renewal_of']}")
+        for claim in details.get("claims") or []:
+            for ref in (claim.get("evidence") or []) if isinstance(claim, dict) else ():
+                if isinstance(ref, str):
+                    found.append(f"v:{ref}")
+    return tuple(dict.fromkeys(found))
+
+
+# a sale with everything its credit is decided by (seed 000 篇2): the contract, its credit changes, the customer
+# (and the card user) with their visits and registrations, the contract it renews, the visits its claims cite
+BY_SALE = Grouping("sale", frozenset({"customer", "visit", "registration", "credit_change", "contract"}),
+                   _sale_members, _sale_depends, transitive=True)
+
+
+GROUPINGS = (BY_CUSTOMER, BY_REFERENCE, BY_SALE)  # every grouping a check may use: each record's keys are kept for all

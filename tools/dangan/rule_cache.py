@@ -283,10 +283,22 @@ def _plan(memos: Memos, grouping: Grouping, index: Index, kinds: frozenset[str] 
         touched.update(before or ())
         if file in records:
             touched.update(memos.fresh(records[file]).get(members, ()))
-    reached = changed | memos.files_with(depends, touched)
-    wanted = {key for file in reached if file in records and grouping.covers(records[file].kind)
-              for key in memos.keys(depends, records[file])}
-    shown = (reached | memos.files_with(members, wanted)) & set(records)
+    reached, keys = set(changed), set(touched)
+    while touched:  # the records whose verdicts read a touched key (and, transitively, those reading theirs)
+        new = memos.files_with(depends, touched) - reached
+        reached |= new
+        touched = {k for f in new if f in records for k in memos.keys(members, records[f])} - keys \
+            if grouping.transitive else set()
+        keys |= touched
+    shown, wanted, frontier = {f for f in reached if f in records}, set(), reached
+    while frontier:  # what those verdicts read (and, transitively, what that reads)
+        found = {k for f in frontier if f in records and grouping.covers(records[f].kind)
+                 for k in memos.keys(depends, records[f])} - wanted
+        wanted |= found
+        frontier = {f for f in memos.files_with(members, found) if f in records} - shown
+        shown |= frontier
+        if not grouping.transitive:
+            break
     return _Plan(reached, shown, _Placed(grouping, records, changed), _part(index, grouping, shown))
 
 

@@ -17,6 +17,7 @@ from ..attribution import (
     registrations,
 )
 from ..facts import Facts, date
+from ..groups import BY_SALE, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem, Words
@@ -24,6 +25,7 @@ from ..problems import WARNING, Problem, Words
 _STEPS_EN = {"manager": "the manager's signature", "director": "the director's signature"}
 
 
+@grouped(BY_SALE)
 @needs("attribution")
 def check_claims(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇2 跟进原则 9.: a claim raised after the month of the sale, or in the month's last
@@ -66,6 +68,7 @@ def check_claims(index: Index, f: Facts) -> Iterator[Problem]:
                                            value=True, visit=ref, defect=found, severity=WARNING, policy_key=key)
 
 
+@grouped(BY_SALE)
 @needs("attribution", "approvals")
 def check_credit_changes(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇2 跟进原则 9.: a credit change (业绩更改单) is agreed by both reps (`from`, `to`), then signed by
@@ -110,6 +113,7 @@ def check_credit_changes(index: Index, f: Facts) -> Iterator[Problem]:
                                  contract=contract.id)
 
 
+@grouped(BY_SALE)
 @needs("attribution")
 def check_follow_up_right(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇2 主动上门 6.「对得全单可获跟进权，半单则由办卡人跟进服务」: after the latest disputed order of

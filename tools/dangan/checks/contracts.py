@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ..attribution import decide
 from ..facts import Facts
+from ..groups import BY_SALE, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem, Words
@@ -102,6 +103,7 @@ def check_payments(index: Index, f: Facts) -> Iterator[Problem]:
             yield contract.problem("contract.overpaid", ("payments",), paid=round(sum(numbers), 2), amount=amount)
 
 
+@grouped(BY_SALE)
 @needs("attribution", "approvals")
 def check_attribution(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 000 篇2 (客户成单争议): the contract's `handled_by` is among those the attribution rules credit
