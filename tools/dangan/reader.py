@@ -156,6 +156,10 @@ def _file_limit(index: Index) -> int:
 def _named_well(index: Index, name: str, rel: str, found: os.stat_result, *, top: bool = False) -> bool:
     """Whether an entry (of records/ with `top`, else of a kind folder) may be read as what its place holds;
     a problem for every name that may not. Folders and other files of records/ are judged by the caller."""
+    if not top and name.endswith(RECORD_SUFFIX) and name[0] != "." and not st.S_ISDIR(found.st_mode):
+        stem = name[: -len(RECORD_SUFFIX)]
+        if stem.strip(".") and stem.isprintable():
+            return True  # the usual record file, told at once (the same verdict as below)
     folder = st.S_ISDIR(found.st_mode)
     suffix = next((s for s in YAML_SUFFIXES if name.lower().endswith(s)), None)
     stem = name[: -len(suffix)] if suffix else name

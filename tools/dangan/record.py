@@ -7,6 +7,7 @@ the cache, or parsed in bulk, is `detach`ed: it fetches both on first use (`reco
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -80,7 +81,7 @@ class Record:
     def may_hold(self, text: str) -> bool:
         """Whether the record's data may hold `text` in a string: False only when it is still the store's JSON
         and the text is not in it (so that a scan for a marker decodes only the records that have it)."""
-        return type(self._data) is not bytes or json.dumps(text, ensure_ascii=False)[1:-1].encode() in self._data
+        return type(self._data) is not bytes or _as_stored(text) in self._data
 
     @property
     def data(self) -> dict[str, Any]:
@@ -140,3 +141,9 @@ class Record:
             if node is None:
                 return default
         return node
+
+
+@functools.lru_cache(maxsize=16)
+def _as_stored(text: str) -> bytes:
+    """A text as the store's JSON spells it inside a string."""
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode()
