@@ -149,8 +149,13 @@ class Facts:
         return "、".join(self.policy.role_names(roles))
 
     def staff_with_role(self, role: str) -> list[str]:
-        return sorted(r.id for r in self.index.of("staff").values()
-                      if role in (r.get("roles") or []) and not r.get("left_on"))
+        """The current holders of a role, by id (found once per role; every use reads the staff)."""
+        self.index.note_reads(("staff",))
+        found = self.__dict__.setdefault("_holders", {})
+        if role not in found:
+            found[role] = sorted(r.id for r in self.index.of("staff").values()
+                                 if role in (r.get("roles") or []) and not r.get("left_on"))
+        return list(found[role])
 
     # --- dossiers and their handover chains -------------------------------------------------
     def dossier_type(self, dossier: Record) -> DossierType | None:

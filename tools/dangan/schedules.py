@@ -11,7 +11,9 @@ schedules call for; `fulfil` pairs them with the visits on record.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -203,30 +205,35 @@ def fulfil(f: Facts, until: dt.date) -> list[Outcome]:
     """Pair each expected visit with a recorded one: same customer and kind (and method, where the schedule
     names some), by the named person or someone holding the role, on or after the window opens (and, for a
     periodic schedule, within its period), each visit used once."""
-    by_customer: dict[str, list[Record]] = defaultdict(list)
+    # per customer and kind, in order of day: (day, id, method, staff, basis, visit), and the days alone
+    visits: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for visit in f.index.of("visit").values():
-        if date(visit.get("date")) and isinstance(visit.get("customer"), str):
-            by_customer[visit.get("customer")].append(visit)
-    for visits in by_customer.values():
-        visits.sort(key=lambda v: (v.get("date"), v.id))
+        data = visit.data
+        when, customer = date(data.get("date")), data.get("customer")
+        if when and isinstance(customer, str):
+            visits[(customer, data.get("kind"))].append((when, str(data.get("date")), visit.id, data.get("method"),
+                                                         data.get("staff"), data.get("basis"), visit))
+    days = {}
+    for key, found in visits.items():
+        found.sort(key=lambda v: v[:3])
+        days[key] = [v[0] for v in found]
     used: set[str] = set()
     outcomes = []
     for exp in sorted(expected(f, until), key=lambda e: (e.due, e.key)):
         found = None
-        for visit in by_customer.get(exp.customer, []):
-            if visit.id in used or visit.get("kind") != exp.kind:
+        candidates = visits.get((exp.customer, exp.kind), ())
+        start = bisect.bisect_left(days[(exp.customer, exp.kind)], exp.opens) if candidates else 0
+        for when, _, vid, method, who, basis, visit in itertools.islice(candidates, start, None):
+            if exp.periodic and when > exp.due:
+                break  # a periodic visit counts in its own period: next week's call leaves this week's missed
+            if vid in used:
                 continue
-            if exp.methods and visit.get("method") not in exp.methods:
+            if exp.methods and method not in exp.methods:
                 continue
-            when = date(visit.get("date"))
-            if when < exp.opens or (exp.periodic and when > exp.due):
-                continue  # a periodic visit counts in its own period: next week's call leaves this week's missed
-            who = visit.get("staff")
             if exp.staff and who != exp.staff and not (exp.role and f.has_role(who, [exp.role])):
                 continue
             if not exp.staff and exp.role and not f.has_role(who, [exp.role]):
                 continue
-            basis = visit.get("basis")
             if exp.kind in ("purchase", "complaint") and basis and basis != exp.basis.split("+")[0]:
                 continue  # a visit that names its contract or complaint fulfils only that one's schedule
             found = visit

@@ -54,9 +54,12 @@ def filed_through(f: Facts) -> dt.date | None:
 
 
 def departments(f: Facts) -> list[str]:
-    """The departments that file: those with live customers."""
-    found = {c.get("department") for c in f.index.of("customer").values() if c.get("status") in LIVE}
-    return sorted(d for d in found if isinstance(d, str))
+    """The departments that file: those with live customers (counted once per index; every use reads them)."""
+    f.index.note_reads(("customer",))
+    if "filing_departments" not in f.__dict__:
+        found = {c.get("department") for c in f.index.of("customer").values() if c.get("status") in LIVE}
+        f.__dict__["filing_departments"] = sorted(d for d in found if isinstance(d, str))
+    return list(f.__dict__["filing_departments"])
 
 
 def market_reports(f: Facts, until: dt.date) -> list[MonthlyReport]:
