@@ -392,3 +392,27 @@ def test_a_rule_is_grouped_only_where_its_groups_are_kept(demo, regroups):
     dump(visit, data)
     same(demo)
     assert "references.check_references" in regroups  # the memo file written again: grouped once more
+
+
+def test_an_act_checks_only_the_groups_it_touches(demo, regroups):
+    """An act's records, held in memory, are judged by the grouped rules over their groups only, and the verdict
+    equals a cold check of the same records; the check of the written files afterwards reuses it."""
+    same(demo)
+    index = build(demo)
+    visit, data = _visit(demo / "records", 4)
+    data["id"], data["date"], data["staff"] = "HF2026-9002", "2025-07-01", "S997"  # a late visit by nobody
+    rel = "records/visits/HF2026-9002.yaml"
+    changed = overlay(index, {rel: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)})
+    regroups.clear()
+    grouped = sorted((p.file, p.code, p.field or "") for p in checks.run(changed))
+    assert {"visits.check_late_visits", "references.check_references"} <= set(regroups)
+    total = sum(len(v) for v in index.records.values())
+    assert max(regroups.values()) < total / 4
+    cold = sorted((p.file, p.code, p.field or "") for p in checks.run(overlay(build(demo, cache=False), {
+        rel: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}), cache=False))
+    assert grouped == cold
+    assert (rel, "ref.missing", "staff") in grouped
+    dump(demo / rel, data)  # the act writes the file: its check is the one already made
+    regroups.clear()
+    assert same(demo)
+    assert not regroups
