@@ -27,15 +27,19 @@ NAME = "fixity-v1.json"
 RACY_SECONDS = 2
 
 
-def lists(schemas: SchemaSet, kind: str) -> list[tuple]:
-    """The field patterns of a kind that list scans (`…files`)."""
-    return [info.path for info in schemas.fields(kind).values() if info.path[-1:] == ("files",)]
+def lists(schemas: SchemaSet, kind: str) -> tuple[tuple, ...]:
+    """The field patterns of a kind that list scans (`…files`), found once per kind."""
+    known = schemas.__dict__.setdefault("_scan_lists", {})
+    if kind not in known:
+        known[kind] = tuple(info.path for info in schemas.fields(kind).values() if info.path[-1:] == ("files",))
+    return known[kind]
 
 
 def entries(schemas: SchemaSet, record: Record) -> list[tuple[tuple, dict]]:
     """(the path of each entry, the entry) for every scan the record lists."""
     found = []
-    for pattern in lists(schemas, record.kind) if record.kind in schemas.kinds else ():
+    patterns = lists(schemas, record.kind) if record.kind in schemas.kinds else ()
+    for pattern in patterns:
         for path, files in values_at(record.data, pattern):
             for i, entry in enumerate(files if isinstance(files, list) else []):
                 if isinstance(entry, dict) and isinstance(entry.get("path"), str):

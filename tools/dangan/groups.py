@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .record import Record
-from .schemas import SchemaSet, values_at
+from .schemas import SchemaSet
 
 Keys = tuple[str, ...]
 
@@ -75,12 +75,38 @@ def _self(_schemas: SchemaSet, record: Record) -> Keys:
 
 def _targets(schemas: SchemaSet, record: Record) -> Keys:
     found: list[str] = [f"{record.kind}:{record.id}"]
-    for info in schemas.references.get(record.kind, ()):
-        if info.ref.startswith("policy:"):
-            continue
-        found += [f"{info.ref}:{value}" for _path, value in values_at(record.data, info.path)
-                  if isinstance(value, str)]
+    data = record.data
+    for path, target in _reference_paths(schemas, record.kind):
+        found += [f"{target}:{value}" for value in _values(data, path) if isinstance(value, str)]
     return tuple(dict.fromkeys(found))
+
+
+def _reference_paths(schemas: SchemaSet, kind: str) -> tuple[tuple[tuple, str], ...]:
+    """The fields of a kind that name a record (not a policy code): (path pattern, kind named), once per kind."""
+    known = schemas.__dict__.setdefault("_record_references", {})
+    if kind not in known:
+        known[kind] = tuple((info.path, info.ref) for info in schemas.references.get(kind, ())
+                            if not info.ref.startswith("policy:"))
+    return known[kind]
+
+
+def _values(data: object, pattern: tuple) -> list:
+    """The values at a field pattern (`schemas.values_at` without the paths), in the same order."""
+    nodes = [data]
+    for head in pattern:
+        found: list = []
+        for node in nodes:
+            if head == "*":
+                if isinstance(node, list):
+                    found.extend(node)
+                elif isinstance(node, dict):
+                    found.extend(node.values())
+            elif isinstance(node, dict) and head in node:
+                found.append(node[head])
+        nodes = found
+        if not nodes:
+            break
+    return nodes
 
 
 # every record with the records it names: a record's references are judged by whether those exist

@@ -37,16 +37,14 @@ VERSION = 1
 NAME = f"memo-v{VERSION}.sqlite"
 THROUGH = "through"  # the scalar: a record's latest act date (ISO)
 ATTACHMENTS = "attachments"  # the scans a record lists: [[path of the entry, entry], …] as JSON
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE files (file TEXT PRIMARY KEY, sha BLOB, kind TEXT) WITHOUT ROWID;
 CREATE TABLE keys (name TEXT, key TEXT, file TEXT);
-CREATE INDEX keys_by_key ON keys (name, key);
-CREATE INDEX keys_by_file ON keys (file);
 CREATE TABLE scalars (name TEXT, value TEXT, file TEXT);
-CREATE INDEX scalars_by_value ON scalars (name, value);
-CREATE INDEX scalars_by_file ON scalars (file);
 """
+_INDEXES = ("CREATE INDEX keys_by_key ON keys (name, key)", "CREATE INDEX keys_by_file ON keys (file)",
+            "CREATE INDEX scalars_by_value ON scalars (name, value)", "CREATE INDEX scalars_by_file ON scalars (file)")
 _CHUNK = 500  # SQLite's bound on the variables of one statement is far above this
 
 
@@ -221,7 +219,8 @@ class Memos:
         generation = os.urandom(8).hex()
         records = self.records()
         try:
-            db = self._db if self._db is not None else self._create()
+            new = self._db is None
+            db = self._create() if new else self._db
             db.execute("BEGIN IMMEDIATE")
             try:
                 now = db.execute("SELECT v FROM meta WHERE k = 'generation'").fetchone()
@@ -229,10 +228,10 @@ class Memos:
                     db.execute("ROLLBACK")
                     self.generation = ""
                     return ""
-                gone = [(file,) for file in changed]
+                gone = [] if new else [(file,) for file in changed]
                 for table in ("files", "keys", "scalars"):
                     db.executemany(f"DELETE FROM {table} WHERE file = ?", gone)
-                rows = [records[f] for f in changed if f in records and f in self.index.digests]
+                rows = [records[f] for f in self.changed() if f in records and f in self.index.digests]
                 db.executemany("INSERT INTO files VALUES (?, ?, ?)",
                                [(r.file, self.index.digests[r.file], r.kind) for r in rows])
                 db.executemany("INSERT INTO keys VALUES (?, ?, ?)",
@@ -241,6 +240,8 @@ class Memos:
                 db.executemany("INSERT INTO scalars VALUES (?, ?, ?)",
                                [(name, value, r.file) for r in rows for name, value in self.fresh(r).items()
                                 if isinstance(value, str)])
+                for index in _INDEXES if new else ():  # a new store's indexes built once, after its rows
+                    db.execute(index)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
                 db.execute("COMMIT")
             except BaseException:
@@ -267,7 +268,7 @@ class Memos:
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
-        db.executescript(_SCHEMA)
+        db.executescript(_TABLES)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("key", self.key), ("version", str(VERSION))])
         self._db, self._stored = db, {}
         self._changed = set(self.records())  # every record is written
