@@ -178,7 +178,7 @@ def test_history_command_and_cache(repo):
     assert [e["staff"] for e in entries] == ["S004", "S003", "S003", "S014"]
     assert all(e["verdict"] == "valid" and e["key"].startswith("SHA256:") for e in entries)
     assert {"field": "handover[0].received_on", "old": None, "new": "2024-03-13"} in entries[1]["fields"]
-    assert (repo.root / ".dangan-cache" / "history-v2.pickle").is_file()
+    assert (repo.root / ".dangan-cache" / "history-v3.sqlite").is_file()
     text = repo.run("history", "dossier/2024鸿借字第001号").output
     assert "签名有效" in text and "handover[1].received_on: — → 2024-03-14" in text
     repo.add("customer", customer(note="补充备注"))
@@ -233,3 +233,48 @@ def test_check_since_limits_to_changed_files(repo):
     files = {p["file"] for p in json.loads(result.output)["problems"]}
     assert files == {"records/customers/KH0002.yaml"}
     assert repo.run("check", "--since", "no-such-rev").exit_code == 2
+
+
+def test_the_store_grows_by_each_commit_and_agrees_with_git(repo):
+    """Each new commit appends its rows to the history store (the rows before stay as they were), and a check
+    judging the new commits against the stored ones finds exactly what it finds from a history read again from
+    git: an archived dossier changed without an amendment, a forged act, a renamed and a deleted record."""
+    import shutil
+    import sqlite3
+
+    from dangan import history
+
+    honest_handover(repo)
+    assert repo.check() == (0, [])
+    store = repo.root / ".dangan-cache" / history.STORE
+
+    def rows() -> list[tuple]:
+        db = sqlite3.connect(store)
+        try:
+            return db.execute("SELECT seq, commit_id, path, fields FROM changes ORDER BY seq").fetchall()
+        finally:
+            db.close()
+
+    before = rows()
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["total_pages"] = 9
+    repo.add("dossier", data)
+    repo.commit("S014", "改了页数", date="2024-04-01")
+    assert "history.archived-changed" in codes(repo.problems())
+    after = rows()
+    assert after[:len(before)] == before and len(after) == len(before) + 1  # appended, not rewritten
+    forged = dossier("2024鸿借字第002号", status="with_b")
+    forged["handover"] = [dict(forged["handover"][0])]
+    repo.add("dossier", forged)
+    repo.commit("S004", "A 自己写了 B 的接收", date="2024-04-02")
+    assert "sig.forged" in codes(repo.problems())
+    repo.git("mv", "records/customers/KH0001.yaml", "records/customers/KH0009.yaml")
+    repo.commit("S004", "改了文件名", date="2024-04-03")
+    repo.problems()
+    repo.git("rm", "-q", "records/dossiers/2024鸿借字第002号.yaml")
+    repo.commit("S014", "删除档案", date="2024-04-04")
+    incremental = repo.problems()
+    assert {"history.archived-changed", "history.renamed", "history.deleted"} <= set(codes(incremental))
+    shutil.rmtree(repo.root / ".dangan-cache")
+    assert repo.problems() == incremental  # the same from git alone
