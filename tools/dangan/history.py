@@ -42,6 +42,7 @@ PATHS = ("records", "schemas", "mkdocs.yml")  # the archive: what a commit must 
 _ZERO = git.ZERO
 _HEADER = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s%x1f%(trailers:only,unfold)%x1f"
 _MISSING = object()
+_CHUNK = 5000  # changes whose blobs are read and parsed together
 # git verifies a signature against an allowed-signers file; an empty one (the null device)
 # makes it say only whether the signature is good and by which key
 _NO_SIGNERS = ("gpg.ssh.allowedSignersFile=" + os.devnull,)
@@ -135,10 +136,8 @@ class History:
 
     def first_setting(self, path: str, field_path: str) -> Commit | None:
         """The commit that first gave a field of a file a value."""
-        for change in self.of(path):
-            if field_path in change.added:
-                return self.commits.get(change.commit)
-        return None
+        found = self.changes.first_adding(path, field_path)
+        return self.commits.get(found) if found else None
 
 
 GitError = git.GitError
@@ -445,15 +444,20 @@ def _extend(root: Path, history: History, since: str | None) -> History:
         history.commits[commit.id] = commit
         history.order.append(commit.id)
     blobs = _Blobs(root)
-    blobs.load({b for r in raw if is_record(r[2]) for b in (r[4], r[5])}
-               | {b for entries in merges.values() for p, olds, new in entries if is_record(p) for b in (*olds, new)})
-    for cid, status, path, old_path, old_blob, new_blob in raw:
-        if not is_record(path):
-            history.changes.add(Change(cid, path, status, old_path, []))
-            continue
-        new = blobs.get(new_blob)
-        fields, added = diff(blobs.get(old_blob), new)
-        history.changes.add(Change(cid, path, status, old_path, fields, added, new if keeps_data(path) else None))
+    for start in range(0, len(raw), _CHUNK):  # a chunk's blobs at a time: a first commit of 100,000 files too
+        chunk = raw[start:start + _CHUNK]
+        blobs.cache.clear()
+        blobs.load({b for r in chunk if is_record(r[2]) for b in (r[4], r[5])})
+        for cid, status, path, old_path, old_blob, new_blob in chunk:
+            if not is_record(path):
+                history.changes.add(Change(cid, path, status, old_path, []))
+                continue
+            new = blobs.get(new_blob)
+            fields, added = diff(blobs.get(old_blob), new)
+            history.changes.add(Change(cid, path, status, old_path, fields, added,
+                                       new if keeps_data(path) else None))
+    blobs.cache.clear()
+    blobs.load({b for entries in merges.values() for p, olds, new in entries if is_record(p) for b in (*olds, new)})
     for cid, entries in merges.items():
         if cid in history.commits:
             history.commits[cid].merged = tuple(
@@ -482,7 +486,7 @@ _SCHEMA = (
     "again INTEGER NOT NULL)",  # again: the path was changed before (its first change is 0)
     "CREATE INDEX changes_by_path ON changes (path, seq)",
     "CREATE INDEX changes_by_commit ON changes (commit_id, seq)",
-    "CREATE INDEX changes_deleted_or_renamed ON changes (status) WHERE status IN ('D', 'R')",
+    "CREATE INDEX changes_by_status ON changes (status)",
     "CREATE INDEX changes_again ON changes (path) WHERE again = 1",
     "CREATE TABLE tags (object TEXT PRIMARY KEY, name TEXT NOT NULL, commit_id TEXT NOT NULL, "
     "tagger TEXT NOT NULL, email TEXT NOT NULL, date TEXT NOT NULL, signature TEXT NOT NULL, key TEXT NOT NULL)",
@@ -528,11 +532,13 @@ class Changes(Mapping):
         self.pending: list[Change] = []  # not stored yet, in walk order
         self.new: dict[str, list[Change]] = defaultdict(list)  # the same by path
         self._memo: dict[str, list[Change]] = {}
+        self._added: dict[str, list] = {}  # path -> (commit, the fields it added), for `first_adding`
 
     def add(self, change: Change) -> None:
         self.pending.append(change)
         self.new[change.path].append(change)
         self._memo.pop(change.path, None)
+        self._added.pop(change.path, None)
 
     def stored(self) -> None:
         """The pending changes were stored."""
@@ -602,6 +608,19 @@ class Changes(Mapping):
                 out[change.commit].append(change)
         return out
 
+    def paths_of(self, wanted: set[str]) -> set[str]:
+        """The paths some commits changed (their own changes against their first parent)."""
+        out: set[str] = set()
+        ids = sorted(wanted)
+        if self.db is not None:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(p for (p,) in self.db.execute(
+                    f"SELECT DISTINCT path FROM changes WHERE commit_id IN ({marks})", tuple(chunk)))
+        out.update(c.path for c in self.pending if c.commit in wanted)
+        return out
+
     def keeping_data(self) -> list[Change]:
         """The changes of the files that make the rules (`keeps_data`), in walk order."""
         found = self.select("path = 'records/policy.yaml' OR path GLOB 'records/staff/*.yaml'", (),
@@ -620,19 +639,35 @@ class Changes(Mapping):
                 found.add(path)
         return found
 
+    def first_adding(self, path: str, name: str) -> str | None:
+        """The first commit whose change of `path` added the field `name` (only the fields added are read)."""
+        if path not in self._added:
+            if len(self._added) > 64:
+                self._added.clear()
+            rows = self.db.execute("SELECT commit_id, added FROM changes WHERE path = ? ORDER BY seq",
+                                   (path,)).fetchall() if self.db is not None else []
+            self._added[path] = [*rows, *((c.commit, c.added) for c in self.new.get(path, ()))]
+        for i, (commit, added) in enumerate(self._added[path]):
+            if isinstance(added, str):
+                added = frozenset(json.loads(added))
+                self._added[path][i] = (commit, added)
+            if name in added:
+                return commit
+        return None
+
     def is_stored(self, path: str) -> bool:
         return self.db is not None and self.db.execute(
             "SELECT 1 FROM changes WHERE path = ? LIMIT 1", (path,)).fetchone() is not None
 
-    def pending_rows(self) -> list[tuple]:
-        """The rows of the changes not stored yet, each marked whether its path was changed before."""
+    def pending_rows(self):
+        """The rows of the changes not stored yet (made one at a time), each marked whether its path was changed
+        before."""
         seen: set[str] = set()
-        rows = []
+        again = []
         for change in self.pending:
-            again = change.path in seen or self.is_stored(change.path)
+            again.append(change.path in seen or self.is_stored(change.path))
             seen.add(change.path)
-            rows.append((*_change_row(change), int(again)))
-        return rows
+        return ((*_change_row(change), int(a)) for change, a in zip(self.pending, again, strict=True))
 
 
 def _glob(text: str) -> str:
