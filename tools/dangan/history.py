@@ -246,12 +246,16 @@ def parse_blob(text: bytes | None) -> Any:
 class _Blobs:
     """Parsed blobs by id, read through one `git cat-file --batch`."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, parsed=None):
         self.root = root
         self.cache: dict[str, Any] = {}
+        self.parsed = parsed  # a lookup of contents parsed before (`record_cache.parsed_by_content`)
 
     def load(self, ids: set[str]) -> None:
         wanted = sorted(i for i in ids if i != _ZERO and i not in self.cache)
+        if len(wanted) >= 200 and self.parsed is not None:  # a few are parsed sooner than looked up
+            self.cache.update(self.parsed(set(wanted)))
+            wanted = [i for i in wanted if i not in self.cache]
         if not wanted:
             return
         data = git.run(self.root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode(), binary=True)
@@ -387,10 +391,10 @@ def _shape() -> str:
     return digest(";".join([str(STORE_VERSION), *names]))
 
 
-def load(root: Path, *, save_now: bool = True) -> History:
+def load(root: Path, *, save_now: bool = True, parsed=None) -> History:
     """The history of the archive up to HEAD, from the store plus the commits since. Without `save_now` an
     extended history is only marked dirty: whoever judges it next (`facts.audit`) saves it once, with its
-    verdicts."""
+    verdicts. `parsed`: a lookup of file contents parsed before, by blob id (`_Blobs`)."""
     current = git.head(root)
     if current is None:
         return History()
@@ -401,9 +405,9 @@ def load(root: Path, *, save_now: bool = True) -> History:
     if cached is not None and cached.head == current:
         history = cached
     elif cached is not None and cached.head and git.is_ancestor(root, cached.head, current):
-        history = _extend(root, cached, cached.head)
+        history = _extend(root, cached, cached.head, parsed)
     else:  # no store, or history rewritten under it: read it all again, keeping what this machine saw
-        history = _extend(root, History(), None)
+        history = _extend(root, History(), None, parsed)
         if cached is not None:
             _dropped(cached)
             history.anchor, history.vanished = cached.anchor, cached.vanished
@@ -437,13 +441,13 @@ def _dropped(history: History) -> None:
     return None
 
 
-def _extend(root: Path, history: History, since: str | None) -> History:
+def _extend(root: Path, history: History, since: str | None, parsed=None) -> History:
     commits, raw = _walk(root, since)
     merges = _merges(root, since) if any(c.is_merge for c in commits) else {}
     for commit in commits:
         history.commits[commit.id] = commit
         history.order.append(commit.id)
-    blobs = _Blobs(root)
+    blobs = _Blobs(root, parsed)
     for start in range(0, len(raw), _CHUNK):  # a chunk's blobs at a time: a first commit of 100,000 files too
         chunk = raw[start:start + _CHUNK]
         blobs.cache.clear()
