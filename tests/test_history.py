@@ -278,3 +278,35 @@ def test_the_store_grows_by_each_commit_and_agrees_with_git(repo):
     assert {"history.archived-changed", "history.renamed", "history.deleted"} <= set(codes(incremental))
     shutil.rmtree(repo.root / ".dangan-cache")
     assert repo.problems() == incremental  # the same from git alone
+
+
+def test_a_run_killed_while_appending_leaves_the_store_as_it_was(repo):
+    """An append is one SQLite transaction: a process killed in the middle of one (here, after writing a forged
+    verdict and before committing) leaves the store it found, which the next run reads and extends."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from dangan import history
+
+    honest_handover(repo)
+    assert repo.check() == (0, [])
+    store = repo.root / ".dangan-cache" / history.STORE
+    killer = ("import os, signal, sqlite3, sys\n"
+              "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+              "db.execute('BEGIN IMMEDIATE')\n"
+              "db.execute(\"UPDATE commits SET signature = 'N'\")\n"
+              "db.execute(\"INSERT INTO meta VALUES ('head', '\\\"\" + 'f' * 40 + \"\\\"') "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value\")\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", killer, str(store)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    found = history._read_store(repo.root)
+    assert found is not None and found.head == repo.git("rev-parse", "HEAD").stdout.strip()
+    assert {c.signature for c in found.commits.values() if c.paths} == {"U"}  # git's verdicts, as stored
+    found.db.close()
+    assert not os.path.exists(f"{store}.damaged")
+    repo.add("customer", customer(note="补充备注"))
+    repo.commit("S004", "补充备注", date="2024-04-02")
+    assert repo.check() == (0, [])

@@ -545,6 +545,8 @@ def test_a_planted_history_store_runs_nothing_and_is_read_again(good, tmp_path):
                                         "CREATE VIEW changes AS SELECT * FROM hidden WHERE 0"))
     # a head git does not have under HEAD: read again (what this machine saw is kept)
     planted(lambda db: db.execute("UPDATE meta SET value = ? WHERE key = 'head'", (json.dumps("f" * 40),)))
+    # the commits hidden: fewer than git has below the head
+    planted(lambda db: db.execute("DELETE FROM commits"))
     # a findings row that is no plain data
     planted(lambda db: db.execute("INSERT OR REPLACE INTO audits VALUES (?, ?)", (head, "[[1, 2]]")))
     # a pickle in its place, made to run a command when unpickled

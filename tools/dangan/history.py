@@ -9,8 +9,9 @@ more as combined diffs, for what a merge holds that none of its parents did. Sig
 verdicts come from one `git log --no-walk --stdin` over the commits not verified before,
 against no allowed signers at all: git then says whether a signature is cryptographically
 good and by which key (`U` and a fingerprint), and `audit` decides whose key that was at
-the time. Everything is cached under `.dangan-cache/`, keyed by commit id, so a later run
-reads only new commits. Replace objects and grafts are never followed (`git`).
+the time. Everything is kept in a SQLite store under `.dangan-cache/` (plain data, see "the
+store" below): a later run reads the commits and only the paths it asks about, and a new
+commit appends its rows. Replace objects and grafts are never followed (`git`).
 """
 
 from __future__ import annotations
@@ -771,8 +772,11 @@ def _read_store(root: Path) -> History | None:
                                   for p, fields in json.loads(merged)))
             history.commits[commit.id] = commit
             history.order.append(commit.id)
-        if history.order and history.order[-1] != history.head:
+        if not history.order or history.order[-1] != history.head:
             raise _Foreign("a head that is not its last commit")
+        count = git.output(root, "rev-list", "--count", history.head)  # every commit git has below it, no fewer
+        if count is not None and count.strip() != str(len(history.order)):
+            raise _Foreign("other commits than git has")
         history.stored = len(history.order)
         for row in db.execute("SELECT object, name, commit_id, tagger, email, date, signature, key FROM tags"):
             tag = Tag(*map(_text, row))
@@ -828,7 +832,8 @@ def save(root: Path, history: History) -> None:
             if history.db is None:  # a whole history: replace whatever the file held
                 for table in ("meta", "commits", "changes", "tags", "audits"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
-                for name in [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type != 'index'")]:
+                for name in [n for (n,) in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type != 'index' AND name NOT LIKE 'sqlite%'")]:
                     kind = db.execute("SELECT type FROM sqlite_master WHERE name = ?", (name,)).fetchone()
                     if kind:
                         db.execute(f'DROP {kind[0].upper()} IF EXISTS "{name}"')
