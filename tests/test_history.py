@@ -310,3 +310,37 @@ def test_a_run_killed_while_appending_leaves_the_store_as_it_was(repo):
     repo.add("customer", customer(note="补充备注"))
     repo.commit("S004", "补充备注", date="2024-04-02")
     assert repo.check() == (0, [])
+
+
+def test_a_store_damaged_where_the_changes_lie_is_read_again_from_git(repo):
+    """A store whose first pages read well but whose changes do not (a disk error, a half-copied file) is not
+    trusted: the run reads the changes again from git, reports what a history read from git reports, and sets
+    the damaged file aside."""
+    import sqlite3
+
+    from dangan import history
+
+    honest_handover(repo)
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["total_pages"] = 9
+    repo.add("dossier", data)
+    repo.commit("S014", "改了页数", date="2024-04-01")
+    expected = repo.problems()
+    assert "history.archived-changed" in codes(expected)
+    store = repo.root / ".dangan-cache" / history.STORE
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    pages = [n for (n,) in db.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'changes'")]
+    db.close()
+    with open(store, "r+b") as handle:  # the changes' pages (table and indexes) overwritten
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(b"\xff" * size)
+    opened = history._read_store(repo.root)  # the commits, tags and findings still read well
+    assert opened is not None and len(opened.order) == len(repo.git("rev-list", "HEAD").stdout.split())
+    opened.db.close()
+    (repo.root / ".dangan-cache" / "rules-v1.json").unlink(missing_ok=True)
+    assert repo.problems() == expected
+    assert (store.parent / f"{history.STORE}.damaged").is_file()

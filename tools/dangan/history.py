@@ -421,6 +421,7 @@ def load(root: Path, *, save_now: bool = True, parsed=None) -> History:
                     commit.signature, commit.key = old.signature, old.key
     changed = cached is None or cached.head != current
     history.head, history.shallow = current, shallow
+    history.changes.recover = lambda: _reread(root, history, parsed)
     pending = [c for c in history.order if history.commits[c].signature == "?" and (
         history.commits[c].paths or ACKNOWLEDGE in history.commits[c].trailers)]
     for cid, (verdict, key) in _verify(root, pending).items():
@@ -432,6 +433,22 @@ def load(root: Path, *, save_now: bool = True, parsed=None) -> History:
         else:
             history.dirty = True
     return history
+
+
+def _reread(root: Path, history: History, parsed=None) -> None:
+    """The store failed while in use: set it aside, read every change again from git, write a whole store."""
+    changes, db = history.changes, history.db
+    history.db = changes.db = None
+    if db is not None:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+    set_aside(_store_path(root))
+    fresh = _extend(root, History(), None, parsed).changes
+    changes.pending, changes.new = fresh.pending, fresh.new
+    changes._memo.clear()
+    changes._added.clear()
+    history.stored, history.stored_audits, history.stored_audit_key = 0, set(), None
+    history.dirty = True
 
 
 def _dropped(history: History) -> None:
@@ -528,6 +545,21 @@ def _change_row(c: Change) -> tuple:
             None if c.data is None else _json(c.data))
 
 
+def _recovering(method):
+    """A read of the store that fails (a page damaged since it was opened) reads the changes again from git (the
+    store is set aside, `Changes.recover`) and answers from them."""
+    def read(self, *args):
+        try:
+            return method(self, *args)
+        except sqlite3.Error:
+            if self.db is None or self.recover is None:
+                raise
+            self.recover()
+            return method(self, *args)
+    read.__name__, read.__doc__ = method.__name__, method.__doc__
+    return read
+
+
 class Changes(Mapping):
     """Each path's changes in walk order (path -> [Change]), read from the store per path when asked; the
     changes not stored yet are held in memory until `save`. Iterating it reads every change (one scan)."""
@@ -538,6 +570,7 @@ class Changes(Mapping):
         self.new: dict[str, list[Change]] = defaultdict(list)  # the same by path
         self._memo: dict[str, list[Change]] = {}
         self._added: dict[str, list] = {}  # path -> (commit, the fields it added), for `first_adding`
+        self.recover = None  # reads every change again from git, when the store fails (`load`)
 
     def add(self, change: Change) -> None:
         self.pending.append(change)
@@ -555,6 +588,7 @@ class Changes(Mapping):
         return [_change(r) for r in self.db.execute(
             f"SELECT {_COLUMNS} FROM changes {where} ORDER BY seq", params)]
 
+    @_recovering
     def __getitem__(self, path: str) -> list[Change]:
         found = self._memo.get(path)
         if found is None:
@@ -566,6 +600,7 @@ class Changes(Mapping):
             raise KeyError(path)
         return found
 
+    @_recovering
     def _stored_paths(self) -> list[str]:
         if self.db is None:
             return []
@@ -582,6 +617,7 @@ class Changes(Mapping):
     def __contains__(self, path: object) -> bool:
         return isinstance(path, str) and bool(self.get(path))
 
+    @_recovering
     def items(self):  # one scan of the store, not a query per path
         stored = {}
         if self.db is not None:
@@ -595,10 +631,12 @@ class Changes(Mapping):
     def values(self):
         return [changes for _, changes in self.items()]
 
+    @_recovering
     def select(self, where: str, params: tuple, keep) -> list[Change]:
         """The changes an SQL condition picks from the store and `keep` from those not stored, in walk order."""
         return self._rows(f"WHERE {where}", params) + [c for c in self.pending if keep(c)]
 
+    @_recovering
     def of_commits(self, wanted: set[str]) -> dict[str, list[Change]]:
         """The changes of some commits, by commit, in walk order."""
         out: dict[str, list[Change]] = defaultdict(list)
@@ -613,6 +651,7 @@ class Changes(Mapping):
                 out[change.commit].append(change)
         return out
 
+    @_recovering
     def paths_of(self, wanted: set[str]) -> set[str]:
         """The paths some commits changed (their own changes against their first parent)."""
         out: set[str] = set()
@@ -626,12 +665,14 @@ class Changes(Mapping):
         out.update(c.path for c in self.pending if c.commit in wanted)
         return out
 
+    @_recovering
     def keeping_data(self) -> list[Change]:
         """The changes of the files that make the rules (`keeps_data`), in walk order."""
         found = self.select("path = 'records/policy.yaml' OR path GLOB 'records/staff/*.yaml'", (),
                             lambda c: keeps_data(c.path))
         return [c for c in found if keeps_data(c.path)]
 
+    @_recovering
     def changed_again(self, prefix: str) -> set[str]:
         """The paths under `prefix` changed by more than one commit (read from the store's changes made again,
         not from every change)."""
@@ -644,6 +685,7 @@ class Changes(Mapping):
                 found.add(path)
         return found
 
+    @_recovering
     def first_adding(self, path: str, name: str) -> str | None:
         """The first commit whose change of `path` added the field `name` (only the fields added are read)."""
         if path not in self._added:
