@@ -209,7 +209,7 @@ def test_history_command_and_cache(repo):
     assert [e["staff"] for e in entries] == ["S004", "S003", "S003", "S014"]
     assert all(e["verdict"] == "valid" and e["key"].startswith("SHA256:") for e in entries)
     assert {"field": "handover[0].received_on", "old": None, "new": "2024-03-13"} in entries[1]["fields"]
-    assert (repo.root / ".dangan-cache" / "history-v2.pickle").is_file()
+    assert (repo.root / ".dangan-cache" / "history-v3.sqlite").is_file()
     text = repo.run("history", "dossier/2024鸿借字第001号").output
     assert "签名有效" in text and "handover[1].received_on: — → 2024-03-14" in text
     repo.add("customer", customer(note="补充备注"))
@@ -264,3 +264,114 @@ def test_check_since_limits_to_changed_files(repo):
     files = {p["file"] for p in json.loads(result.output)["problems"]}
     assert files == {"records/customers/KH0002.yaml"}
     assert repo.run("check", "--since", "no-such-rev").exit_code == 2
+
+
+def test_the_store_grows_by_each_commit_and_agrees_with_git(repo):
+    """Each new commit appends its rows to the history store (the rows before stay as they were), and a check
+    judging the new commits against the stored ones finds exactly what it finds from a history read again from
+    git: an archived dossier changed without an amendment, a forged act, a renamed and a deleted record."""
+    import shutil
+    import sqlite3
+
+    from dangan import history
+
+    honest_handover(repo)
+    assert repo.check() == (0, [])
+    store = repo.root / ".dangan-cache" / history.STORE
+
+    def rows() -> list[tuple]:
+        db = sqlite3.connect(store)
+        try:
+            return db.execute("SELECT seq, commit_id, path, fields FROM changes ORDER BY seq").fetchall()
+        finally:
+            db.close()
+
+    before = rows()
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["total_pages"] = 9
+    repo.add("dossier", data)
+    repo.commit("S014", "改了页数", date="2024-04-01")
+    assert "history.archived-changed" in codes(repo.problems())
+    after = rows()
+    assert after[:len(before)] == before and len(after) == len(before) + 1  # appended, not rewritten
+    forged = dossier("2024鸿借字第002号", status="with_b")
+    forged["handover"] = [dict(forged["handover"][0])]
+    repo.add("dossier", forged)
+    repo.commit("S004", "A 自己写了 B 的接收", date="2024-04-02")
+    assert "sig.forged" in codes(repo.problems())
+    repo.git("mv", "records/customers/KH0001.yaml", "records/customers/KH0009.yaml")
+    repo.commit("S004", "改了文件名", date="2024-04-03")
+    repo.problems()
+    repo.git("rm", "-q", "records/dossiers/2024鸿借字第002号.yaml")
+    repo.commit("S014", "删除档案", date="2024-04-04")
+    incremental = repo.problems()
+    assert {"history.archived-changed", "history.renamed", "history.deleted"} <= set(codes(incremental))
+    shutil.rmtree(repo.root / ".dangan-cache")
+    assert repo.problems() == incremental  # the same from git alone
+
+
+def test_a_run_killed_while_appending_leaves_the_store_as_it_was(repo):
+    """An append is one SQLite transaction: a process killed in the middle of one (here, after writing a forged
+    verdict and before committing) leaves the store it found, which the next run reads and extends."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from dangan import history
+
+    honest_handover(repo)
+    assert repo.check() == (0, [])
+    store = repo.root / ".dangan-cache" / history.STORE
+    killer = ("import os, signal, sqlite3, sys\n"
+              "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+              "db.execute('BEGIN IMMEDIATE')\n"
+              "db.execute(\"UPDATE commits SET signature = 'N'\")\n"
+              "db.execute(\"INSERT INTO meta VALUES ('head', '\\\"\" + 'f' * 40 + \"\\\"') "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value\")\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", killer, str(store)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    found = history._read_store(repo.root)
+    assert found is not None and found.head == repo.git("rev-parse", "HEAD").stdout.strip()
+    assert {c.signature for c in found.commits.values() if c.paths} == {"U"}  # git's verdicts, as stored
+    found.db.close()
+    assert not os.path.exists(f"{store}.damaged")
+    repo.add("customer", customer(note="补充备注"))
+    repo.commit("S004", "补充备注", date="2024-04-02")
+    assert repo.check() == (0, [])
+
+
+def test_a_store_damaged_where_the_changes_lie_is_read_again_from_git(repo):
+    """A store whose first pages read well but whose changes do not (a disk error, a half-copied file) is not
+    trusted: the run reads the changes again from git, reports what a history read from git reports, and sets
+    the damaged file aside."""
+    import sqlite3
+
+    from dangan import history
+
+    honest_handover(repo)
+    path = repo.path("dossier", "2024鸿借字第001号")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["total_pages"] = 9
+    repo.add("dossier", data)
+    repo.commit("S014", "改了页数", date="2024-04-01")
+    expected = repo.problems()
+    assert "history.archived-changed" in codes(expected)
+    store = repo.root / ".dangan-cache" / history.STORE
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    pages = [n for (n,) in db.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'changes'")]
+    db.close()
+    with open(store, "r+b") as handle:  # the changes' pages (table and indexes) overwritten
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(b"\xff" * size)
+    opened = history._read_store(repo.root)  # the commits, tags and findings still read well
+    assert opened is not None and len(opened.order) == len(repo.git("rev-list", "HEAD").stdout.split())
+    opened.db.close()
+    (repo.root / ".dangan-cache" / "rules-v1.json").unlink(missing_ok=True)
+    assert repo.problems() == expected
+    assert (store.parent / f"{history.STORE}.damaged").is_file()

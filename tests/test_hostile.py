@@ -490,7 +490,7 @@ def test_record_values_reach_a_terminal_escaped(good):
 
 
 class _Planted:
-    """What a hostile history cache would hold: an object whose unpickling runs a command."""
+    """What a hostile pickle would hold: an object whose unpickling runs a command."""
 
     def __init__(self, marker: Path):
         self.marker = marker
@@ -499,25 +499,65 @@ class _Planted:
         return (os.system, (f"touch {self.marker}",))
 
 
-def test_a_planted_history_cache_runs_nothing(good, tmp_path):
-    """The history cache is read by an unpickler that builds only the history's own classes: a planted file
-    (a restored CI cache, a colleague's copy) cannot run code; it is ignored and rebuilt from git."""
+def _committed(root: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    if not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", "档案", "--allow-empty"], check=True, env=env)
+
+
+def test_a_planted_history_store_runs_nothing_and_is_read_again(good, tmp_path):
+    """The history store is SQLite holding plain data (JSON text, never a pickle): a planted file (a restored CI
+    cache, a colleague's copy) cannot run code, and one that is not exactly a store of this layout (a pickle, a
+    trigger or a view added, a head git does not have) is set aside and the history read again from git."""
     import pickle
+    import sqlite3
 
     from dangan import history
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    if not (good.root / ".git").exists():
-        subprocess.run(["git", "init", "-q", "-b", "main", str(good.root)], check=True)
-    subprocess.run(["git", "-C", str(good.root), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(good.root), "commit", "-qm", "档案", "--allow-empty"], check=True, env=env)
+    _committed(good.root)
     assert check(good.root) == (0, [])
-    cache = history._cache_path(good.root)
-    assert cache.is_file()
+    store = good.root / ".dangan-cache" / history.STORE
+    assert store.is_file() and b"pickle" not in store.read_bytes()[:100]
+    head = subprocess.run(["git", "-C", str(good.root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
     marker = tmp_path / "ran"
-    cache.write_bytes(pickle.dumps((history._shape(), _Planted(marker))))
-    (good.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)  # the history is read again
+
+    def planted(change) -> None:
+        db = sqlite3.connect(store)
+        change(db)
+        db.commit()
+        db.close()
+        (good.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)  # the history is read again
+        assert check(good.root) == (0, [])
+        assert not marker.exists()
+        found = history._read_store(good.root)  # rebuilt from git: a store of this layout again
+        assert found is not None and found.head == head and found.order == [head]
+        found.db.close()
+
+    # a trigger that would rewrite what git said of every commit appended, and a view hiding the changes
+    planted(lambda db: db.execute("CREATE TRIGGER forge AFTER INSERT ON commits BEGIN "
+                                  "UPDATE commits SET signature = 'G'; END"))
+    assert (store.parent / f"{history.STORE}.damaged").is_file()
+    planted(lambda db: db.executescript("ALTER TABLE changes RENAME TO hidden; "
+                                        "CREATE VIEW changes AS SELECT * FROM hidden WHERE 0"))
+    # a head git does not have under HEAD: read again (what this machine saw is kept)
+    planted(lambda db: db.execute("UPDATE meta SET value = ? WHERE key = 'head'", (json.dumps("f" * 40),)))
+    # the commits hidden: fewer than git has below the head
+    planted(lambda db: db.execute("DELETE FROM commits"))
+    # a findings row that is no plain data
+    planted(lambda db: db.execute("INSERT OR REPLACE INTO audits VALUES (?, ?)", (head, "[[1, 2]]")))
+    # a pickle in its place, made to run a command when unpickled
+    store.write_bytes(pickle.dumps(_Planted(marker)))
+    (good.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)
     assert check(good.root) == (0, [])
-    assert not marker.exists()
-    assert history._read_cache(good.root) is not None  # rebuilt from git, a plain history again
+    assert not marker.exists() and history._read_store(good.root) is not None
+    # the pickle of earlier versions is never read again, and removed once the store is written
+    old = good.root / ".dangan-cache" / "history-v2.pickle"
+    old.write_bytes(pickle.dumps(_Planted(marker)))
+    store.unlink()
+    (good.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)
+    assert check(good.root) == (0, [])
+    assert not marker.exists() and not old.exists()

@@ -183,6 +183,9 @@ def test_the_checks_of_the_repository_follow_its_state(demo, change):
         path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
         git("commit", "-qam", "改")
     after = same(demo)
+    if change == "commit":  # the history store was appended to: the same as a history read again from git
+        shutil.rmtree(demo / ".dangan-cache")
+        assert report(demo, cached=False) == after
     if change != "commit":  # git shows other history than the commits hold: reported
         assert after != before and "history.replaced" in {row[3] for row in after}
 

@@ -38,7 +38,7 @@ from functools import cached_property
 from typing import Any
 
 from .acts import acts_in
-from .history import ACKNOWLEDGE, Change, Commit, History, is_record, keeps_data, unflatten
+from .history import ACKNOWLEDGE, Change, Commit, History, is_record, unflatten
 from .policy import DEFAULT_APPROVERS
 from .problems import ERROR, WARNING
 from .rules_in_force import EMPTY, MODES, POLICY_FILE, State
@@ -95,10 +95,8 @@ class Audit:
         self.after: dict[str, State] = {}
         self.rejected: set[tuple[str, str]] = set()  # (commit, file): a rule change made without the right
         by_commit: dict[str, list[Change]] = defaultdict(list)
-        for path, changes in history.changes.items():
-            if keeps_data(path):
-                for change in changes:
-                    by_commit[change.commit].append(change)
+        for change in history.changes.keeping_data():  # the files that make the rules, read from the store
+            by_commit[change.commit].append(change)
         for cid in history.order:
             parent = self.first_parent(cid)
             base = self.after.get(parent, EMPTY) if parent else EMPTY
@@ -242,12 +240,7 @@ class Audit:
         history.dirty = True
 
     def _changes_by_commit(self, wanted: set[str]) -> dict[str, list[Change]]:
-        out: dict[str, list[Change]] = defaultdict(list)
-        for changes in self.history.changes.values():
-            for change in changes:
-                if change.commit in wanted:
-                    out[change.commit].append(change)
-        return out
+        return self.history.changes.of_commits(wanted)
 
     def _judge(self, cid: str, changes: list[Change]) -> Iterator[Finding]:
         if self.unknown(cid):

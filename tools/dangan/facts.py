@@ -72,9 +72,13 @@ class Facts:
     @_of_git
     def history(self):
         """The repository's history of the archive, or None outside a git repository."""
-        from . import git, history
+        from . import git, history, record_cache
 
-        return history.load(self.index.root, save_now=False) if git.is_repository(self.index.root) else None
+        if not git.is_repository(self.index.root):
+            return None
+        # the versions of files the records' store holds parsed are not parsed again (a first commit: all of them)
+        parsed = record_cache.parsed_by_content(self.index.root, self.index.schemas) if self.index.use_cache else None
+        return history.load(self.index.root, save_now=False, parsed=parsed)
 
     @_of_git
     def audit(self):

@@ -299,6 +299,47 @@ def detach(record: Record, sources: Sources, sha1: bytes) -> None:
     record.detach(sources, sha1)
 
 
+def key_of(schemas: SchemaSet) -> str:
+    """The key of the rows this code and these schemas wrote (`RecordCache`)."""
+    digest = hashlib.sha1(_code_digest().encode())
+    for kind in sorted(schemas.raw):
+        digest.update(json.dumps(schemas.raw[kind], sort_keys=True).encode())
+    digest.update(json.dumps(sorted(p.code for p in schemas.problems)).encode())
+    return digest.hexdigest()
+
+
+def parsed_by_content(root: Path, schemas: SchemaSet):
+    """A lookup of the parsed data the store holds by content id (git's blob id, hex): {id: data} for those of
+    `wanted` it holds, as `loader.parse` gave them. The history reads most versions of the files from here
+    instead of parsing them again (a first commit holds the files just read). None without a store."""
+    key = key_of(schemas)
+    try:
+        db = connect(root / ".dangan-cache" / NAME, create=False)
+        if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            db.close()
+            return None
+    except (Unusable, sqlite3.Error):
+        return None
+    rows: dict[str, int] = {}
+
+    def lookup(wanted: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        try:
+            if not rows:
+                rows.update((bytes(sha1).hex(), rowid) for rowid, sha1 in db.execute(
+                    "SELECT rowid, sha1 FROM records WHERE key = ? AND data IS NOT NULL", (key,)))
+            for blob in wanted:
+                rowid = rows.get(blob)
+                found = db.execute("SELECT data FROM records WHERE rowid = ? AND key = ? AND sha1 = ?",
+                                   (rowid, key, bytes.fromhex(blob))).fetchone() if rowid is not None else None
+                if found and found[0]:
+                    out[blob] = json.loads(found[0])
+        except (sqlite3.Error, ValueError):
+            return out
+        return out
+    return lookup
+
+
 class RecordCache:
     """The store as one run of the reader uses it: look up each file met, remember what to write, write it."""
 
@@ -321,11 +362,7 @@ class RecordCache:
 
     @classmethod
     def open(cls, root: Path, schemas: SchemaSet) -> RecordCache:
-        digest = hashlib.sha1(_code_digest().encode())
-        for kind in sorted(schemas.raw):
-            digest.update(json.dumps(schemas.raw[kind], sort_keys=True).encode())
-        digest.update(json.dumps(sorted(p.code for p in schemas.problems)).encode())
-        cache = cls(root, digest.hexdigest())
+        cache = cls(root, key_of(schemas))
         cache._connect()
         return cache
 

@@ -11,6 +11,7 @@ saw never disappears; replace refs and grafts are reported, a shallow clone name
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from ..audit import GOOD
@@ -37,21 +38,28 @@ def check_history(index: Index, f: Facts) -> Iterator[Problem]:
     def who(change) -> dict:
         return _who(history.commits.get(change.commit)) | audit.judged(change.commit, ERROR)[1]
 
-    for path, changes in sorted(history.changes.items()):
-        if not path.startswith("records/"):
-            continue
-        last = changes[-1]
+    # only the deletions and renames are read from the store, not every record's changes
+    found: dict[str, list[Problem]] = defaultdict(list)
+    deleted = {c.path for c in history.changes.select("status = 'D' AND path GLOB 'records/*'", (),
+                                                       lambda c: c.status == "D" and c.path.startswith("records/"))}
+    for path in deleted:
+        last = history.of(path)[-1]
         if last.status == "D" and severity(last) and not (index.root / path).exists():
-            yield Problem("history.deleted", path, severity=severity(last), args=who(last))
-        for change in changes:
-            merge = history.commits.get(change.commit)
-            if merge is not None and merge.is_merge:  # reported at the commit that renamed it
-                continue
-            if change.status == "R" and change.old_path and severity(change):
-                yield Problem("history.renamed", path, 1, 1, severity=severity(change),
-                              args={"old": change.old_path, **who(change)})
+            found[path].append(Problem("history.deleted", path, severity=severity(last), args=who(last)))
+    for change in history.changes.select("status = 'R' AND path GLOB 'records/*'", (),
+                                         lambda c: c.status == "R" and c.path.startswith("records/")):
+        merge = history.commits.get(change.commit)
+        if merge is not None and merge.is_merge:  # reported at the commit that renamed it
+            continue
+        if change.old_path and severity(change):
+            found[change.path].append(Problem("history.renamed", change.path, 1, 1, severity=severity(change),
+                                              args={"old": change.old_path, **who(change)}))
+    for path in sorted(found):
+        yield from found[path]
+    again = history.changes.changed_again("records/")  # a file changed once (made) changed nothing archived
     for dossier in index.of("dossier").values():
-        yield from _archived_changes(f, dossier, severity, who)
+        if dossier.file in again:
+            yield from _archived_changes(f, dossier, severity, who)
 
 
 def _who(commit) -> dict:

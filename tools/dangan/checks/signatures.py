@@ -60,7 +60,13 @@ def check_signatures(index: Index, f: Facts) -> Iterator[Problem]:
     if audit is None or not audit.ever_judged:  # no commit was made while the rules judged signatures
         return
     signed_in: dict[str, list] = defaultdict(list)
+    # an act is judged by the rules at the commit that first recorded it: a file no commit changed under rules
+    # that judge signatures holds nothing to judge (read from the store: the changes of those commits only)
+    judged = {cid for cid in f.history.order if audit.mode(cid) != "off" and not audit.unknown(cid)}
+    files = f.history.changes.paths_of(judged)
     for record in index:
+        if record.file not in files:
+            continue
         for act in acts(index, record):
             commit = f.history.first_setting(record.file, act.flat)
             if commit is None or act.signer is None or audit.unknown(commit.id):
