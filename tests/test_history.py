@@ -372,6 +372,6 @@ def test_a_store_damaged_where_the_changes_lie_is_read_again_from_git(repo):
     opened = history._read_store(repo.root)  # the commits, tags and findings still read well
     assert opened is not None and len(opened.order) == len(repo.git("rev-list", "HEAD").stdout.split())
     opened.db.close()
-    (repo.root / ".dangan-cache" / "rules-v1.json").unlink(missing_ok=True)
+    (repo.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)
     assert repo.problems() == expected
     assert (store.parent / f"{history.STORE}.damaged").is_file()
