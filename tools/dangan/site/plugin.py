@@ -75,6 +75,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
         self.documents: search.Documents | None = None
+        self.indexing: search.Indexing | None = None  # Pagefind at work
+        self.search_digest = ""  # what the search index is made from
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
         self.aside: Path | None = None  # the previous build's files, set aside until what is unchanged is taken back
         self.previous: dict[str, str] = {}  # what the previous build wrote to this site folder: url -> digest
@@ -167,9 +169,30 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 shell = site_pages.Page(src, "", {}, hide=page.hide)
                 self._add(files, config, src, site_pages.markdown(shell, TITLE_MARK, BODY_MARK))
             self.bulk.append((page, folder, key))
+            if self.documents is not None and page.searched:
+                url = routes.url(page.src, config.use_directory_urls)
+                if not self.documents.keep(url, key):
+                    self.documents.add(url, *self._made(page, key), key)
         if self.store is not None:
             self.store.flush()
+        if self.documents is not None:
+            self._start_search(Path(config.site_dir))
         return files
+
+    def _start_search(self, site_dir: Path) -> None:
+        """Every searched page's document is written: Pagefind indexes them while MkDocs builds the rest — or, if
+        they are the documents of the previous build's index, that index is taken back."""
+        documents = self.documents
+        self.search_digest = made = documents.settle()
+        previous = self.aside / search.FOLDER if self.aside is not None else None
+        if (previous is not None and self.previous.get(SEARCH_PLACE) == made
+                and (previous / "pagefind-entry.json").is_file()):
+            os.replace(previous, site_dir / search.FOLDER)
+            return
+        try:
+            self.indexing = documents.start(site_dir)
+        except search.SearchError as error:
+            raise PluginError(str(error)) from None
 
     def _documents(self, config) -> search.Documents:
         """The search's documents: kept in the archive's cache between builds when the page store is usable."""
@@ -235,35 +258,29 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 made.add(target.parent)
             if self.aside is not None and self.previous.get(url) == digest and _take_back(self.aside / name, target):
                 self.store.keep(key)
-                if self.documents is not None and page.searched and not self.documents.keep(url, key):
-                    title, body = self._made(page, key)
-                    self.documents.add(url, title, body, key)
                 continue
             title, body = self._made(page, key)
             fill = {TITLE_MARK: title, BODY_MARK: body, URL_MARK: canonical}
             html = "".join(fill.get(part, part) for part in self.shells[folder])
             target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
-            if self.documents is not None:
-                self.documents.add(url, title, body, key)
         self.bulk.clear()
         try:
             if self.documents is not None:
                 documents, self.documents = self.documents, None
-                written[SEARCH_PLACE] = made = documents.settle()
-                previous = self.aside / search.FOLDER if self.aside is not None else None
-                if (previous is not None and self.previous.get(SEARCH_PLACE) == made
-                        and (previous / "pagefind-entry.json").is_file()):  # the same documents: the same index
-                    os.replace(previous, site_dir / search.FOLDER)
-                    documents.close()
-                else:  # the previous build's files are deleted while Pagefind works
+                indexing, self.indexing = self.indexing, None
+                written[SEARCH_PLACE] = self.search_digest
+                if indexing is not None:  # the previous build's files are deleted while Pagefind works
                     dropping = threading.Thread(target=self._drop_aside)
                     dropping.start()
                     try:
-                        documents.index(site_dir)
+                        indexing.wait()
                     except search.SearchError as error:
                         raise PluginError(str(error)) from None
                     finally:
                         dropping.join()
+                        documents.close()
+                else:
+                    documents.close()
                 if self.store is not None and documents.kept:
                     self.store.wrote(SEARCH_PLACE, documents.now)
             if self.store is not None:
@@ -284,6 +301,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         return found
 
     def on_build_error(self, error):
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
         if self.documents is not None:
             self.documents.close()
             self.documents = None

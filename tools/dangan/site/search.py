@@ -112,12 +112,9 @@ class Documents:
             self._path(url).unlink(missing_ok=True)
         return self.digest()
 
-    def index(self, site_dir: Path) -> None:
-        """Pagefind's index of the documents, written to site_dir/pagefind/."""
-        try:
-            index(self.folder, site_dir / FOLDER)
-        finally:
-            self.close()
+    def start(self, site_dir: Path) -> Indexing:
+        """Pagefind set to index the documents into site_dir/pagefind/ (`Indexing.wait`, then `close`)."""
+        return Indexing(self.folder, site_dir / FOLDER)
 
     def close(self) -> None:
         if not self.kept:
@@ -131,18 +128,39 @@ def _version() -> str:
         return ""
 
 
+class Indexing:
+    """Pagefind at work on the documents under `documents` (a process of its own, while the build goes on),
+    writing its index to `output` (Chinese segmentation)."""
+
+    def __init__(self, documents: Path, output: Path) -> None:
+        command = [str(executable()), "--site", str(documents), "--output-path", str(output), "--force-language",
+                   "zh", "--silent"]
+        self.output = output
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as Pagefind runs: closed by wait or stop)
+        try:
+            self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        except OSError as error:
+            self.log.close()
+            raise SearchError(f"Pagefind 无法运行 (Pagefind could not run): {error}") from None
+
+    def wait(self) -> None:
+        code = self.process.wait()
+        self.log.seek(0)
+        detail = self.log.read().decode("utf-8", errors="replace").strip().splitlines()[-5:]
+        self.log.close()
+        if code != 0 or not (self.output / "pagefind-entry.json").is_file():
+            raise SearchError("Pagefind 未能生成搜索索引 (Pagefind made no index): " + " / ".join(detail))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
 def index(documents: Path, output: Path) -> None:
-    """Pagefind's index of the pages under `documents`, written to `output` (Chinese segmentation)."""
-    command = [str(executable()), "--site", str(documents), "--output-path", str(output), "--force-language", "zh",
-               "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                                check=False)
-    except OSError as error:
-        raise SearchError(f"Pagefind 无法运行 (Pagefind could not run): {error}") from None
-    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SearchError("Pagefind 未能生成搜索索引 (Pagefind made no index): " + " / ".join(detail))
+    """Pagefind's index of the pages under `documents`, written to `output`."""
+    Indexing(documents, output).wait()
 
 
 def pages(site: Site) -> Iterator[Page]:
