@@ -21,10 +21,12 @@ from __future__ import annotations
 import hashlib
 import html
 import importlib.metadata
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,10 +63,14 @@ class Documents:
     def __init__(self, folder: Path | None = None, previous: dict[str, str] | None = None) -> None:
         self.kept = folder is not None
         self.previous = dict(previous or {}) if self.kept else {}
+        self.dropping: threading.Thread | None = None
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="dangan-search-"))
-        elif not self.previous:  # what the folder holds is unknown: it starts empty
-            shutil.rmtree(folder, ignore_errors=True)
+        elif not self.previous and folder.exists():  # what the folder holds is unknown: it starts empty
+            stale = folder.with_name(f"{folder.name}.stale-{os.getpid()}")
+            os.replace(folder, stale)  # and the stale documents are deleted while the build goes on
+            self.dropping = threading.Thread(target=shutil.rmtree, args=(stale,), kwargs={"ignore_errors": True})
+            self.dropping.start()
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.now: dict[str, str] = {}
@@ -117,6 +123,9 @@ class Documents:
         return Indexing(self.folder, site_dir / FOLDER)
 
     def close(self) -> None:
+        if self.dropping is not None:
+            self.dropping.join()
+            self.dropping = None
         if not self.kept:
             shutil.rmtree(self.folder, ignore_errors=True)
 
