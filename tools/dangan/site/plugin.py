@@ -17,7 +17,17 @@ At scale (issue 22) three things keep a build cheap:
   compares the two ways page by page.
 - **A record page whose inputs did not change is not made again**: its title and body come from the page store
   (`store`, `.dangan-cache/pages.sqlite`) by the page's key (`records`).
-- **The search is Pagefind's** (`search`): a static index in pieces, built from the written pages after the build.
+- **The ledgers, forms, dashboard and analyses are keyed by their inputs too**, and a ledger's rows one by one
+  (`ledgers.table`): a changed customer makes again its rows, not the ledgers around them.
+- **A rebuild into the same folder keeps what did not change** (CI with a cached site, `mkdocs serve` while one
+  edits): the store remembers what each written page was made from (`PageStore.wrote`); before MkDocs cleans the
+  folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
+  each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
+  record builds everything, as before.
+- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies. Each searched page's
+  document is kept in `.dangan-cache/search-<variant>/` and written again only when it changed; Pagefind starts
+  as soon as the documents are written and runs while MkDocs builds the rest; if no document changed, the previous
+  index is moved back instead (Pagefind has no incremental mode: one changed page means a whole new index).
 """
 
 from __future__ import annotations
