@@ -94,6 +94,48 @@ def test_one_changed_record_rebuilds_only_what_shows_it(archive, tmp_path):
         record.write_text(text, encoding="utf-8")
 
 
+def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
+    """Built again into the same folder (as CI with a cached site, or `dangan site serve` while one edits), the
+    pages that did not change are the previous build's files, left where they were, and the search index is
+    reused while no searched page changed; the result is byte for byte a full build's, pages gone included, and
+    what MkDocs never cleans (a deployment's .git) stays."""
+    root = archive.root
+    out = mkdocs_build(root, tmp_path / "site")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    kept = out / "records" / "customers" / "KH0001.html"
+    entry = out / "pagefind" / "pagefind-entry.json"
+    before = (kept.stat().st_ino, entry.stat().st_ino)
+
+    mkdocs_build(root, out)  # nothing changed: the same files, the same index
+    assert (kept.stat().st_ino, entry.stat().st_ino) == before
+
+    record = root / "records" / "customers" / "KH0002.yaml"
+    text = record.read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    gone = next((root / "records" / "dossiers").glob("*.yaml"))
+    moved = tmp_path / gone.name
+    record.write_text(text.replace(name_line, name_line + "新"), encoding="utf-8")
+    try:
+        mkdocs_build(root, out)  # every page's footer now says the archive has changes not committed: all new
+        before = (kept.stat().st_ino, entry.stat().st_ino)
+        record.write_text(text.replace(name_line, name_line + "新新"), encoding="utf-8")
+        mkdocs_build(root, out)
+        assert "新新" in (out / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
+        assert kept.stat().st_ino == before[0]  # its page does not show the changed customer
+        assert entry.stat().st_ino != before[1]  # a searched page changed: a new index
+        gone.replace(moved)  # and a record gone: its pages go
+        mkdocs_build(root, out)
+        full = mkdocs_build(root, tmp_path / "full", DANGAN_NO_CACHE="1")
+        assert [name for name in differing(out, full) if not name.startswith(".git/")] == []
+        assert not (out / "records" / "dossiers").exists() or not list((out / "records" / "dossiers").iterdir())
+        assert (out / ".git" / "HEAD").is_file() and not list(out.glob(".dangan-*"))
+    finally:
+        record.write_text(text, encoding="utf-8")
+        if moved.exists():
+            moved.replace(gone)
+
+
 def test_unchanged_pages_are_not_made_again(archive, tmp_path):
     """A record page whose key is stored is taken from the store: a row altered there is what the build writes
     (which is how a test sees that it was not rendered), and the next change to its record replaces it."""

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from statistics import mean
 
-from . import charts, routes
+from . import charts, records, routes
 from .pages import Page, Site
 
 
@@ -126,7 +126,8 @@ def payments(site: Site) -> Page:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    yield complaints(site)
-    yield satisfaction(site)
-    yield customers(site)
-    yield payments(site)
+    for make, name in ((complaints, "complaints"), (satisfaction, "satisfaction"), (customers, "customers"),
+                       (payments, "payments")):
+        src = routes.analysis(name)
+        yield Page(src, f"analysis_{name}.html", lambda make=make: make(site).context,
+                   key=records.whole(site, src))

@@ -10,7 +10,7 @@ from .. import due
 from ..due_report import KIND_NAMES
 from ..facts import is_open, loan_items
 from ..rules.tiers import distribution
-from . import charts, routes
+from . import charts, records, routes
 from .analysis import complaint_counts, month_series
 from .ledgers import kinds
 from .pages import Page, Site
@@ -99,10 +99,13 @@ def awaiting_handover(site: Site) -> list[dict]:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    by_month, by_category = complaint_counts(site)
-    yield Page(routes.DASHBOARD, "dashboard.html", {
-        "counts": counts(site), "overdue": overdue(site), "tiers": tiers(site), "loans": loans_out(site),
-        "handover": awaiting_handover(site), "as_of": site.as_of.isoformat(),
-        "complaints_by_month": charts.columns(month_series(by_month)),
-        "complaints_by_category": charts.bars([(label, [n]) for label, n in by_category]),
-    })
+    def context() -> dict:
+        by_month, by_category = complaint_counts(site)
+        return {
+            "counts": counts(site), "overdue": overdue(site), "tiers": tiers(site), "loans": loans_out(site),
+            "handover": awaiting_handover(site), "as_of": site.as_of.isoformat(),
+            "complaints_by_month": charts.columns(month_series(by_month)),
+            "complaints_by_category": charts.bars([(label, [n]) for label, n in by_category]),
+        }
+
+    yield Page(routes.DASHBOARD, "dashboard.html", context, key=records.whole(site, routes.DASHBOARD))

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from .. import contract_stats
 from ..facts import date
 from ..record import Record
-from . import routes
+from . import records, routes
 from .pages import Page, Site
 from .values import Cell
 
 INVENTORY, LOAN, DISPOSAL, CREDIT, CONTRACTS = "inventory", "loan", "disposal", "credit", "contracts"
+TEMPLATES = {INVENTORY: "form_inventory.html", LOAN: "form_loan.html", DISPOSAL: "form_disposal.html",
+             CREDIT: "form_credit.html"}
 FORM_OF = {"dossier": INVENTORY, "loan": LOAN, "disposal": DISPOSAL, "customer": CREDIT}
 
 
@@ -140,6 +142,14 @@ def credit_report(site: Site, customer: Record) -> Page:
     })
 
 
+def _made(site: Site, make, record: Record):
+    """A form's context, made only if the page is rendered (its key is not in the page store)."""
+    def context() -> dict:
+        page = make(site, record)
+        return {**page.context, "back": routes.record(site.index, record.kind, record.id)}
+    return context
+
+
 def _identity(site: Site, customer: Record) -> list:
     keys = (("type",), ("enterprise", "credit_code"), ("individual", "id_number"), ("individual", "credit_code"),
             ("region",), ("owner",), ("department",), ("tier",), ("status",))
@@ -178,16 +188,16 @@ def pages(site: Site) -> Iterator[Page]:
     listing: dict[str, list] = {INVENTORY: [], LOAN: [], DISPOSAL: [], CREDIT: [], CONTRACTS: []}
     makers = {INVENTORY: ("dossier", inventory), LOAN: ("loan", loan_slip), DISPOSAL: ("disposal", disposal_list),
               CREDIT: ("customer", credit_report)}
+    builder = records.RecordPages.of(site)
     for name, (kind, make) in makers.items():
         for record in sorted(index.of(kind).values(), key=lambda r: r.id):
             if view.is_sealed(record):
                 continue
-            page = make(site, record)
-            page.context["back"] = routes.record(index, kind, record.id)
-            page.searched = False
-            listing[name].append((Cell(record.id, page.src), view.name(record) if kind == "customer"
+            src = routes.form(name, record.id)
+            listing[name].append((Cell(record.id, src), view.name(record) if kind == "customer"
                                   else view.summary(record)))
-            yield page
+            yield Page(src, TEMPLATES[name], _made(site, make, record), searched=False,
+                       key=builder.form_key(src, record, further=name == DISPOSAL))
     for half in halves(site):
         page = contract_statistics(site, half)
         page.searched = False

@@ -35,7 +35,7 @@ def open_site(root: Path, *, internal: bool = False, as_of: dt.date | None = Non
         _open(index)
     made = provenance(index, internal)
     site = Site(index, View(index, internal), as_of or dt.date.fromisoformat(made.built),
-                directory_urls=directory_urls)
+                directory_urls=directory_urls, origin=f"{made.commit} {made.archive_commit} {made.verdict}")
     return site, made
 
 

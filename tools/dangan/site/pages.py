@@ -38,6 +38,8 @@ class Site:
     as_of: dt.date
     directory_urls: bool = False
     pages: dict[str, Any] = field(default_factory=dict)  # src -> Page, filled by `generate`
+    origin: str = ""  # where the build comes from (`provenance`): the commit, the newest change, its verdict
+    shared: dict[str, Any] = field(default_factory=dict)  # what the builders share in one build (`records.of`)
 
     @property
     def internal(self) -> bool:
@@ -56,6 +58,14 @@ class Site:
             sealed = sorted(self.view.sealed)
             names = sorted(privacy.identities(self.index, self.view.sealed))
             digest.update(json.dumps([sealed, names], ensure_ascii=False).encode())
+        return digest.hexdigest()
+
+
+    def key(self, *parts: str) -> str:
+        """A page's key in the page store: a hash of the build's inputs and of `parts`."""
+        digest = hashlib.sha256(self.inputs.encode("utf-8"))
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8"))
         return digest.hexdigest()
 
 
@@ -98,15 +108,23 @@ def _rel(context, target: str) -> str:
 @pass_context
 def _cell(context, cell: Cell) -> Markup:
     """A value, as a link to its record when it names one (a filter: one line of markup, called very often)."""
-    if not cell.href:
-        return escape(cell.text)
-    sealed = ' class="dangan-sealed"' if cell.sealed else ""
-    return Markup(f'<a href="{escape(_rel(context, cell.href))}"{sealed}>{escape(cell.text)}</a>')
+    return cell_html(context["here"], cell, context["site"].directory_urls)
 
 
 @pass_context
 def _cells(context, cells: list[Cell]) -> Markup:
-    return Markup("、").join(_cell(context, c) for c in cells)
+    return cells_html(context["here"], cells, context["site"].directory_urls)
+
+
+def cell_html(here: str, cell: Cell, directory_urls: bool) -> Markup:
+    if not cell.href:
+        return escape(cell.text)
+    sealed = ' class="dangan-sealed"' if cell.sealed else ""
+    return Markup(f'<a href="{escape(routes.href(here, cell.href, directory_urls))}"{sealed}>{escape(cell.text)}</a>')
+
+
+def cells_html(here: str, cells: list[Cell], directory_urls: bool) -> Markup:
+    return Markup("、").join(cell_html(here, c, directory_urls) for c in cells)
 
 
 def render(site: Site, page: Page) -> tuple[str, str]:

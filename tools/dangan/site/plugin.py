@@ -17,7 +17,17 @@ At scale (issue 22) three things keep a build cheap:
   compares the two ways page by page.
 - **A record page whose inputs did not change is not made again**: its title and body come from the page store
   (`store`, `.dangan-cache/pages.sqlite`) by the page's key (`records`).
-- **The search is Pagefind's** (`search`): a static index in pieces, built from the written pages after the build.
+- **The ledgers, forms, dashboard and analyses are keyed by their inputs too**, and a ledger's rows one by one
+  (`ledgers.table`): a changed customer makes again its rows, not the ledgers around them.
+- **A rebuild into the same folder keeps what did not change** (CI with a cached site, `mkdocs serve` while one
+  edits): the store remembers what each written page was made from (`PageStore.wrote`); before MkDocs cleans the
+  folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
+  each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
+  record builds everything, as before.
+- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies. Each searched page's
+  document is kept in `.dangan-cache/search-<variant>/` and written again only when it changed; Pagefind starts
+  as soon as the documents are written and runs while MkDocs builds the rest; if no document changed, the previous
+  index is moved back instead (Pagefind has no incremental mode: one changed page means a whole new index).
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ import hashlib
 import os
 import posixpath
 import re
+import shutil
+import threading
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -48,6 +60,8 @@ SHELL = "dangan-shell"  # the source name of a folder's shell page (never writte
 TITLE_MARK = "DANGANSHELLTITLE7Q"
 BODY_MARK = "<h1>DANGANSHELLBODY7Q</h1>"
 URL_MARK = "DANGANSHELLURL7Q"  # where the page's canonical URL goes (a site_url is set: `mkdocs serve` sets one)
+ASIDE = ".dangan-previous"  # the previous build's files during a build, inside the site folder
+SITE_PLACE, SEARCH_PLACE = "site:", "search"  # what the page store remembers having written (`PageStore.wrote`)
 _MARKS = re.compile(f"({TITLE_MARK}|{re.escape(BODY_MARK)}|{URL_MARK})")
 
 
@@ -71,6 +85,11 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
         self.documents: search.Documents | None = None
+        self.indexing: search.Indexing | None = None  # Pagefind at work
+        self.search_digest = ""  # what the search index is made from
+        self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
+        self.aside: Path | None = None  # the previous build's files, set aside until what is unchanged is taken back
+        self.previous: dict[str, str] = {}  # what the previous build wrote to this site folder: url -> digest
 
     def internal(self) -> bool:
         return self.config.internal or os.environ.get("DANGAN_SITE_INTERNAL", "") not in ("", "0")
@@ -100,28 +119,57 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.in_nav = set(_sources(config.nav))
         return config
 
+    def on_pre_build(self, config):
+        """The page store opened; the previous build's files (those the store knows it wrote) set aside inside
+        the site folder, where MkDocs does not clean (a hidden folder), to be taken back if unchanged."""
+        self._drop_aside()
+        self.previous = {}
+        site_dir = Path(config.site_dir)
+        shutil.rmtree(site_dir / ASIDE, ignore_errors=True)  # left by a build that was killed
+        if not self.config.shared_chrome:
+            return
+        self.store = PageStore(self.root(config), INTERNAL if self.site.internal else PUBLIC)
+        self.previous = self.store.written(_place(site_dir))
+        if not self.previous or not site_dir.is_dir():
+            return
+        self.store.forget(_place(site_dir))  # until this build has written it all
+        aside = site_dir / ASIDE
+        aside.mkdir()
+        self.aside = aside
+        for entry in os.scandir(site_dir):
+            if not entry.name.startswith("."):  # MkDocs leaves hidden files (a deployment's .git …) alone
+                os.replace(entry.path, aside / entry.name)
+
+    def _drop_aside(self) -> None:
+        aside, self.aside = self.aside, None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
     def on_files(self, files: Files, config) -> Files:
         self.generated.clear()
         self.bulk.clear()
         self.shell_src.clear()
         self.shells.clear()
+        self.shell_digests.clear()
         site = self.site
         if self.documents is not None:
             self.documents.close()
-        self.documents = search.Documents() if self.config.search else None
-        if self.config.shared_chrome:
-            self.store = PageStore(self.root(config), INTERNAL if site.internal else PUBLIC)
+        self.documents = self._documents(config) if self.config.search else None
+        site.shared["store"] = self.store  # the ledgers keep their rows there
         for page in site_build.generate(site, search=self.config.search):
             if self.store is None or page.src in self.in_nav:
-                title, body = site_pages.render(site, page)
+                found = self.store.get(page.key) if self.store is not None and page.key else None
+                title, body = found if found is not None else site_pages.render(site, page)
+                if found is None and self.store is not None and page.key:
+                    self.store.put(page.key, title, body)
                 self._add(files, config, page.src, site_pages.markdown(page, title, body))
                 if self.documents is not None:
-                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body)
+                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key)
                 continue
-            key = page.key
-            if key is None or not self.store.has(key):
+            key = page.key  # made (or taken from the store) when it is written, if it has to be
+            if key is None:
                 title, body = site_pages.render(site, page)
-                key = key or "body:" + hashlib.sha256(f"{page.src}\0{title}\0{body}".encode()).hexdigest()
+                key = "body:" + hashlib.sha256(f"{page.src}\0{title}\0{body}".encode()).hexdigest()
                 self.store.put(key, title, body)
             folder = f"{posixpath.dirname(page.src)}/{'-'.join(page.hide)}".lstrip("/")
             if folder not in self.shells:
@@ -131,9 +179,39 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 shell = site_pages.Page(src, "", {}, hide=page.hide)
                 self._add(files, config, src, site_pages.markdown(shell, TITLE_MARK, BODY_MARK))
             self.bulk.append((page, folder, key))
+            if self.documents is not None and page.searched:
+                url = routes.url(page.src, config.use_directory_urls)
+                if not self.documents.keep(url, key):
+                    self.documents.add(url, *self._made(page, key), key)
         if self.store is not None:
             self.store.flush()
+        if self.documents is not None:
+            self._start_search(Path(config.site_dir))
         return files
+
+    def _start_search(self, site_dir: Path) -> None:
+        """Every searched page's document is written: Pagefind indexes them while MkDocs builds the rest — or, if
+        they are the documents of the previous build's index, that index is taken back."""
+        documents = self.documents
+        self.search_digest = made = documents.settle()
+        previous = self.aside / search.FOLDER if self.aside is not None else None
+        if (previous is not None and self.previous.get(SEARCH_PLACE) == made
+                and (previous / "pagefind-entry.json").is_file()):
+            os.replace(previous, site_dir / search.FOLDER)
+            return
+        try:
+            self.indexing = documents.start(site_dir)
+        except search.SearchError as error:
+            raise PluginError(str(error)) from None
+
+    def _documents(self, config) -> search.Documents:
+        """The search's documents: kept in the archive's cache between builds when the page store is usable."""
+        if self.store is None or self.store.db is None:
+            return search.Documents()
+        folder = self.store.path.parent / f"search-{self.store.variant}"
+        previous = self.store.written(SEARCH_PLACE)
+        self.store.forget(SEARCH_PLACE)  # until this build has written it all
+        return search.Documents(folder, previous)
 
     def _add(self, files: Files, config, src: str, content: str) -> None:
         self.generated.add(src)
@@ -165,6 +243,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                               "请在 mkdocs.yml 中为 dangan 插件设置 shared_chrome: false "
                               "(the theme shows each page's own address: set shared_chrome: false)")
         self.shells[folder] = _MARKS.split(output)
+        self.shell_digests[folder] = hashlib.sha256(output.encode("utf-8")).hexdigest()
         self.shell_files.append(Path(page.file.abs_dest_path))  # not a page of the site: removed after the build
         return output
 
@@ -175,33 +254,70 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         if self.shell_files:
             _drop_shells_from_sitemap(site_dir)
         self.shell_files.clear()
+        written: dict[str, str] = {}
+        made: set[Path] = set()
         for page, folder, key in self.bulk:
-            found = self.store.get(key)
-            title, body = found if found is not None else site_pages.render(self.site, page)
             url = routes.url(page.src, config.use_directory_urls)
-            fill = {TITLE_MARK: title, BODY_MARK: body, URL_MARK: _canonical(config, url)}
+            canonical = _canonical(config, url)
+            digest = hashlib.sha256(f"{self.shell_digests[folder]}\0{key}\0{canonical}".encode()).hexdigest()
+            written[url] = digest
+            name = url + "index.html" if url.endswith("/") or url == "" else url
+            target = site_dir / name
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if self.aside is not None and self.previous.get(url) == digest and _take_back(self.aside / name, target):
+                self.store.keep(key)
+                continue
+            title, body = self._made(page, key)
+            fill = {TITLE_MARK: title, BODY_MARK: body, URL_MARK: canonical}
             html = "".join(fill.get(part, part) for part in self.shells[folder])
-            target = site_dir / (url + "index.html" if url.endswith("/") or url == "" else url)
-            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
-            if self.documents is not None:
-                self.documents.add(url, title, body)
-        if self.store is not None:
-            self.store.prune()
-            self.store.close()
-            self.store = None
         self.bulk.clear()
-        if self.documents is not None:
-            documents, self.documents = self.documents, None
-            try:
-                documents.index(site_dir)
-            except search.SearchError as error:
-                raise PluginError(str(error)) from None
+        try:
+            if self.documents is not None:
+                documents, self.documents = self.documents, None
+                indexing, self.indexing = self.indexing, None
+                written[SEARCH_PLACE] = self.search_digest
+                if indexing is not None:  # the previous build's files are deleted while Pagefind works
+                    dropping = threading.Thread(target=self._drop_aside)
+                    dropping.start()
+                    try:
+                        indexing.wait()
+                    except search.SearchError as error:
+                        raise PluginError(str(error)) from None
+                    finally:
+                        dropping.join()
+                        documents.close()
+                else:
+                    documents.close()
+                if self.store is not None and documents.kept:
+                    self.store.wrote(SEARCH_PLACE, documents.now)
+            if self.store is not None:
+                self.store.prune()
+                self.store.wrote(_place(site_dir), written, alone=SITE_PLACE)
+        finally:
+            self._drop_aside()
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+
+    def _made(self, page: site_pages.Page, key: str) -> tuple[str, str]:
+        """A page's title and body: from the store, else rendered (and stored)."""
+        found = self.store.get(key)
+        if found is None:
+            found = site_pages.render(self.site, page)
+            self.store.put(key, *found)
+        return found
 
     def on_build_error(self, error):
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
         if self.documents is not None:
             self.documents.close()
             self.documents = None
+        self._drop_aside()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -212,6 +328,19 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _place(site_dir: Path) -> str:
+    return SITE_PLACE + str(site_dir.resolve())
+
+
+def _take_back(old: Path, target: Path) -> bool:
+    """The previous build's file moved back where it was: it is the page this build would write."""
+    try:
+        os.replace(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def _drop_shells_from_sitemap(site_dir: Path) -> None:

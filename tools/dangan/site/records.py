@@ -27,6 +27,17 @@ class RecordPages:
         self.site = site
         self.view = site.view
         self._digests: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # record key -> its page's key
+        self._shown: dict[str, str] = {}  # record key -> a digest of it and of the records its page shows
+        self._shown_keys: dict[str, tuple] = {}  # record key -> (kind, id) of the records its page shows
+
+    @classmethod
+    def of(cls, site: Site) -> RecordPages:
+        """The build's one builder (its digests and pages are shared by the forms and ledgers)."""
+        found = site.shared.get("records")
+        if found is None:
+            found = site.shared["records"] = cls(site)
+        return found
 
     @cached_property
     def history(self) -> RecordHistory | None:
@@ -48,33 +59,84 @@ class RecordPages:
             found[record.id].append(record)
         return found
 
-    def page(self, record: Record) -> Page:
-        src = routes.record(self.site.index, record.kind, record.id)
-        kind_title = self.site.index.schemas.title(record.kind)
-        if self.view.is_sealed(record):
-            return Page(src, "sealed.html", {"record": record, "kind_title": kind_title, **self.sealed_access},
-                        key=self._key(src, "sealed", record.file, repr(self.sealed_access)))
-        related = self.view.related(record)
-        history = self.history
-        changes = history.changes(record) if history else None
-        acts = history.acts(record) if history else None
-        record_forms = forms.for_record(self.site, record)
+    def shown(self, record: Record, related: list | None = None) -> dict[str, Record]:
+        """The records a record's page shows beside it: those naming it (`View.related`) and those it names."""
+        related = self.view.related(record) if related is None else related
         shown = {r.key: r for _, items in related for r in items}
         for value in _strings(record.data):
             for other in self.by_id.get(value, ()):
                 shown.setdefault(other.key, other)
-        key = self._key(src, record.file, self._digest(record), repr(changes), repr(acts), repr(record_forms),
-                        *(f"{k} {self._digest(r)} {self.view.is_sealed(r)}" for k, r in sorted(shown.items())))
+        return shown
+
+    def form_key(self, src: str, record: Record, *, further: bool = False) -> str:
+        """The key of a form printed from a record: its record page's key (the record and the records it shows:
+        their names, summaries, contracts …) and, `further`, what each of those shows in turn (a destruction list
+        names its dossiers' customers)."""
+        key = self.key_of(record)
+        if not further:
+            return self._key(src, key)
+        return self._key(src, key, *(self._shown_digest(self.site.index.get(*other))
+                                     for other in self._shown_keys[record.key]))
+
+    def _shown_digest(self, record: Record) -> str:
+        """A digest of a record and what its page shows beside it."""
+        self.key_of(record)
+        return self._shown[record.key]
+
+    def key_of(self, record: Record) -> str:
+        """The key of a record's page (made once a build)."""
+        found = self._keys.get(record.key)
+        if found is not None:
+            return found
+        src = routes.record(self.site.index, record.kind, record.id)
+        shown = self.shown(record)
+        text = "\0".join(f"{k} {self._digest(r)} {self.view.is_sealed(r)}" for k, r in sorted(shown.items()))
+        self._shown[record.key] = hashlib.sha1(f"{self._digest(record)}\0{text}".encode()).hexdigest()
+        self._shown_keys[record.key] = tuple(sorted((r.kind, r.id) for r in shown.values()))
+        if self.view.is_sealed(record):
+            found = self._key(src, "sealed", record.file, repr(self.sealed_access))
+        else:
+            history = self.history
+            changes = history.changes(record) if history else None
+            acts = history.acts(record) if history else None
+            found = self._key(src, record.file, self._digest(record), repr(changes), repr(acts),
+                              repr(forms.for_record(self.site, record)), text)
+        self._keys[record.key] = found
+        return found
+
+    def kinds_digest(self, kinds) -> str:
+        """A digest of every record of these kinds (and whether it is sealed on this build)."""
+        digest = hashlib.sha256()
+        for kind in sorted(set(kinds)):
+            for record in sorted(self.site.index.of(kind).values(), key=lambda r: r.id):
+                digest.update(f"{record.key} {self._digest(record)} {self.view.is_sealed(record)}\0".encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def archive_digest(self) -> str:
+        """A digest of the whole archive as this build sees it: every record, where the build comes from."""
+        return self._key(self.site.origin, self.kinds_digest(self.site.index.schemas.kinds))
+
+    def page(self, record: Record) -> Page:
+        src = routes.record(self.site.index, record.kind, record.id)
+        kind_title = self.site.index.schemas.title(record.kind)
+        key = self.key_of(record)
+        if self.view.is_sealed(record):
+            return Page(src, "sealed.html", {"record": record, "kind_title": kind_title, **self.sealed_access},
+                        key=key)
         signatures = self.view.facts.policy.signatures
 
-        def context() -> dict:
+        def context() -> dict:  # made only if the page is rendered
+            history = self.history
             return {
                 "record": record, "kind_title": kind_title, "name": self._name(record),
                 "confidentiality": self.view.cell(record.kind, ("confidentiality",), record.get("confidentiality")),
                 "fields": self.view.fields(record),
                 "related": [(title, [(self.view.link(r.kind, r.id), self.view.summary(r)) for r in items])
-                            for title, items in related],
-                "forms": record_forms, "changes": changes, "acts": acts,
+                            for title, items in self.view.related(record)],
+                "forms": forms.for_record(self.site, record),
+                "changes": history.changes(record) if history else None,
+                "acts": history.acts(record) if history else None,
                 "signature_mode": self.view.cell("policy", ("signatures", "mode"), signatures.mode).text,
                 "since": signatures.since, "verdicts": {name: words[0] for name, words in VERDICTS.items()},
             }
@@ -89,14 +151,16 @@ class RecordPages:
         return found
 
     def _key(self, *parts: str) -> str:
-        digest = hashlib.sha256(self.site.inputs.encode("utf-8"))
-        for part in parts:
-            digest.update(b"\0" + part.encode("utf-8"))
-        return digest.hexdigest()
+        return self.site.key(*parts)
 
     def _name(self, record: Record) -> str:
         name = self.view.name(record)
         return "" if name == record.id else name
+
+
+def whole(site: Site, src: str) -> str:
+    """The key of a page made from the whole archive (the dashboard, the analyses): any change makes it again."""
+    return site.key(src, site.as_of.isoformat(), RecordPages.of(site).archive_digest)
 
 
 def _strings(node) -> Iterator[str]:
@@ -111,7 +175,7 @@ def _strings(node) -> Iterator[str]:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    builder = RecordPages(site)
+    builder = RecordPages.of(site)
     for kind in site.index.schemas.kinds:
         for record in sorted(site.index.of(kind).values(), key=lambda r: r.id):
             yield builder.page(record)

@@ -19,11 +19,13 @@ import sqlite3
 from pathlib import Path
 
 NAME = "pages.sqlite"
-VERSION = 1
+VERSION = 2
 BUSY_SECONDS = 0.2
 CHUNK = 2000  # rows a write transaction
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS pages (variant TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL,"
            " body TEXT NOT NULL, PRIMARY KEY (variant, key)) WITHOUT ROWID")
+_WRITTEN = ("CREATE TABLE IF NOT EXISTS written (variant TEXT NOT NULL, place TEXT NOT NULL, name TEXT NOT NULL,"
+            " digest TEXT NOT NULL, PRIMARY KEY (variant, place, name)) WITHOUT ROWID")
 
 
 class PageStore:
@@ -34,7 +36,7 @@ class PageStore:
         self.path = root / ".dangan-cache" / NAME
         self.db: sqlite3.Connection | None = None
         self.failed = False  # the store failed during the run: pages it said it had are rendered again
-        self.pending: list[tuple[str, str, str, str]] = []
+        self.pending: dict[str, tuple[str, str]] = {}  # key -> (title, body), not yet written
         self.used: set[str] = set()
         self.memory: dict[str, tuple[str, str]] = {}  # without a usable database: this run's pages, held here
         if os.environ.get("DANGAN_NO_CACHE"):
@@ -56,9 +58,11 @@ class PageStore:
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
                 db.execute("DROP TABLE IF EXISTS pages")
+                db.execute("DROP TABLE IF EXISTS written")
                 db.execute(f"PRAGMA user_version = {VERSION}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute(_SCHEMA)
+            db.execute(_WRITTEN)
             db.execute("SELECT count(*) FROM pages WHERE variant = ? AND key = ''", (self.variant,)).fetchone()
         except sqlite3.Error:
             db.close()
@@ -72,12 +76,14 @@ class PageStore:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
         self.db = None
-        self.memory.update((key, (title, body)) for _, key, title, body in self.pending)
+        self.memory.update(self.pending)
         self.pending.clear()
         self.failed = True
 
     def has(self, key: str) -> bool:
         self.used.add(key)
+        if key in self.pending:
+            return True
         if self.db is None:
             return key in self.memory
         try:
@@ -87,12 +93,17 @@ class PageStore:
             self._set_aside()
             return False
 
+    def keep(self, key: str) -> None:
+        """The page stored under `key` is used by this build without being read (its file is unchanged)."""
+        self.used.add(key)
+
     def get(self, key: str) -> tuple[str, str] | None:
         """(title, body) of the page stored under `key`, or None."""
         self.used.add(key)
+        if key in self.pending:
+            return self.pending[key]
         if self.db is None:
             return self.memory.get(key)
-        self.flush()
         try:
             found = self.db.execute("SELECT title, body FROM pages WHERE variant = ? AND key = ?",
                                     (self.variant, key)).fetchone()
@@ -101,12 +112,31 @@ class PageStore:
             return None
         return (found[0], found[1]) if found else None
 
+    def get_many(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """key -> (title, body) of those of `keys` that are stored."""
+        self.used.update(keys)
+        found = {key: self.pending[key] for key in keys if key in self.pending}
+        if self.db is None:
+            found.update((key, self.memory[key]) for key in keys if key in self.memory)
+            return found
+        wanted = [key for key in keys if key not in found]
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(f"SELECT key, title, body FROM pages WHERE variant = ? AND key IN ({marks})",
+                                       (self.variant, *chunk))
+                found.update((key, (title, body)) for key, title, body in rows)
+        except sqlite3.Error:
+            self._set_aside()
+        return found
+
     def put(self, key: str, title: str, body: str) -> None:
         self.used.add(key)
         if self.db is None:
             self.memory[key] = (title, body)
             return
-        self.pending.append((self.variant, key, title, body))
+        self.pending[key] = (title, body)
         if len(self.pending) >= CHUNK:
             self.flush()
 
@@ -116,7 +146,8 @@ class PageStore:
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany("INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?)", self.pending)
+                self.db.executemany("INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?)",
+                                    [(self.variant, key, *made) for key, made in self.pending.items()])
         except sqlite3.Error:
             self._set_aside()  # the pages not written are held in memory for this run
             return
@@ -135,6 +166,40 @@ class PageStore:
                 self.db.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((k,) for k in self.used))
                 self.db.execute("DELETE FROM pages WHERE variant = ? AND key NOT IN (SELECT key FROM temp.used)",
                                 (self.variant,))
+        except sqlite3.Error:
+            self._set_aside()
+
+    def written(self, place: str) -> dict[str, str]:
+        """What the last build wrote to `place` (the site's folder, the search's documents): name -> digest of
+        what it is made from. Empty when unknown: everything is written again."""
+        if self.db is None:
+            return {}
+        try:
+            return dict(self.db.execute("SELECT name, digest FROM written WHERE variant = ? AND place = ?",
+                                        (self.variant, place)))
+        except sqlite3.Error:
+            self._set_aside()
+            return {}
+
+    def forget(self, place: str) -> None:
+        """`place` is being rewritten: what was written there is unknown until `wrote` says it again."""
+        self._write("DELETE FROM written WHERE variant = ? AND place = ?", [(self.variant, place)])
+
+    def wrote(self, place: str, names: dict[str, str], *, alone: str = "") -> None:
+        """What this build wrote to `place`; the places of this variant starting with `alone` other than `place`
+        forgotten (one site folder remembered, not every folder ever built into)."""
+        self._write("DELETE FROM written WHERE variant = ? AND (place = ? OR (? != '' AND substr(place, 1, ?) = ?))",
+                    [(self.variant, place, alone, len(alone), alone)])
+        self._write("INSERT OR REPLACE INTO written VALUES (?, ?, ?, ?)",
+                    [(self.variant, place, name, digest) for name, digest in names.items()])
+
+    def _write(self, statement: str, rows: list) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(statement, rows)
         except sqlite3.Error:
             self._set_aside()
 
