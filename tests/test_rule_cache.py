@@ -285,7 +285,8 @@ def _visit(records, index=0):
 @pytest.mark.parametrize("change", ["visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing",
                                     "customer-deleted", "survey-follow-up-elsewhere", "through-moves",
                                     "contract-for-visits", "staff-left", "evidence-surname", "evidence-deleted",
-                                    "credit-change-late", "registration-deleted", "claim-customer-name"])
+                                    "credit-change-late", "registration-deleted", "claim-customer-name",
+                                    "customer-blacklisted"])
 def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups):
     """Each grouped rule re-run over only the groups a change reaches reports what a cold run reports:
     moving a visit between customers (both groups), adding and deleting visits, breaking and mending
@@ -352,11 +353,19 @@ def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups)
         found = load(path)
         found["name"] = "欧阳" + str(found["name"])[1:]
         dump(path, found)
+    elif change == "customer-blacklisted":  # its later contracts become business with a blacklisted customer
+        contract = load(sorted((records / "contracts").glob("*.yaml"))[0])
+        path = records / "customers" / f"{contract['customer']}.yaml"
+        found = load(path)
+        found["blacklist"] = {"date": "2020-01-01", "scope": "company", "reason": "测试", "by": "S001"}
+        dump(path, found)
     regroups.clear()
     assert same(demo) != before  # each change is seen, by the grouped run as by the cold one
     if change in ("visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing"):
         assert "visits.check_late_visits" in regroups and "references.check_references" in regroups
         assert max(regroups.values()) < total / 4, regroups  # a part of the archive, not the whole
+    if change == "customer-blacklisted":
+        assert "customers.check_blacklist" in regroups and max(regroups.values()) < total / 4, regroups
     if change == "staff-left":  # the staff are read whole by these rules: a change to them runs them whole
         assert "visits.check_late_visits" not in regroups
     if change.startswith(("evidence", "credit-change", "registration", "claim")):

@@ -28,6 +28,7 @@ from ..rules.visits import period_words
 from ..workdays import add_months
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers")
 def check_admission(index: Index, f: Facts) -> Iterator[Problem]:
     """An active customer meets every required item of `customers.admission_checklist`; admission does not
@@ -49,6 +50,7 @@ def check_admission(index: Index, f: Facts) -> Iterator[Problem]:
             yield customer.problem("admission.unapproved", ("admission",))
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers")
 def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
     """The profile is created within `customers.profile_within` of first contact, by the customer's category
@@ -74,6 +76,7 @@ def check_profiles(index: Index, f: Facts) -> Iterator[Problem]:
                                        staff=review.get("by"), expected="、".join(sorted(allowed)) or "—")
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers")
 def check_profile_handover(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 003 二、5「表格填写完毕后，最迟于次日统一交至销售经理」: the profile of a customer whose category
@@ -97,6 +100,7 @@ def check_profile_handover(index: Index, f: Facts) -> Iterator[Problem]:
                                    policy_key=f"customers.profile_handover_within.{category}")
 
 
+@grouped(BY_CUSTOMER)
 def check_owner_is_collector(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 003 一、5 and 8「谁收集的档案归谁（此条优先）」: the customer's owner is who collected it (the
     profile's creator, `created.by`, whose commit signs it), unless a recorded `owner_transfers` entry gave
@@ -117,6 +121,7 @@ def _category_label(index: Index, category: str) -> Words:
     return Words(index.schemas.label("policy", ("customers", "profile_within", category)), category)
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers")
 def check_basic_profile(index: Index, f: Facts) -> Iterator[Problem]:
     """The basic profile is complete (seed 001 客户档案管理制度流程 四1(1)「客户名称、法定代表人、注册资本、
@@ -130,6 +135,7 @@ def check_basic_profile(index: Index, f: Facts) -> Iterator[Problem]:
                                    policy_key="customers.basic_profile")
 
 
+@grouped(BY_CUSTOMER)
 @needs("customers")
 def check_profile_updates(index: Index, f: Facts) -> Iterator[Problem]:
     """Every customer's profile is updated periodically (seed 002 篇一 2. long-term partners every quarter;
@@ -147,6 +153,7 @@ def check_profile_updates(index: Index, f: Facts) -> Iterator[Problem]:
                                        policy_key=f"customers.update_every_months.{category}")
 
 
+@grouped(BY_CUSTOMER)
 @needs("approvals")
 def check_blacklist(index: Index, f: Facts) -> Iterator[Problem]:
     """No dossier or contract dated after a customer's blacklisting: company scope blocks
@@ -229,6 +236,7 @@ def _business(f, customer_id: str):
         yield contract, date(contract.get("signed_on")), contract.get("department"), "signed_on"
 
 
+@grouped(BY_CUSTOMER)
 def check_departed_owners(index: Index, f: Facts) -> Iterator[Problem]:
     """A staff member who has left owns no customer (seed 003: hand everything over first)."""
     for customer in index.of("customer").values():
@@ -238,6 +246,7 @@ def check_departed_owners(index: Index, f: Facts) -> Iterator[Problem]:
                                    left=left.isoformat())
 
 
+@grouped(BY_CUSTOMER)
 # --- credit (seeds 001, 002): kept apart from the profile rules above ------------------------------------
 @needs("credit")
 def check_credit_file(index: Index, f: Facts) -> Iterator[Problem]:
@@ -255,6 +264,7 @@ def check_credit_file(index: Index, f: Facts) -> Iterator[Problem]:
                                    count=len(missing), policy_key="credit.file_required")
 
 
+@grouped(BY_CUSTOMER)
 @needs("approvals")
 def check_credit_limits(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 001 客户信用管理制度流程 三「信用额度审批」: every credit limit set or changed is approved by a role
