@@ -286,7 +286,7 @@ def _visit(records, index=0):
                                     "customer-deleted", "survey-follow-up-elsewhere", "through-moves",
                                     "contract-for-visits", "staff-left", "evidence-surname", "evidence-deleted",
                                     "credit-change-late", "registration-deleted", "claim-customer-name",
-                                    "customer-blacklisted"])
+                                    "customer-blacklisted", "registration-bad-mobile"])
 def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups):
     """Each grouped rule re-run over only the groups a change reaches reports what a cold run reports:
     moving a visit between customers (both groups), adding and deleting visits, breaking and mending
@@ -353,6 +353,11 @@ def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups)
         found = load(path)
         found["name"] = "欧阳" + str(found["name"])[1:]
         dump(path, found)
+    elif change == "registration-bad-mobile":  # written plain and malformed: judged by itself alone
+        path = records / "registrations" / "DJ2025-0001.yaml"
+        found = load(path)
+        found["mobile"] = "1381234"
+        dump(path, found)
     elif change == "customer-blacklisted":  # its later contracts become business with a blacklisted customer
         contract = load(sorted((records / "contracts").glob("*.yaml"))[0])
         path = records / "customers" / f"{contract['customer']}.yaml"
@@ -364,6 +369,8 @@ def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups)
     if change in ("visit-moves-customer", "visit-added", "visit-deleted", "visit-staff-missing"):
         assert "visits.check_late_visits" in regroups and "references.check_references" in regroups
         assert max(regroups.values()) < total / 4, regroups  # a part of the archive, not the whole
+    if change == "registration-bad-mobile":
+        assert regroups.get("identifiers.check_identifiers") == 1, regroups
     if change == "customer-blacklisted":
         assert "customers.check_blacklist" in regroups and max(regroups.values()) < total / 4, regroups
     if change == "staff-left":  # the staff are read whole by these rules: a change to them runs them whole

@@ -36,6 +36,8 @@ class Grouping:
     # a verdict reads the verdicts of what it depends on (a credit change reads its contract's whole decision):
     # what a change reaches, and what those rest on, are followed until nothing more is found
     transitive: bool = False
+    # each record judged by itself alone: what a change reaches is the changed records (no keys are kept)
+    per_record: bool = False
 
     def covers(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
@@ -109,6 +111,10 @@ def _values(data: object, pattern: tuple) -> list:
     return nodes
 
 
+# each record alone (a well-formed ID number, mobile, credit code)
+BY_RECORD = Grouping("record", None, _self, per_record=True)
+
+
 # every record with the records it names: a record's references are judged by whether those exist
 BY_REFERENCE = Grouping("reference", None, _self, _targets)
 
@@ -148,4 +154,4 @@ BY_SALE = Grouping("sale", frozenset({"customer", "visit", "registration", "cred
                    _sale_members, _sale_depends, transitive=True)
 
 
-GROUPINGS = (BY_CUSTOMER, BY_REFERENCE, BY_SALE)  # every grouping a check may use: each record's keys are kept for all
+GROUPINGS = (BY_CUSTOMER, BY_REFERENCE, BY_SALE, BY_RECORD)  # every grouping a check may use (keys kept for each)

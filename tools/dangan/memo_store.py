@@ -290,7 +290,7 @@ def compute(index: Index, record: Record) -> dict[str, Any]:
     latest act date for the kinds that have one."""
     values: dict[str, Any] = {}
     for grouping in GROUPINGS:
-        if grouping.covers(record.kind):
+        if grouping.covers(record.kind) and not grouping.per_record:
             members, depends = key_names(grouping)
             values[members] = list(grouping.members(index.schemas, record))
             if grouping.depends is not None:

@@ -273,6 +273,9 @@ def _plan(memos: Memos, grouping: Grouping, index: Index, kinds: frozenset[str] 
     members, depends = key_names(grouping)
     records = memos.records()
     changed = {file for file in memos.changed() if kinds is None or memos.kind_of(file) in kinds}
+    if grouping.per_record:
+        shown = {file for file in changed if file in records}
+        return _Plan(changed, shown, _Placed(grouping, records, changed), _part(index, grouping, shown))
     touched: set[str] = set()  # the keys of what changed, before and after
     for file in changed:
         if memos.kind_of(file) is None or not grouping.covers(memos.kind_of(file)):

@@ -8,14 +8,17 @@ from collections.abc import Iterator
 from .. import identifiers as ids
 from ..crypto import is_token
 from ..facts import Facts
+from ..groups import BY_RECORD, grouped
 from ..index import Index
 from ..problems import Problem
 from ..record import Record
 from ..schemas import values_at
 
 
+@grouped(BY_RECORD)
 def check_identifiers(index: Index, f: Facts) -> Iterator[Problem]:
-    """Every ID number, credit code and mobile is well-formed and passes its check character."""
+    """Every ID number, credit code and mobile is well-formed and passes its check character (each record by
+    itself: `BY_RECORD`)."""
     for kind in index.schemas.kinds:
         fields = [f for f in index.schemas.fields(kind).values() if f.identifier]
         if not fields:
