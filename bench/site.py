@@ -58,7 +58,7 @@ def archive(records: int) -> Path:
 
 def plain(pages: int) -> Path:
     root = OUT / f"plain-{pages}"
-    if not (root / "docs" / f"p{pages - 1:06d}.md").is_file():
+    if not (root / "docs" / f"p{pages - 2:06d}.md").is_file():  # the last page written
         shutil.rmtree(root, ignore_errors=True)
         (root / "docs").mkdir(parents=True)
         (root / "docs" / "index.md").write_text("# 首页\n\n一个普通的页面。\n", encoding="utf-8")
