@@ -418,7 +418,7 @@ def test_an_act_checks_only_the_groups_it_touches(demo, regroups):
     equals a cold check of the same records; the check of the written files afterwards reuses it."""
     same(demo)
     index = build(demo)
-    visit, data = _visit(demo / "records", 4)
+    _, data = _visit(demo / "records", 4)
     data["id"], data["date"], data["staff"] = "HF2026-9002", "2025-07-01", "S997"  # a late visit by nobody
     rel = "records/visits/HF2026-9002.yaml"
     changed = overlay(index, {rel: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)})

@@ -571,6 +571,63 @@ def test_site_serve_listens_on_this_machine_only(small):
 
 
 # --- a real browser ---------------------------------------------------------------------------------
+def test_site_serve_rebuilds_only_what_changed(small, tmp_path):
+    """`dangan site serve` while one edits: each rebuild renders the pages the edit changed and keeps the rest (the
+    plugin says how many of each), and the server shows the edit."""
+    import queue
+    import socket
+
+    root = tmp_path / "archive"
+    shutil.copytree(small["archive"].root, root, symlinks=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "dangan", "site", "serve", "--root", str(root),
+                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stderr], daemon=True).start()
+
+    def wait_for(pattern: str) -> re.Match:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert server.poll() is None, "mkdocs serve stopped"
+                continue
+            found = re.search(pattern, line)
+            if found:
+                return found
+        raise AssertionError(f"not seen within three minutes: {pattern}")
+
+    def build() -> tuple[int, int, int]:
+        found = wait_for(r"record pages: (\d+) kept, (\d+) written from the page store, (\d+) rendered")
+        return tuple(int(n) for n in found.groups())
+
+    def rename(name: str) -> None:
+        path = root / "records" / "customers" / "KH0001.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.M), encoding="utf-8")
+
+    try:
+        kept, stored, rendered = build()
+        total = kept + stored + rendered
+        assert total > 3
+        wait_for("Serving on")  # watching the records from now on
+        rename("王小明甲")  # the first edit after the commit: the footer says so on every page
+        kept, stored, rendered = build()
+        assert 1 <= rendered < total and kept + stored + rendered == total
+        rename("王小明乙")
+        kept, stored, rendered = build()
+        # most pages kept as they were (a folder whose shell shows the name is written again from the page store)
+        assert 1 <= rendered < total and kept >= total // 2
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/records/customers/KH0001.html", timeout=30) as page:
+            assert "王小明乙" in page.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -46,7 +46,7 @@ from urllib.parse import quote, urljoin
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import generate as site_build
@@ -56,6 +56,7 @@ from .store import PageStore
 
 PUBLIC, INTERNAL = "public", "public-internal"
 THEME = Path(__file__).parent / "theme"
+log = get_plugin_logger("dangan")
 SHELL = "dangan-shell"  # the source name of a folder's shell page (never written)
 TITLE_MARK = "DANGANSHELLTITLE7Q"
 BODY_MARK = "<h1>DANGANSHELLBODY7Q</h1>"
@@ -182,7 +183,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             if self.documents is not None and page.searched:
                 url = routes.url(page.src, config.use_directory_urls)
                 if not self.documents.keep(url, key):
-                    self.documents.add(url, *self._made(page, key), key)
+                    self.documents.add(url, *self._made(page, key)[:2], key)
         if self.store is not None:
             self.store.flush()
         if self.documents is not None:
@@ -256,6 +257,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_files.clear()
         written: dict[str, str] = {}
         made: set[Path] = set()
+        kept = rendered = 0
         for page, folder, key in self.bulk:
             url = routes.url(page.src, config.use_directory_urls)
             canonical = _canonical(config, url)
@@ -268,11 +270,17 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 made.add(target.parent)
             if self.aside is not None and self.previous.get(url) == digest and _take_back(self.aside / name, target):
                 self.store.keep(key)
+                kept += 1
                 continue
-            title, body = self._made(page, key)
+            title, body, fresh = self._made(page, key)
+            rendered += fresh
             fill = {TITLE_MARK: title, BODY_MARK: body, URL_MARK: canonical}
             html = "".join(fill.get(part, part) for part in self.shells[folder])
             target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+        if self.bulk:
+            stored = len(self.bulk) - kept - rendered
+            log.info(f"记录页 {len(self.bulk)} 个：沿用 {kept} 个，由页面缓存写出 {stored} 个，重新生成 {rendered} 个 "
+                     f"/ record pages: {kept} kept, {stored} written from the page store, {rendered} rendered")
         self.bulk.clear()
         try:
             if self.documents is not None:
@@ -302,13 +310,14 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 self.store.close()
                 self.store = None
 
-    def _made(self, page: site_pages.Page, key: str) -> tuple[str, str]:
-        """A page's title and body: from the store, else rendered (and stored)."""
+    def _made(self, page: site_pages.Page, key: str) -> tuple[str, str, bool]:
+        """A page's title and body: from the store, else rendered (and stored); and whether it was rendered."""
         found = self.store.get(key)
-        if found is None:
-            found = site_pages.render(self.site, page)
-            self.store.put(key, *found)
-        return found
+        if found is not None:
+            return (*found, False)
+        found = site_pages.render(self.site, page)
+        self.store.put(key, *found)
+        return (*found, True)
 
     def on_build_error(self, error):
         if self.indexing is not None:
