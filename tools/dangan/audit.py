@@ -33,12 +33,11 @@ import heapq
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from .acts import acts_in
-from .history import ACKNOWLEDGE, Change, Commit, History, is_record, unflatten
+from .history import ACKNOWLEDGE, Change, Commit, Finding, History, is_record, unflatten
 from .policy import DEFAULT_APPROVERS
 from .problems import ERROR, WARNING
 from .rules_in_force import EMPTY, MODES, POLICY_FILE, State
@@ -51,18 +50,6 @@ GOOD = ("G", "U")  # git's verdicts for a good signature (U: good, key not in gi
 # commit verdicts, as `dangan history` and the site name them
 VALID, UNSIGNED, FORGED, UNKNOWN_KEY, BAD, NOT_STAFF = "valid", "unsigned", "forged", "unknown-key", "bad", "not-staff"
 UNCHECKED, MERGE = "unchecked", "merge"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """Something wrong with a commit: a code of the message catalogue and its arguments."""
-    code: str
-    commit: str  # the commit judged
-    path: str  # the file it is reported at
-    severity: str
-    args: tuple[tuple[str, str], ...] = ()
-    field: str | None = None
-    via: str | None = None  # the merge that brought the commit in, when judged there
 
 
 def guarded(path: str) -> str | None:

@@ -95,6 +95,18 @@ class Change:
     data: Any = None  # the parsed new content, kept for the files that make the rules (policy, staff)
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something wrong with a commit: a code of the message catalogue and its arguments."""
+    code: str
+    commit: str  # the commit judged
+    path: str  # the file it is reported at
+    severity: str
+    args: tuple[tuple[str, str], ...] = ()
+    field: str | None = None
+    via: str | None = None  # the merge that brought the commit in, when judged there
+
+
 @dataclass(slots=True)
 class Tag:
     """A signed tag as git verified it (cached by the tag object's id)."""
@@ -823,7 +835,6 @@ def _read_store(root: Path) -> History | None:
         for row in db.execute("SELECT object, name, commit_id, tagger, email, date, signature, key FROM tags"):
             tag = Tag(*map(_text, row))
             history.tags[tag.object] = tag
-        from .audit import Finding  # the audit's own plain class (it imports this module)
 
         for cid, findings in db.execute("SELECT commit_id, findings FROM audits"):
             history.audits[_text(cid)] = tuple(

@@ -13,10 +13,10 @@ from . import records, routes
 from .pages import Page, Site
 from .values import Cell
 
-INVENTORY, LOAN, DISPOSAL, CREDIT, CONTRACTS = "inventory", "loan", "disposal", "credit", "contracts"
+INVENTORY, LOAN, DISPOSAL, CREDIT = (routes.FORM_OF[kind] for kind in ("dossier", "loan", "disposal", "customer"))
+CONTRACTS = "contracts"
 TEMPLATES = {INVENTORY: "form_inventory.html", LOAN: "form_loan.html", DISPOSAL: "form_disposal.html",
              CREDIT: "form_credit.html"}
-FORM_OF = {"dossier": INVENTORY, "loan": LOAN, "disposal": DISPOSAL, "customer": CREDIT}
 
 
 @dataclass
@@ -35,14 +35,6 @@ class Part:
     @property
     def pages(self) -> int:
         return sum(i["pages"] for i in self.items if isinstance(i["pages"], int))
-
-
-def for_record(site: Site, record: Record) -> list[tuple[str, str]]:
-    """(form name, page) of the forms printed from a record."""
-    name = FORM_OF.get(record.kind)
-    if name is None or site.view.is_sealed(record):
-        return []
-    return [(name, routes.form(name, record.id))]
 
 
 def inventory(site: Site, dossier: Record) -> Page:

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from ..messages import VERDICTS
 from ..record import Record
-from . import forms, routes
+from . import routes
 from .changes import RecordHistory
 from .pages import Page, Site
 
@@ -100,7 +100,7 @@ class RecordPages:
             changes = history.changes(record) if history else None
             acts = history.acts(record) if history else None
             found = self._key(src, record.file, self._digest(record), repr(changes), repr(acts),
-                              repr(forms.for_record(self.site, record)), text)
+                              repr(self._forms(record)), text)
         self._keys[record.key] = found
         return found
 
@@ -134,7 +134,7 @@ class RecordPages:
                 "fields": self.view.fields(record),
                 "related": [(title, [(self.view.link(r.kind, r.id), self.view.summary(r)) for r in items])
                             for title, items in self.view.related(record)],
-                "forms": forms.for_record(self.site, record),
+                "forms": self._forms(record),
                 "changes": history.changes(record) if history else None,
                 "acts": history.acts(record) if history else None,
                 "signature_mode": self.view.cell("policy", ("signatures", "mode"), signatures.mode).text,
@@ -152,6 +152,9 @@ class RecordPages:
 
     def _key(self, *parts: str) -> str:
         return self.site.key(*parts)
+
+    def _forms(self, record: Record) -> list[tuple[str, str]]:
+        return routes.forms_of(record.kind, record.id, sealed=self.site.view.is_sealed(record))
 
     def _name(self, record: Record) -> str:
         name = self.view.name(record)

@@ -30,6 +30,16 @@ def form(name: str, key: str) -> str:
     return f"forms/{name}/{key}.md"
 
 
+# the form printed from a record of each kind (`forms` makes them)
+FORM_OF = {"dossier": "inventory", "loan": "loan", "disposal": "disposal", "customer": "credit"}
+
+
+def forms_of(kind: str, record_id: str, *, sealed: bool) -> list[tuple[str, str]]:
+    """(form name, page) of the forms printed from a record (none from a sealed one)."""
+    name = FORM_OF.get(kind)
+    return [] if name is None or sealed else [(name, form(name, record_id))]
+
+
 def analysis(name: str) -> str:
     return f"analysis/{name}.md"
 
