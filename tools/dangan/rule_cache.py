@@ -174,7 +174,7 @@ class RuleCache:
         self._touched.add(name)
 
     # --- a grouped check run again over the groups a change reaches (`groups`) -----------------
-    def regroup(self, name: str, check: Callable, index: Index, unknown_years: set[int]) -> list[Problem] | None:
+    def regroup(self, name: str, check: Callable, index: Index) -> list[Problem] | None:
         """The problems of a grouped check after a change, from its cached problems and a run over only the
         records the change can reach; None when that cannot be told (then the check runs whole)."""
         grouping = grouping_of(check)
@@ -207,17 +207,16 @@ class RuleCache:
         part = plan.part
         if THROUGH in entry["prints"] and "recorded_through" not in part.derived:  # the whole archive's today
             part.derived["recorded_through"] = recorded_through(index)
-        years: set[int] = set()
         part.reads = set()
         try:
             sub = facts(part)
-            before = set(sub.calendar.unknown_years)
             found = list(check(part, sub))
-            years = set(sub.calendar.unknown_years) - before
             reads = part.reads
         finally:
             part.reads = None
-        if years or any(p.file not in plan.shown for p in found):
+        # a year the working calendar does not know (noted by whichever check counted in it): run whole, so that
+        # each check's own years are kept with its problems
+        if sub.calendar.unknown_years or any(p.file not in plan.shown for p in found):
             return None
         try:
             problems = [_problem(p) for p in kept_problems] + [p for p in found if p.file in plan.reached]
@@ -386,7 +385,7 @@ def run_check(cache: RuleCache, name: str, check: Callable, index: Index, f: Any
             unknown_years |= years
             cache.touch(name)
             return problems
-        regrouped = cache.regroup(name, check, index, unknown_years)
+        regrouped = cache.regroup(name, check, index)
         if regrouped is not None:
             return regrouped
     before = set(unknown_years)
