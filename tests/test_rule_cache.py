@@ -7,7 +7,9 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -435,3 +437,24 @@ def test_an_act_checks_only_the_groups_it_touches(demo, regroups):
     regroups.clear()
     assert same(demo)
     assert not regroups
+
+
+def test_an_odd_file_beside_the_memo_store_neither_hangs_nor_misleads(demo):
+    """A named pipe in the memo store's write-ahead log's place (SQLite would block on it) or a folder where the
+    store belongs: the check goes on, whole where it must, and agrees with a cold run."""
+    same(demo)
+    memo = demo / ".dangan-cache" / "memo-v1.sqlite"
+    wal = memo.with_name(memo.name + "-wal")
+    wal.unlink(missing_ok=True)
+    os.mkfifo(wal)
+    visit, data = _visit(demo / "records", 3)
+    data["staff"] = "S994"
+    dump(visit, data)
+    same(demo)  # would hang for good on the pipe
+    assert not wal.exists() or not stat.S_ISFIFO(os.lstat(wal).st_mode)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{memo}{suffix}").unlink(missing_ok=True)
+    memo.mkdir()
+    data["staff"] = "S993"
+    dump(visit, data)
+    same(demo)

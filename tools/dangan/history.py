@@ -23,7 +23,6 @@ import json
 import os
 import re
 import sqlite3
-import stat
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 from . import git, loader
 from .paths import PathError, join, parse_path
+from .record_cache import clear_special
 
 CACHE_DIR = ".dangan-cache"
 STORE_VERSION = 3
@@ -760,15 +760,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     """A connection to the store at `path`, a regular file (a link, pipe or socket in its place or a side file's
     is removed first: SQLite would follow or block on it). Loads no extension and trusts no schema function."""
     for suffix in ("", *_SIDE_FILES):
-        side = Path(f"{path}{suffix}")
-        try:
-            mode = os.lstat(side).st_mode
-        except FileNotFoundError:
-            continue
-        if stat.S_ISDIR(mode):
-            raise OSError(f"a folder in the way: {side}")
-        if not stat.S_ISREG(mode):
-            side.unlink()
+        clear_special(Path(f"{path}{suffix}"))
     db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
         db.execute("PRAGMA trusted_schema = OFF")

@@ -31,6 +31,7 @@ from . import fixity
 from .groups import GROUPINGS, Grouping
 from .index import Index
 from .record import Record
+from .record_cache import clear_special
 from .rules.contracts import ACT_DATE_KINDS, latest_act_day
 
 VERSION = 1
@@ -45,6 +46,7 @@ CREATE TABLE scalars (name TEXT, value TEXT, file TEXT);
 """
 _INDEXES = ("CREATE INDEX keys_by_key ON keys (name, key)", "CREATE INDEX keys_by_file ON keys (file)",
             "CREATE INDEX scalars_by_value ON scalars (name, value)", "CREATE INDEX scalars_by_file ON scalars (file)")
+SIDE_FILES = ("-wal", "-shm", "-journal")
 _CHUNK = 500  # SQLite's bound on the variables of one statement is far above this
 
 
@@ -74,6 +76,8 @@ class Memos:
         if not self.path.is_file() or self.path.is_symlink():
             return None
         try:
+            for suffix in SIDE_FILES:  # a link, pipe or socket in a side file's place: SQLite would block on it
+                clear_special(Path(f"{self.path}{suffix}"))
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA trusted_schema = OFF")
             meta = dict(db.execute("SELECT k, v FROM meta"))
@@ -82,7 +86,7 @@ class Memos:
                 return None
             self._stored = {file: (bytes(sha), kind) for file, sha, kind in db.execute("SELECT * FROM files")}
             self._db, self.generation = db, meta["generation"]
-        except (sqlite3.Error, ValueError, TypeError):
+        except (sqlite3.Error, OSError, ValueError, TypeError):
             self._forget()
         return self._db
 
@@ -260,9 +264,9 @@ class Memos:
         """A new, empty store in place of whatever was there (every record is then written as changed)."""
         self._forget()
         self.path.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", *SIDE_FILES):
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-                os.unlink(f"{self.path}{suffix}")
+                os.unlink(f"{self.path}{suffix}")  # a link is removed, never followed
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA trusted_schema = OFF")
         with contextlib.suppress(sqlite3.OperationalError):

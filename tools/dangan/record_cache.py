@@ -116,15 +116,24 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
 _NOT_FOLLOWED = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def _clear_special(path: Path) -> None:
+def clear_special(path: Path) -> None:
+    """Remove a link, named pipe or socket at a SQLite store's path or a side file's (SQLite would follow or block on
+    it); a folder there is `IsADirectoryError`. Every store under .dangan-cache/ goes through this."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return
     if st.S_ISDIR(mode):
-        raise Unusable(f"a folder in the way: {path}")
+        raise IsADirectoryError(f"a folder in the way: {path}")
     if not st.S_ISREG(mode):
         path.unlink()
+
+
+def _clear_special(path: Path) -> None:
+    try:
+        clear_special(path)
+    except IsADirectoryError as exc:
+        raise Unusable(str(exc)) from None
 
 
 def _create(db: sqlite3.Connection) -> None:
