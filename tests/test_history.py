@@ -149,7 +149,8 @@ def test_rewritten_history_below_a_seal(repo):
     assert len(found) == 1 and "dangan-seal-" in found[0]["message"] and "S014" in found[0]["message"]
 
 
-def test_tampered_attachment(repo):
+def _scanned(repo):
+    """A dossier whose inventory lists a scan, committed: the scan's path and its SHA-256."""
     scan = repo.root / "attachments" / "2024鸿借字第001号" / "借款合同.pdf"
     scan.parent.mkdir(parents=True)
     scan.write_bytes(b"%PDF-1.4 scanned contract")
@@ -163,6 +164,11 @@ def test_tampered_attachment(repo):
                            "approved": {"by": "S002", "date": "2024-04-01"}}]
     repo.add("dossier", data)
     repo.commit("S002", "补充扫描件", date="2024-04-01")
+    return scan, digest
+
+
+def test_tampered_attachment(repo):
+    scan, _ = _scanned(repo)
     assert repo.check() == (0, [])
     scan.write_bytes(b"%PDF-1.4 altered")
     assert codes(repo.problems()) == ["attachment.hash"]
@@ -177,18 +183,7 @@ def test_a_scan_is_hashed_once_per_version(repo):
     import os
     import time
 
-    scan = repo.root / "attachments" / "2024鸿借字第001号" / "借款合同.pdf"
-    scan.parent.mkdir(parents=True)
-    scan.write_bytes(b"%PDF-1.4 scanned contract")
-    digest = hashlib.sha256(scan.read_bytes()).hexdigest()
-    honest_handover(repo)
-    path = repo.path("dossier", "2024鸿借字第001号")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["inventory"][1]["items"][0]["files"] = [{"path": "2024鸿借字第001号/借款合同.pdf", "sha256": digest}]
-    data["amendments"] = [{"date": "2024-04-01", "reason": "补扫描件", "fields": ["inventory"],
-                           "approved": {"by": "S002", "date": "2024-04-01"}}]
-    repo.add("dossier", data)
-    repo.commit("S002", "补充扫描件", date="2024-04-01")
+    scan, digest = _scanned(repo)
     assert repo.check() == (0, [])  # hashed: just written, too fresh to be kept (racily clean)
     kept = repo.root / ".dangan-cache" / "fixity-v1.json"
     assert "2024鸿借字第001号/借款合同.pdf" not in (json.loads(kept.read_text()) if kept.exists() else {})
