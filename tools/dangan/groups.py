@@ -21,8 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .facts import loan_items
+from .index import Index
+from .policy import of as policy_of
 from .record import Record
-from .schemas import SchemaSet
+from .rules.numbers import dossier_regex
 
 Keys = tuple[str, ...]
 
@@ -31,8 +34,10 @@ Keys = tuple[str, ...]
 class Grouping:
     name: str
     kinds: frozenset[str] | None  # the kinds it groups (None: every kind of record)
-    members: Callable[[SchemaSet, Record], Keys]  # the keys a record belongs to
-    depends: Callable[[SchemaSet, Record], Keys] | None = None  # the keys its verdict reads (None: its members)
+    # the keys a record belongs to, from the record alone with the schemas and the policy (which the store of
+    # keys is kept under: `memo_store`), never from another record
+    members: Callable[[Index, Record], Keys]
+    depends: Callable[[Index, Record], Keys] | None = None  # the keys its verdict reads (None: its members)
     # a verdict reads the verdicts of what it depends on (a credit change reads its contract's whole decision):
     # what a change reaches, and what those rest on, are followed until nothing more is found
     transitive: bool = False
@@ -60,7 +65,7 @@ CUSTOMER_FIELD = {"visit": "customer", "contract": "customer", "complaint": "cus
                   "registration": "customer", "dossier": "customer"}
 
 
-def _customer(_schemas: SchemaSet, record: Record) -> Keys:
+def _customer(_index: Index, record: Record) -> Keys:
     if record.kind == "customer":
         return (record.id,)
     value = record.get(CUSTOMER_FIELD[record.kind])
@@ -71,20 +76,21 @@ def _customer(_schemas: SchemaSet, record: Record) -> Keys:
 BY_CUSTOMER = Grouping("customer", frozenset({"customer", *CUSTOMER_FIELD}), _customer)
 
 
-def _self(_schemas: SchemaSet, record: Record) -> Keys:
+def _self(_index: Index, record: Record) -> Keys:
     return (f"{record.kind}:{record.id}",)
 
 
-def _targets(schemas: SchemaSet, record: Record) -> Keys:
+def _targets(index: Index, record: Record) -> Keys:
     found: list[str] = [f"{record.kind}:{record.id}"]
     data = record.data
-    for path, target in _reference_paths(schemas, record.kind):
+    for path, target in _reference_paths(index, record.kind):
         found += [f"{target}:{value}" for value in _values(data, path) if isinstance(value, str)]
     return tuple(dict.fromkeys(found))
 
 
-def _reference_paths(schemas: SchemaSet, kind: str) -> tuple[tuple[tuple, str], ...]:
+def _reference_paths(index: Index, kind: str) -> tuple[tuple[tuple, str], ...]:
     """The fields of a kind that name a record (not a policy code): (path pattern, kind named), once per kind."""
+    schemas = index.schemas
     known = schemas.__dict__.setdefault("_record_references", {})
     if kind not in known:
         known[kind] = tuple((info.path, info.ref) for info in schemas.references.get(kind, ())
@@ -119,7 +125,7 @@ BY_RECORD = Grouping("record", None, _self, per_record=True)
 BY_REFERENCE = Grouping("reference", None, _self, _targets)
 
 
-def _sale_members(_schemas: SchemaSet, record: Record) -> Keys:
+def _sale_members(_index: Index, record: Record) -> Keys:
     kind, customer = record.kind, record.get("customer") if record.kind != "customer" else record.id
     found = [f"c:{customer}"] if isinstance(customer, str) and kind != "credit_change" else []
     if kind == "visit":
@@ -131,10 +137,10 @@ def _sale_members(_schemas: SchemaSet, record: Record) -> Keys:
     return tuple(found)
 
 
-def _sale_depends(schemas: SchemaSet, record: Record) -> Keys:
+def _sale_depends(index: Index, record: Record) -> Keys:
     if record.kind != "contract":
-        return _sale_members(schemas, record)
-    found = list(_sale_members(schemas, record))
+        return _sale_members(index, record)
+    found = list(_sale_members(index, record))
     details = record.get("attribution")
     if isinstance(details, dict):
         if isinstance(details.get("card_user"), str):
@@ -154,4 +160,54 @@ BY_SALE = Grouping("sale", frozenset({"customer", "visit", "registration", "cred
                    _sale_members, _sale_depends, transitive=True)
 
 
-GROUPINGS = (BY_CUSTOMER, BY_REFERENCE, BY_SALE, BY_RECORD)  # every grouping a check may use (keys kept for each)
+def _department(_index: Index, record: Record) -> Keys:
+    """A customer's department and itself; a review's department and the customers its decisions name."""
+    found = [f"d:{record.get('department')}"] if isinstance(record.get("department"), str) else []
+    if record.kind == "customer":
+        found.append(f"c:{record.id}")
+    else:
+        found += [f"c:{d['customer']}" for d in record.get("decisions") or []
+                  if isinstance(d, dict) and isinstance(d.get("customer"), str)]
+    return tuple(dict.fromkeys(found))
+
+
+# a department's customers with the reviews of that department (seed 004 §2–3: the tier quotas are counted per
+# department, at each review and at each change of a tier), and a review with the customers its decisions change
+BY_DEPARTMENT = Grouping("department", frozenset({"customer", "review"}), _department)
+
+
+def _number(index: Index, record: Record) -> Keys:
+    """A dossier's number series (year and business type, as the policy's pattern reads them) with its sequence;
+    a contract's department with its number."""
+    if record.kind == "contract":
+        number, department = record.get("number"), record.get("department")
+        return (f"k:{department}:{number}",) if isinstance(number, str) and isinstance(department, str) else ()
+    policy = policy_of(index)
+    regex = index.derived.get("dossier_regex")
+    if regex is None:
+        regex = index.derived["dossier_regex"] = dossier_regex(policy)[0]
+    match = regex.match(record.id)
+    if match is None:
+        return ()
+    found = match.groupdict()
+    return (f"s:{found.get('year')}:{found.get('type')}",)
+
+
+# the numbers that must not repeat and the series that must not leave a gap (seed 000: 档号 by year and business
+# type; contracts within a department): a dossier with its series, a contract with its department's same number
+BY_NUMBER = Grouping("number", frozenset({"dossier", "contract"}), _number)
+
+
+def _item(_index: Index, record: Record) -> Keys:
+    """A loan's items (dossiers, certificates, customers' files); a dossier or certificate itself."""
+    if record.kind != "loan":
+        return (f"{record.kind}:{record.id}",)
+    return tuple(dict.fromkeys(f"{kind}:{item}" for kind, item in loan_items(record)))
+
+
+# a lent item with the loans that name it (seed 000 §六: nothing lent twice at once; a dossier on loan while lent)
+BY_ITEM = Grouping("item", frozenset({"loan", "dossier", "certificate"}), _item)
+
+
+# every grouping a check may use (keys kept for each)
+GROUPINGS = (BY_CUSTOMER, BY_REFERENCE, BY_SALE, BY_DEPARTMENT, BY_NUMBER, BY_ITEM, BY_RECORD)

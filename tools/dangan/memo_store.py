@@ -296,9 +296,9 @@ def compute(index: Index, record: Record) -> dict[str, Any]:
     for grouping in GROUPINGS:
         if grouping.covers(record.kind) and not grouping.per_record:
             members, depends = key_names(grouping)
-            values[members] = list(grouping.members(index.schemas, record))
+            values[members] = list(grouping.members(index, record))
             if grouping.depends is not None:
-                values[depends] = list(grouping.depends(index.schemas, record))
+                values[depends] = list(grouping.depends(index, record))
     if record.kind in ACT_DATE_KINDS:
         day = latest_act_day(record)
         if day is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from ..facts import Facts, date, is_open, loan_items
+from ..groups import BY_ITEM, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem
@@ -80,6 +81,7 @@ def _return(f, loan, lent_on) -> Iterator[Problem]:
                            due=loan.get("due_on"), returned=back.isoformat())
 
 
+@grouped(BY_ITEM)
 def check_double_lending(index: Index, f: Facts) -> Iterator[Problem]:
     """Nothing is lent twice at once: the periods of two loans of one item do not overlap."""
     for (_, item), loans in f.loans_by_item.items():
@@ -96,6 +98,7 @@ def check_double_lending(index: Index, f: Facts) -> Iterator[Problem]:
                 yield second.problem("loan.double", ("lent", "date"), value=True, item=item, other=first.id)
 
 
+@grouped(BY_ITEM)
 def check_dossier_status(index: Index, f: Facts) -> Iterator[Problem]:
     """A dossier is `on_loan` exactly while an open loan names it."""
     for dossier in index.of("dossier").values():

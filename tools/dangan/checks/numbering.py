@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 from .. import conflicts
 from ..facts import Facts
+from ..groups import BY_NUMBER, BY_RECORD, grouped
 from ..index import Index
 from ..policy import of as policy_of
 from ..problems import WARNING, Problem
 from ..rules.numbers import dossier_regex, format_number, pattern_regex
 
 
+@grouped(BY_NUMBER)
 def check_dossier_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """Dossier numbers follow `numbering.dossier`, match their business type's code
     (`dossier_types.*.code`), are unique, and every sequence runs without gaps."""
@@ -24,7 +26,7 @@ def check_dossier_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     example = format_number(pattern, year=2024, org=org, type=next(iter(codes.values()), ""), seq=1)
     seen: dict[tuple, str] = {}
     series: dict[tuple, set[int]] = defaultdict(set)
-    for record in index.of("dossier").values():
+    for record in sorted(index.of("dossier").values(), key=_by_file):  # the same first taker in every run
         m = regex.match(record.id)
         if not m:
             yield record.problem("number.pattern", ("id",), value=True, value_=record.id,
@@ -51,6 +53,12 @@ def check_dossier_numbers(index: Index, f: Facts) -> Iterator[Problem]:
                                  series=f"{year}{org}{code}", missing=", ".join(map(str, missing)))
 
 
+def _by_file(record) -> str:
+    """The order a number's first taker is found in: its file's, whatever order the records were read in (a
+    cached run reads a new file last)."""
+    return record.file
+
+
 def check_merged_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """Two people took the same number on two branches: after the merge the record's file is added on both sides
     (git: no common version); `dangan renumber NUMBER --resolve` gives the merged-in one the next number."""
@@ -62,6 +70,7 @@ def check_merged_numbers(index: Index, f: Facts) -> Iterator[Problem]:
                                 "other": "合并进来的另一份记录 (the other branch's record)"})
 
 
+@grouped(BY_RECORD)
 def check_certificate_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """A certificate's number is its dossier's number (档号) followed by its own sequence."""
     for record in index.of("certificate").values():
@@ -71,13 +80,14 @@ def check_certificate_numbers(index: Index, f: Facts) -> Iterator[Problem]:
                                  dossier=dossier)
 
 
+@grouped(BY_NUMBER)
 def check_contract_numbers(index: Index, f: Facts) -> Iterator[Problem]:
     """Contract numbers follow `numbering.contract` with their department's code
     (`departments.*.code`) and are unique within the department."""
     policy = policy_of(index)
     pattern = policy.numbering.contract
     seen: dict[tuple, str] = {}
-    for record in index.of("contract").values():
+    for record in sorted(index.of("contract").values(), key=_by_file):
         number, dept = record.get("number"), record.get("department")
         if not isinstance(number, str) or not isinstance(dept, str):
             continue

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..facts import Facts, date
+from ..groups import BY_DEPARTMENT, BY_RECORD, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem
@@ -17,6 +18,7 @@ from ..record import Record
 from ..rules.tiers import RAISED, RANK, arrears, changes, defaults, distribution, over, review_day, standing, tier_on
 
 
+@grouped(BY_DEPARTMENT)
 @needs("customers", "approvals")
 def check_reviews(index: Index, f: Facts) -> Iterator[Problem]:
     quotas = f.policy.customers.tier_quotas
@@ -67,6 +69,7 @@ def _downgrades(f: Facts, review: Record, day: dt.date, within) -> Iterator[Prob
                                    tier=decision.get("to"), on=effective.isoformat())
 
 
+@grouped(BY_DEPARTMENT)
 @needs("customers")
 def check_tier_changes(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 004 篇一 2.2 d)、2.3 e): the quotas hold at every change of a customer's tier, not only at the
@@ -96,6 +99,7 @@ def check_tier_changes(index: Index, f: Facts) -> Iterator[Problem]:
                                            policy_key=f"customers.tier_product_quotas.{tier}")
 
 
+@grouped(BY_RECORD)
 @needs("customers")
 def check_tier_criteria(index: Index, f: Facts) -> Iterator[Problem]:
     """Seed 004 篇一 2.2 b)、2.3 a) d): a VIP or preferred customer meets its tier's `customers.tier_criteria`
