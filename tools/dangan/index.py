@@ -20,6 +20,8 @@ from .schemas import SchemaSet
 POLICY_FILE = "records/policy.yaml"
 RECORDS = "records"
 GIT = "@git"  # read by whoever uses the repository's history or refs (`rule_cache`: keyed by `git.state`)
+MEMO_ROWS = "memo rows"  # in `derived`: the memo store's files as read, with its generation (`memo_store`)
+FINGERPRINTS = "fingerprints"  # in `derived`: kind -> (fingerprint, its records' dict, their number)
 THROUGH = "@through"  # read by whoever uses the archive's own today (`rules.contracts.recorded_through`)
 
 
@@ -55,6 +57,30 @@ class Index:
         if not isinstance(record_id, str):
             return None
         return self.records.get(kind, {}).get(record_id)
+
+    # --- the fingerprint of a kind's records (`rule_cache`), kept while that kind's records are the same ----
+    def known_print(self, kind: str) -> str | None:
+        """The fingerprint computed for a kind's records, while they are the ones it was computed from."""
+        found = self.derived.get(FINGERPRINTS, {}).get(kind)
+        if found is None:
+            return None
+        value, by_id, count = found
+        current = self.records.get(kind)
+        return value if current is by_id and len(current or ()) == count else None
+
+    def keep_print(self, kind: str, value: str) -> None:
+        current = self.records.get(kind)
+        self.derived.setdefault(FINGERPRINTS, {})[kind] = (value, current, len(current or ()))
+
+    def carry_prints(self, other: Index, changed: set[str]) -> None:
+        """Give an index made from this one (an act's: `reader.overlay`) the fingerprints of the kinds whose
+        records it took unchanged, and the memo store's rows as read (kept with the store's generation)."""
+        if MEMO_ROWS in self.derived:
+            other.derived[MEMO_ROWS] = self.derived[MEMO_ROWS]
+        for kind in self.derived.get(FINGERPRINTS, {}):
+            value = self.known_print(kind)
+            if value is not None and kind not in changed:
+                other.keep_print(kind, value)
 
     def note_reads(self, kinds) -> None:
         """A view built from these kinds is used: whoever uses it read them (`rule_cache`)."""

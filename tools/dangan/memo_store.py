@@ -29,7 +29,7 @@ from typing import Any
 
 from . import fixity
 from .groups import GROUPINGS, Grouping
-from .index import Index
+from .index import MEMO_ROWS, Index
 from .record import Record
 from .record_cache import clear_special
 from .rules.contracts import ACT_DATE_KINDS, latest_act_day
@@ -84,7 +84,12 @@ class Memos:
             if meta.get("key") != self.key or meta.get("version") != str(VERSION) or not meta.get("generation"):
                 db.close()
                 return None
-            self._stored = {file: (bytes(sha), kind) for file, sha, kind in db.execute("SELECT * FROM files")}
+            read = self.index.derived.get(MEMO_ROWS)  # read already for this index or the one an act's came from
+            if read is not None and read[0] == (self.key, meta["generation"]):
+                self._stored = read[1]
+            else:
+                self._stored = {file: (bytes(sha), kind) for file, sha, kind in db.execute("SELECT * FROM files")}
+                self.index.derived[MEMO_ROWS] = ((self.key, meta["generation"]), self._stored)
             self._db, self.generation = db, meta["generation"]
         except (sqlite3.Error, OSError, ValueError, TypeError):
             self._forget()

@@ -141,11 +141,15 @@ class RuleCache:
         if kind == ALL:  # every kind: from the kinds' own prints (each computed once a run)
             return hashlib.sha1("\0".join(f"{k}={self.fingerprint(k)}" for k in sorted(index.records))
                                 .encode()).hexdigest()
-        digest = hashlib.sha1(f"\0{kind}\0".encode())
-        for _id, record in sorted(index.of(kind).items()) if kind in index.records else ():
-            digest.update(f"{record.file}\0{record.valid}\0".encode())
-            digest.update(index.digests.get(record.file) or _content(index.root / record.file))
-        return digest.hexdigest()
+        known = index.known_print(kind)  # computed once per index; an act's takes those of kinds it left alone
+        if known is None:
+            digests, parts = index.digests, [f"\0{kind}\0".encode()]
+            for _id, record in sorted(index.records[kind].items()) if kind in index.records else ():
+                parts.append(f"{record.file}\0{record.valid}\0".encode())
+                parts.append(digests.get(record.file) or _content(index.root / record.file))
+            known = hashlib.sha1(b"".join(parts)).hexdigest()
+            index.keep_print(kind, known)
+        return known
 
     # --- use ----------------------------------------------------------------------------------
     def reuse(self, name: str) -> tuple[list[Problem], set[int]] | None:
