@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from ..facts import Facts, date, is_open, loan_items
-from ..groups import BY_ITEM, grouped
+from ..groups import BY_ITEM, BY_REFERENCE, grouped
 from ..index import Index
 from ..policy import needs
 from ..problems import WARNING, Problem
 from ..rules.archive import late_days
 
 
+@grouped(BY_REFERENCE)  # a loan with the staff and the files it names (the policy read whole)
 @needs("approvals", "loans")
 def check_loans(index: Index, f: Facts) -> Iterator[Problem]:
     for loan in index.of("loan").values():
