@@ -291,7 +291,8 @@ def _visit(records, index=0):
                                     "credit-change-late", "registration-deleted", "claim-customer-name",
                                     "customer-blacklisted", "registration-bad-mobile", "customer-moves-department",
                                     "review-decision-changed", "tier-raised", "dossier-number-twice",
-                                    "dossier-gap", "contract-number-twice", "loan-overlaps", "loan-returned", "lent-file-sealed"])
+                                    "dossier-gap", "contract-number-twice", "loan-overlaps", "loan-returned",
+                                    "lent-file-sealed"])
 def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups):
     """Each grouped rule re-run over only the groups a change reaches reports what a cold run reports:
     moving a visit between customers (both groups), adding and deleting visits, breaking and mending
@@ -417,7 +418,8 @@ def test_a_grouped_rule_after_a_change_equals_a_cold_run(demo, change, regroups)
         dump(path, found)
     regroups.clear()
     assert same(demo) != before  # each change is seen, by the grouped run as by the cold one
-    grouped = {"lent-file-sealed": {"loans.check_loans"},"customer-moves-department": {"tiers.check_tier_changes", "tiers.check_reviews"},
+    grouped = {"lent-file-sealed": {"loans.check_loans"},
+               "customer-moves-department": {"tiers.check_tier_changes", "tiers.check_reviews"},
                "review-decision-changed": {"tiers.check_reviews"},
                "tier-raised": {"tiers.check_tier_changes", "tiers.check_tier_criteria"},
                "dossier-number-twice": {"numbering.check_dossier_numbers"},
