@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -210,9 +211,9 @@ def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str]
     fields = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key, _MISSING), after.get(key, _MISSING)
-        if a != b:
-            fields.append((key, None if a is _MISSING else a, None if b is _MISSING else b))
-    added = frozenset(k for k in after if k not in before)
+        if a != b:  # a field's name once in memory, however many records and commits have it
+            fields.append((sys.intern(key), None if a is _MISSING else a, None if b is _MISSING else b))
+    added = frozenset(sys.intern(k) for k in after if k not in before)
     # a parent present now and not before counts as set too (e.g. "approved" for "approved.date")
     parents = {k.rsplit(".", 1)[0] for k in added if "." in k}
     return fields, added | parents
