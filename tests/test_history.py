@@ -370,3 +370,18 @@ def test_a_store_damaged_where_the_changes_lie_is_read_again_from_git(repo):
     (repo.root / ".dangan-cache" / "rules-v2.json").unlink(missing_ok=True)
     assert repo.problems() == expected
     assert (store.parent / f"{history.STORE}.damaged").is_file()
+
+
+def test_a_file_added_whole_gives_every_field_as_added():
+    """A record added whole keeps its fields once (no second set of their names in memory), and still answers
+    which fields it added — the same as a change from an empty record — in memory and once stored."""
+    from dangan.history import Change, _change, _change_row, diff
+
+    data = {"id": "X", "approved": {"by": "S001", "date": "2024-01-01"}, "pages": [{"no": 1}], "note": None}
+    fields, added = diff(None, data)
+    assert added is None and fields == diff({}, data)[0]
+    change = Change("c" * 40, "records/dossiers/X.yaml", "A", None, fields, added)
+    expected = diff({}, data)[1]
+    assert "approved" in expected and "approved.by" in expected
+    assert change.added_fields() == expected
+    assert _change(_change_row(change)).added_fields() == expected

@@ -92,8 +92,13 @@ class Change:
     status: str  # A added, M modified, D deleted, R renamed
     old_path: str | None
     fields: list[tuple[str, Any, Any]]  # (field path, old value, new value); None when absent
-    added: frozenset[str] = frozenset()  # field paths present after and absent before
+    # field paths present after and absent before (with their parents); None for a file added whole: every field
+    # path of `fields` and their parents (`added_fields`), not held twice in memory
+    added: frozenset[str] | None = frozenset()
     data: Any = None  # the parsed new content, kept for the files that make the rules (policy, staff)
+
+    def added_fields(self) -> frozenset[str]:
+        return self.added if self.added is not None else _with_parents(frozenset(f for f, _, _ in self.fields))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,17 +211,26 @@ def unflatten(flat: dict[str, Any]) -> Any:
     return root
 
 
-def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str]]:
+def diff(old: Any, new: Any) -> tuple[list[tuple[str, Any, Any]], frozenset[str] | None]:
     before, after = flatten(old) if old is not None else {}, flatten(new) if new is not None else {}
     fields = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key, _MISSING), after.get(key, _MISSING)
-        if a != b:  # a field's name once in memory, however many records and commits have it
-            fields.append((sys.intern(key), None if a is _MISSING else a, None if b is _MISSING else b))
-    added = frozenset(sys.intern(k) for k in after if k not in before)
-    # a parent present now and not before counts as set too (e.g. "approved" for "approved.date")
-    parents = {k.rsplit(".", 1)[0] for k in added if "." in k}
-    return fields, added | parents
+        if a != b:  # a field's name (and a short value: a date, a code, an id) once in memory, however many have it
+            fields.append((sys.intern(key), None if a is _MISSING else _shared(a),
+                           None if b is _MISSING else _shared(b)))
+    if old is None:  # every field is new: `Change.added_fields` makes them from the fields when asked
+        return fields, None
+    return fields, _with_parents(frozenset(sys.intern(k) for k in after if k not in before))
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str and len(value) <= 24 else value
+
+
+def _with_parents(added: frozenset[str]) -> frozenset[str]:
+    """A parent present now and not before counts as set too (e.g. "approved" for "approved.date")."""
+    return added | {k.rsplit(".", 1)[0] for k in added if "." in k}
 
 
 def merged_fields(parents: list[Any], merged: Any) -> tuple[tuple[str, Any, Any], ...]:
@@ -554,7 +568,7 @@ def _change(row: tuple) -> Change:
 
 
 def _change_row(c: Change) -> tuple:
-    return (c.commit, c.path, c.status, c.old_path, _json(c.fields), _json(sorted(c.added)),
+    return (c.commit, c.path, c.status, c.old_path, _json(c.fields), _json(sorted(c.added_fields())),
             None if c.data is None else _json(c.data))
 
 
@@ -706,7 +720,7 @@ class Changes(Mapping):
                 self._added.clear()
             rows = self.db.execute("SELECT commit_id, added FROM changes WHERE path = ? ORDER BY seq",
                                    (path,)).fetchall() if self.db is not None else []
-            self._added[path] = [*rows, *((c.commit, c.added) for c in self.new.get(path, ()))]
+            self._added[path] = [*rows, *((c.commit, c.added_fields()) for c in self.new.get(path, ()))]
         for i, (commit, added) in enumerate(self._added[path]):
             if isinstance(added, str):
                 added = frozenset(json.loads(added))

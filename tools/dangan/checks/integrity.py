@@ -84,7 +84,7 @@ def _archived_changes(f, dossier, severity, who) -> Iterator[Problem]:
         touched = sorted({name for name, _, _ in fields if _top(name) not in MUTABLE_WHEN_ARCHIVED})
         level = severity(change)
         if archived and touched and level:
-            amended = any(k.startswith("amendments[") and k.endswith("approved.by") for k in change.added)
+            amended = any(k.startswith("amendments[") and k.endswith("approved.by") for k in change.added_fields())
             approver = next((new for name, _, new in fields
                              if name.startswith("amendments[") and name.endswith("approved.by")), None)
             if not amended or not f.has_role(approver, allowed):
