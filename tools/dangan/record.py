@@ -78,6 +78,11 @@ class Record:
     def raw(self, value: Mapping[tuple, str]) -> None:
         self._raw = value
 
+    def keep_stored(self, stored: bytes) -> None:
+        """Hold the data as the record store's JSON (`record_cache`) instead of decoded: what a cold run reads is
+        then held as a warm run holds it, and decoded again only if a rule reads it."""
+        self._data = stored
+
     def may_hold(self, text: str) -> bool:
         """Whether the record's data may hold `text` in a string: False only when it is still the store's JSON
         and the text is not in it (so that a scan for a marker decodes only the records that have it)."""

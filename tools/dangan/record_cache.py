@@ -465,6 +465,8 @@ class RecordCache:
         except (TypeError, ValueError):  # not plain data: this file is simply read again next time
             return sha1
         self.new.append(row)
+        if record is not None:  # held as the store holds it, decoded again if a rule reads it (as in a warm run)
+            record.keep_stored(data.encode())
         if source is not None:
             self.new_sources.append((rel, self.key, sha1, *source))
         if len(self.new) >= FLUSH and self.db is None and not self.failure:
