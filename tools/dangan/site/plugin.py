@@ -24,8 +24,8 @@ At scale (issue 22) three things keep a build cheap:
   folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
   each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
   record builds everything, as before.
-- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies, in parts (a page's
-  part is a hash of its url). Each searched page's document is kept in `.dangan-cache/search-<variant>/` and
+- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies, in parts (a customer's
+  pages in one part). Each searched page's document is kept in `.dangan-cache/search-<variant>/` and
   written again only when it changed; Pagefind starts as soon as the documents are written and runs while MkDocs
   builds the rest, on the parts whose documents changed only (two at a time); the other parts of the previous
   index are moved back (Pagefind has no incremental mode: one changed page means its whole part made again).
@@ -168,7 +168,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                     self.store.put(page.key, title, body)
                 self._add(files, config, page.src, site_pages.markdown(page, title, body))
                 if self.documents is not None:
-                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key)
+                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
+                                       search.NAVIGATION if page.src in self.in_nav else page.group)
                 continue
             key = page.key  # made (or taken from the store) when it is written, if it has to be
             if key is None:
@@ -185,8 +186,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             self.bulk.append((page, folder, key))
             if self.documents is not None and page.searched:
                 url = routes.url(page.src, config.use_directory_urls)
-                if not self.documents.keep(url, key):
-                    self.documents.add(url, *self._made(page, key)[:2], key)
+                if not self.documents.keep(url, key, page.group):
+                    self.documents.add(url, *self._made(page, key)[:2], key, page.group)
         if self.store is not None:
             self.store.flush()
         if self.documents is not None:

@@ -14,12 +14,14 @@ other read 张 志强, and the name was not found — so both sides work with ch
 `processTerm` spaces a query's Chinese characters and asks for them in a row (an exact phrase), so 张志强
 finds the pages holding 张志强, and 乳业 those holding 乳业.
 
-The index is made in parts (`part_count`, `part_of`): each searched page belongs to one part by a hash of its url,
-and each part is a Pagefind index of its own in pagefind/<part>/, listed in pagefind/parts.json. A build runs
-Pagefind only on the parts whose documents changed (at most two processes at a time: the memory of one is that
-of a part, not of the archive) and moves the others back from the previous build; the search page merges the
-parts in the browser (Pagefind's `mergeIndex`). The number of parts follows the number of searched pages (about
-1,000 to 2,000 a part, a power of two): when it changes, every part is made again.
+The index is made in parts (`part_count`, `part_of`): each searched page belongs to one part by a hash of its
+group (a customer's page and the pages of the records naming it, which show its name, are one group; any other
+record page is its own), the pages of the navigation to a part of their own; each part is a Pagefind index of its
+own in pagefind/<part>/, listed in pagefind/parts.json. A build runs Pagefind only on the parts whose documents
+changed (at most two processes at a time: the memory of one is that of a part, not of the archive) and moves the
+others back from the previous build; the search page merges the parts in the browser (Pagefind's `mergeIndex`).
+The number of parts follows the number of searched pages (`PART_SIZE` a part at most on average, a power of
+two): when it changes, every part is made again.
 
 The search page (搜索) shows Pagefind's own interface, shipped with the first part listed."""
 
@@ -45,6 +47,7 @@ from .pages import Page, Site
 
 FOLDER = "pagefind"
 PARTS = "parts.json"  # the parts' folders, in pagefind/: the search page merges them
+NAVIGATION = "site"  # the group, and the part, of the pages in the navigation
 PART_SIZE = 2048  # the documents of a part, on average, before the parts double
 MOST_PARTS = 64  # beyond 131,072 documents, the parts grow instead (each part is one request per query word)
 AT_ONCE = 2  # Pagefind processes at a time
@@ -99,14 +102,17 @@ class Documents:
         self.now: dict[str, str] = {}
         self.count = 0
         self.chosen: dict[str, list[str]] = {}  # the parts (`settle`)
+        self.groups: dict[str, str] = {}  # url -> its group (`add`)
 
-    def add(self, url: str, title: str, body: str, digest: str | None = None) -> None:
+    def add(self, url: str, title: str, body: str, digest: str | None = None, group: str | None = None) -> None:
         """The page at `url` (relative to the site) with its title and body (`pages.render`), if it is searched;
-        `digest` names what the page is made from (its key in the page store), else its text does. What is kept
-        of it: that digest and the digest of its document (what Pagefind reads: a page made from new inputs
-        whose searched text is the same leaves its part of the index as it was)."""
+        `digest` names what the page is made from (its key in the page store), else its text does; `group` the
+        pages kept in one part with it (`part_of`). What is kept of it: that digest and the digest of its
+        document (what Pagefind reads: a page made from new inputs whose searched text is the same leaves its
+        part of the index as it was)."""
         if _BODY not in body:
             return
+        self.groups[url] = group or url
         digest = digest or hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()
         text = _TEXT.sub(lambda m: ">" + _BETWEEN.sub("\u200b", m.group(1)) + "<", _searched(body))
         meta = html.escape(f"title:{html.unescape(title)}")
@@ -122,11 +128,12 @@ class Documents:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(document)
 
-    def keep(self, url: str, digest: str) -> bool:
+    def keep(self, url: str, digest: str, group: str | None = None) -> bool:
         """The page at `url` is the one indexed last time under `digest`: its document stays. False if not."""
         before = self.previous.get(url, "")
         if before.partition(" ")[0] != digest or " " not in before:
             return False
+        self.groups[url] = group or url
         self.now[url] = before
         self.count += 1
         return True
@@ -136,12 +143,19 @@ class Documents:
 
     def parts(self) -> dict[str, list[str]]:
         """The parts of the index, in order: a part's folder name -> the urls of its documents (a part without
-        documents is left out: Pagefind makes no index of nothing; without any document, one part, empty)."""
-        count = part_count(len(self.now), self.part_size)
+        documents is left out: Pagefind makes no index of nothing; without any document, one part, empty). The
+        pages of the navigation (the dashboard, the analyses …: they change with every record) have a part of
+        their own, last."""
+        navigation = sorted(url for url in self.now if self.groups[url] == NAVIGATION)
+        count = part_count(len(self.now) - len(navigation), self.part_size)
         found: dict[int, list[str]] = {}
         for url in sorted(self.now):
-            found.setdefault(part_of(url, count), []).append(url)
-        return {str(n): found[n] for n in sorted(found)} or {"0": []}
+            if self.groups[url] != NAVIGATION:
+                found.setdefault(part_of(self.groups[url], count), []).append(url)
+        parts = {str(n): found[n] for n in sorted(found)}
+        if navigation:
+            parts[NAVIGATION] = navigation
+        return parts or {"0": []}
 
     def settle(self) -> dict[str, str]:
         """The documents of pages gone since the last build removed; what each part of the index is made from
@@ -227,9 +241,10 @@ def part_count(documents: int, size: int = PART_SIZE) -> int:
     return count
 
 
-def part_of(url: str, count: int) -> int:
-    """The part a page's document belongs to: a hash of its url (the same in every build)."""
-    return int.from_bytes(hashlib.sha256(url.encode("utf-8")).digest()[:8], "big") % count
+def part_of(group: str, count: int) -> int:
+    """The part a page's document belongs to: a hash of its group (`Page.group`: a customer's pages together),
+    else of its url (the same in every build)."""
+    return int.from_bytes(hashlib.sha256(group.encode("utf-8")).digest()[:8], "big") % count
 
 
 def write_parts(output: Path, names: list[str]) -> None:
