@@ -257,7 +257,7 @@ class Indexing:
     while the build goes on (Chinese segmentation). A part's documents folder is removed once it is indexed."""
 
     def __init__(self, jobs: list[tuple[Callable[[], Path], Path, bool]]) -> None:
-        self.command = str(executable())
+        self.command = str(executable()) if jobs else ""  # nothing to index: Pagefind is not needed
         self.lock = threading.Lock()
         self.running: list[subprocess.Popen] = []
         self.stopped = False
