@@ -207,8 +207,8 @@ def test_demo_pages_exist(demo_public, demo_index):
                and "folder" in demo_index.schemas.annotations(k)}
     expected = ["index.html", "dashboard.html", "rules.html", "forms/index.html", "ledgers/blacklist.html",
                 "analysis/complaints.html", "analysis/satisfaction.html", "analysis/customers.html",
-                "analysis/payments.html", "search.html", "pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js",
-                "assets/dangan.css", "assets/tables.js"]
+                "analysis/payments.html", "search.html", "pagefind/parts.json", "pagefind/0/pagefind-entry.json",
+                "pagefind/0/pagefind-ui.js", "assets/dangan.css", "assets/tables.js"]
     expected += [f"ledgers/{folder}.html" for folder in folders.values()]
     expected += [f"records/{folders[r.kind]}/{r.id}.html" for r in demo_index]
     dossier_id = sorted(demo_index.of("dossier"))[0]
@@ -310,7 +310,7 @@ def leaked(site: Path, needles: set[str]) -> dict[str, list[str]]:
 
 def test_public_build_masks_personal_data(demo_public, demo_texts, demo_index):
     secrets = personal_values(demo_index)
-    assert len(secrets) > 100 and any(name.startswith("pagefind/fragment/") for name in demo_texts)
+    assert len(secrets) > 100 and any(name.startswith("pagefind/0/fragment/") for name in demo_texts)
     assert leaked(demo_public, secrets) == {}
     page = demo_texts["records/customers/KH0001.html"]
     assert re.search(r"1\d\d\*\*\*\*\d{4}", page)  # 138****5678
@@ -358,11 +358,11 @@ def test_verify_fails_on_a_leak(demo_public, tmp_path):
     assert [(p.code, p.file) for p in verify.site_leaks(index)] == [("site.unmasked",
                                                                       "public/records/customers/KH0001.html")]
     # in the search index: compressed, and segmented (zero-width spaces between the words)
-    fragment = min((public / "pagefind" / "fragment").iterdir())
+    fragment = min((public / "pagefind" / "0" / "fragment").iterdir())
     leak = "\u200b".join(sorted(personal_values(index))[0])
     text = gzip.decompress(fragment.read_bytes()).decode("utf-8").replace('"content":"', f'"content":"{leak} ', 1)
     fragment.write_bytes(gzip.compress(text.encode("utf-8")))
-    assert f"public/pagefind/fragment/{fragment.name}" in [p.file for p in verify.site_leaks(index)]
+    assert f"public/pagefind/0/fragment/{fragment.name}" in [p.file for p in verify.site_leaks(index)]
 
 
 def demo_raw_values() -> set[str]:
@@ -411,17 +411,18 @@ def test_no_raw_id_number_or_mobile_in_the_repository_or_its_public_site(demo_pu
     assert found == {}
 
 
-def search_fragments(site: Path) -> dict[str, dict]:
-    """Pagefind's fragments of a build: the indexed page's URL -> its fragment (url, content, meta …)."""
+def search_fragments(site: Path, index: str = "pagefind/*/") -> dict[str, dict]:
+    """Pagefind's fragments of a build, every part (or of the index in `index`): the indexed page's URL -> its
+    fragment (url, content, meta …)."""
     out = {}
-    for path in (site / "pagefind" / "fragment").iterdir():
+    for path in site.glob(f"{index}fragment/*"):
         fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
         out[fragment["url"]] = fragment
     return out
 
 
 def test_search_index_is_chinese_masked_and_only_record_text(demo_public, demo_index):
-    entry = json.loads((demo_public / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads((demo_public / "pagefind" / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh"]
     fragments = search_fragments(demo_public)
     customer = demo_index.get("customer", "KH0001")
@@ -470,7 +471,11 @@ def small(tmp_path_factory) -> dict:
     record["status"] = "with_b"
     archive.add("dossier", record)
     archive.commit("S004", "A 代 B 写了接收", date="2024-03-13")  # B's receipt written by A: forged
-    shutil.copy(REPO / "mkdocs.yml", archive.root / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - dangan\n" in config
+    # its search index in parts (one document a part, on average): the browser merges them
+    config = config.replace("  - dangan\n", "  - dangan:\n      search_part_size: 1\n")
+    (archive.root / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(REPO / "site", archive.root / "site")
     archive.commit("S002", "网站配置", date="2024-03-14")
     public = site_build(archive.root, base / "public")
@@ -483,7 +488,7 @@ def test_small_archive_escapes_values(small):
         page = (build_dir / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         for name, text in texts(build_dir).items():  # the search index holds text as data (test_browser_search_…)
-            assert XSS not in text or name.startswith("pagefind/fragment/"), name
+            assert XSS not in text or re.match(r"pagefind/\w+/fragment/", name), name
     ledger = (small["public"] / "ledgers" / "customers.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in ledger and XSS not in ledger
 
@@ -767,6 +772,46 @@ def test_browser_search_shows_markup_in_a_record_as_text(browser, small):
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def search_parts(site: Path) -> dict[str, list[str]]:
+    """The parts of a build's search index, as the search page lists them: part -> the urls of its pages."""
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    return {part: sorted(search_fragments(site / "pagefind" / part.rstrip("/"), "")) for part in parts}
+
+
+def test_browser_search_merges_the_parts_of_the_index(browser, small):
+    """The small archive's index is in parts (search_part_size: 1): the search page merges them, and a Chinese
+    query (typed as an input method delivers it) finds a record whose page is in a part other than the first,
+    its number too; each of its parts holds only its own pages."""
+    parts = search_parts(small["public"])
+    assert len(parts) > 2 and all(parts.values())
+    assert sorted(url for urls in parts.values() for url in urls) == sorted(search_fragments(small["public"]))
+    elsewhere = [url for urls in list(parts.values())[1:] for url in urls
+                 if url.startswith(("/records/customers/", "/records/dossiers/"))]
+    assert elsewhere, parts
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_Quiet, directory=str(small["public"])))
+    server.handle_error = lambda *args: None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html")
+        queries = {"/records/customers/KH0001.html": "王小明", "/records/customers/KH0002.html": "赵青城",
+                   "/records/dossiers/2024鸿借字第001号.html": "门店装修"}
+        for url in elsewhere:
+            if url in queries:
+                assert url in _search(page, queries[url]), (url, parts)
+            number = url.rsplit("/", 1)[1].removesuffix(".html")
+            assert url in _search(page, number)[:3], (url, parts)
+        assert any(url in queries for url in elsewhere), elsewhere
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+    assert errors == []
 
 
 @needs_dangan_command

@@ -4,7 +4,11 @@ pages a full build gives, byte for byte; a page store that is damaged is set asi
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,12 +21,18 @@ from gitarchive import GitArchive
 
 
 def mkdocs_build(root: Path, out: Path, config: Path | None = None, **env: str) -> Path:
+    mkdocs_log(root, out, config, **env)
+    return out
+
+
+def mkdocs_log(root: Path, out: Path, config: Path | None = None, **env: str) -> str:
+    """MkDocs' log of a build that succeeded."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config or root / "mkdocs.yml"),
                "-d", str(out)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
                             env={**os.environ, "DANGAN_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1", **env})
     assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    return result.stderr
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -104,7 +114,7 @@ def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
     kept = out / "records" / "customers" / "KH0001.html"
-    entry = out / "pagefind" / "pagefind-entry.json"
+    entry = out / "pagefind" / "0" / "pagefind-entry.json"
     before = (kept.stat().st_ino, entry.stat().st_ino)
 
     mkdocs_build(root, out)  # nothing changed: the same files, the same index
@@ -135,6 +145,63 @@ def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
         record.write_text(text, encoding="utf-8")
         if moved.exists():
             moved.replace(gone)
+
+
+def search_parts(site: Path) -> dict[str, dict[str, str]]:
+    """The parts of a build's search index: part -> {page url -> its fragment's content}."""
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    found = {}
+    for part in parts:
+        found[part] = {}
+        for path in (site / "pagefind" / part / "fragment").iterdir():
+            fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
+            found[part][fragment["url"]] = fragment["content"]
+    return found
+
+
+def part_files(site: Path, part: str) -> dict[str, str]:
+    """A part's files by their content's hash (not their inodes: a file's number is reused once freed)."""
+    folder = site / "pagefind" / part
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_indexes_again_only_the_changed_pages_parts(archive, tmp_path):
+    """With its search index in parts (here one page a part on average), a rebuild in place after one changed
+    record runs Pagefind on the parts holding a page whose text changed, and on no other: the other parts' files
+    are the previous build's; the result is byte for byte a full build's."""
+    root = archive.root
+    config = root / "mkdocs-parts.yml"  # beside site/
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("  - dangan\n", "  - dangan:\n      search_part_size: 1\n"), encoding="utf-8")
+    record = root / "records" / "customers" / "KH0002.yaml"
+    saved = record.read_text(encoding="utf-8")
+    name_line = next(line for line in saved.splitlines() if line.startswith("name: "))
+    out = tmp_path / "site"
+    try:
+        record.write_text(saved.replace(name_line, name_line + "新"), encoding="utf-8")
+        mkdocs_build(root, out, config)  # the archive has changes not committed: every page's footer says so
+        before = search_parts(out)
+        files = {part: part_files(out, part) for part in before}
+        assert len(before) > 3, before
+        record.write_text(saved.replace(name_line, name_line + "新新"), encoding="utf-8")
+        log = mkdocs_log(root, out, config)
+        after = search_parts(out)
+        assert after.keys() == before.keys()
+        then = {url: content for pages in before.values() for url, content in pages.items()}
+        pages = {url for part in after.values() for url, content in part.items() if then.get(url) != content}
+        assert "/records/customers/KH0002.html" in pages  # and the dashboard, which shows it
+        changed = {part for part in after if after[part].keys() & pages}
+        assert 0 < len(changed) < len(after) - 1, changed
+        for part in after:  # the parts without a changed page: the previous build's files, byte for byte
+            assert (part_files(out, part) == files[part]) == (part not in changed), part
+        made = f"search index parts: {len(after) - len(changed)} kept, {len(changed)} made"
+        assert made in log, re.findall("search index.*", log)
+        full = mkdocs_build(root, tmp_path / "full", config, DANGAN_NO_CACHE="1")
+        assert differing(out, full) == []
+    finally:
+        record.write_text(saved, encoding="utf-8")
+        config.unlink()
 
 
 def test_unchanged_pages_are_not_made_again(archive, tmp_path):

@@ -77,6 +77,7 @@ class Page:
     hide: tuple[str, ...] = ("navigation", "toc")  # Material's page options: pages in a nav section keep its nav
     searched: bool = True  # printable forms repeat their record, ledgers list them: the search leaves them out
     key: str | None = None  # a hash of everything the page is made from: an unchanged key, an unchanged page
+    group: str | None = None  # the search index keeps the pages of a group in one part (`search.part_of`)
 
 
 @cache

@@ -24,10 +24,11 @@ At scale (issue 22) three things keep a build cheap:
   folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
   each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
   record builds everything, as before.
-- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies. Each searched page's
-  document is kept in `.dangan-cache/search-<variant>/` and written again only when it changed; Pagefind starts
-  as soon as the documents are written and runs while MkDocs builds the rest; if no document changed, the previous
-  index is moved back instead (Pagefind has no incremental mode: one changed page means a whole new index).
+- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies, in parts (a customer's
+  pages in one part). Each searched page's document is kept in `.dangan-cache/search-<variant>/` and
+  written again only when it changed; Pagefind starts as soon as the documents are written and runs while MkDocs
+  builds the rest, on the parts whose documents changed only (two at a time); the other parts of the previous
+  index are moved back (Pagefind has no incremental mode: one changed page means its whole part made again).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from mkdocs.structure.files import File, Files
 from . import generate as site_build
 from . import pages as site_pages
 from . import routes, search
+from .search import PART_SIZE
 from .store import PageStore
 
 PUBLIC, INTERNAL = "public", "public-internal"
@@ -72,6 +74,7 @@ class DanganConfig(Config):
     as_of = c.Optional(c.Type(str))  # the dashboard's day (default: the build date)
     shared_chrome = c.Type(bool, default=True)  # record and form pages written into one shell per folder
     search = c.Type(bool, default=True)  # a Pagefind index of the built site
+    search_part_size = c.Type(int, default=PART_SIZE)  # the search index's documents a part, on average
 
 
 class DanganPlugin(BasePlugin[DanganConfig]):
@@ -87,7 +90,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_files: list[Path] = []
         self.documents: search.Documents | None = None
         self.indexing: search.Indexing | None = None  # Pagefind at work
-        self.search_digest = ""  # what the search index is made from
+        self.search_digests: dict[str, str] = {}  # what each part of the search index is made from
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
         self.aside: Path | None = None  # the previous build's files, set aside until what is unchanged is taken back
         self.previous: dict[str, str] = {}  # what the previous build wrote to this site folder: url -> digest
@@ -165,7 +168,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                     self.store.put(page.key, title, body)
                 self._add(files, config, page.src, site_pages.markdown(page, title, body))
                 if self.documents is not None:
-                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key)
+                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
+                                       search.NAVIGATION if page.src in self.in_nav else page.group)
                 continue
             key = page.key  # made (or taken from the store) when it is written, if it has to be
             if key is None:
@@ -182,8 +186,8 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             self.bulk.append((page, folder, key))
             if self.documents is not None and page.searched:
                 url = routes.url(page.src, config.use_directory_urls)
-                if not self.documents.keep(url, key):
-                    self.documents.add(url, *self._made(page, key)[:2], key)
+                if not self.documents.keep(url, key, page.group):
+                    self.documents.add(url, *self._made(page, key)[:2], key, page.group)
         if self.store is not None:
             self.store.flush()
         if self.documents is not None:
@@ -191,28 +195,36 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         return files
 
     def _start_search(self, site_dir: Path) -> None:
-        """Every searched page's document is written: Pagefind indexes them while MkDocs builds the rest — or, if
-        they are the documents of the previous build's index, that index is taken back."""
+        """Every searched page's document is written: Pagefind indexes the parts of the index whose documents
+        changed while MkDocs builds the rest; the other parts are the previous build's, taken back."""
         documents = self.documents
-        self.search_digest = made = documents.settle()
+        self.search_digests = documents.settle()
+        output = site_dir / search.FOLDER
+        output.mkdir(parents=True, exist_ok=True)
         previous = self.aside / search.FOLDER if self.aside is not None else None
-        if (previous is not None and self.previous.get(SEARCH_PLACE) == made
-                and (previous / "pagefind-entry.json").is_file()):
-            os.replace(previous, site_dir / search.FOLDER)
-            return
+        changed = []
+        for name, made in self.search_digests.items():
+            if (previous is not None and self.previous.get(f"{SEARCH_PLACE}:{name}") == made
+                    and (previous / name / "pagefind-entry.json").is_file()):
+                os.replace(previous / name, output / name)
+            else:
+                changed.append(name)
         try:
-            self.indexing = documents.start(site_dir)
+            self.indexing = documents.start(output, changed)
         except search.SearchError as error:
             raise PluginError(str(error)) from None
+        log.info(f"搜索索引 {len(self.search_digests)} 部分：沿用 {len(self.search_digests) - len(changed)} 个，"
+                 f"重新生成 {len(changed)} 个 / search index parts: {len(self.search_digests) - len(changed)} kept, "
+                 f"{len(changed)} made")
 
     def _documents(self, config) -> search.Documents:
         """The search's documents: kept in the archive's cache between builds when the page store is usable."""
         if self.store is None or self.store.db is None:
-            return search.Documents()
+            return search.Documents(part_size=self.config.search_part_size)
         folder = self.store.path.parent / f"search-{self.store.variant}"
         previous = self.store.written(SEARCH_PLACE)
         self.store.forget(SEARCH_PLACE)  # until this build has written it all
-        return search.Documents(folder, previous)
+        return search.Documents(folder, previous, self.config.search_part_size)
 
     def _add(self, files: Files, config, src: str, content: str) -> None:
         self.generated.add(src)
@@ -286,7 +298,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             if self.documents is not None:
                 documents, self.documents = self.documents, None
                 indexing, self.indexing = self.indexing, None
-                written[SEARCH_PLACE] = self.search_digest
+                written.update({f"{SEARCH_PLACE}:{name}": made for name, made in self.search_digests.items()})
                 if indexing is not None:  # the previous build's files are deleted while Pagefind works
                     dropping = threading.Thread(target=self._drop_aside)
                     dropping.start()

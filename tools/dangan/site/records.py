@@ -123,7 +123,7 @@ class RecordPages:
         key = self.key_of(record)
         if self.view.is_sealed(record):
             return Page(src, "sealed.html", {"record": record, "kind_title": kind_title, **self.sealed_access},
-                        key=key)
+                        key=key, group=self.group(record))
         signatures = self.view.facts.policy.signatures
 
         def context() -> dict:  # made only if the page is rendered
@@ -141,7 +141,17 @@ class RecordPages:
                 "since": signatures.since, "verdicts": {name: words[0] for name, words in VERDICTS.items()},
             }
 
-        return Page(src, "record.html", context, key=key)
+        return Page(src, "record.html", context, key=key, group=self.group(record))
+
+    def group(self, record: Record) -> str:
+        """The customer a record belongs to (its own id for a customer, else the first customer it names), or the
+        record itself: the search index keeps a customer's pages in one part, and a customer whose name changed
+        (which those pages show) makes again one part of it."""
+        if record.kind == "customer":
+            return f"customer:{record.id}"
+        named = sorted(other.id for value in _strings(record.data) for other in self.by_id.get(value, ())
+                       if other.kind == "customer")
+        return f"customer:{named[0]}" if named else f"{record.kind}:{record.id}"
 
     def _digest(self, record: Record) -> str:
         found = self._digests.get(record.key)
