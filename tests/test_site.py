@@ -5,6 +5,7 @@ browser (Debian's Chromium) sorts a ledger, searches in Chinese and prints a for
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gzip
@@ -638,15 +639,23 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def _serving(folder: Path):
+    """A built site served on localhost while the block runs: its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server.handle_error = lambda *args: None  # the browser closing a connection early is not our error
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def served(demo_public):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(demo_public)))
-    server.handle_error = lambda *args: None  # the browser closing a connection early is not our error
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with _serving(demo_public) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -767,22 +776,15 @@ def test_browser_search_in_chinese(browser, served, demo_public, demo_index):
 
 def test_browser_search_shows_markup_in_a_record_as_text(browser, small):
     """The search index holds a record's text as data; Pagefind's interface shows `<script>` as text, never runs it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(small["public"])))
-    server.handle_error = lambda *args: None
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html")
+    with _serving(small["public"]) as address:
+        page.goto(f"{address}/search.html")
         assert "/records/customers/KH0002.html" in _search(page, "alert")
         assert "<script>" in page.locator(".pagefind-ui__results").inner_text()
         assert page.locator(".pagefind-ui__results script").count() == 0 and dialogs == []
-    finally:
-        page.close()
-        server.shutdown()
-        server.server_close()
+    page.close()
 
 
 def search_parts(site: Path) -> dict[str, list[str]]:
@@ -801,15 +803,11 @@ def test_browser_search_merges_the_parts_of_the_index(browser, small):
     elsewhere = [url for urls in list(parts.values())[1:] for url in urls
                  if url.startswith(("/records/customers/", "/records/dossiers/"))]
     assert elsewhere, parts
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(small["public"])))
-    server.handle_error = lambda *args: None
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html")
+    with _serving(small["public"]) as address:
+        page.goto(f"{address}/search.html")
         queries = {"/records/customers/KH0001.html": "王小明", "/records/customers/KH0002.html": "赵青城",
                    "/records/dossiers/2024鸿借字第001号.html": "门店装修"}
         for url in elsewhere:
@@ -825,10 +823,7 @@ def test_browser_search_merges_the_parts_of_the_index(browser, small):
             assert [url for url in found if url.startswith("/records/customers/")] == \
                 [f"/records/customers/{number}.html"], found
         assert {"/records/customers/KH0001.html", "/records/customers/KH0002.html"} <= set(_search(page, "KH00"))
-    finally:
-        page.close()
-        server.shutdown()
-        server.server_close()
+    page.close()
     assert errors == []
 
 
