@@ -72,7 +72,7 @@ class Index:
         current = self.records.get(kind)
         self.derived.setdefault(FINGERPRINTS, {})[kind] = (value, current, len(current or ()))
 
-    def carry_prints(self, other: Index, changed: set[str]) -> None:
+    def carry_over(self, other: Index, changed: set[str]) -> None:
         """Give an index made from this one (an act's: `reader.overlay`) the fingerprints of the kinds whose
         records it took unchanged, and the memo store's rows as read (kept with the store's generation)."""
         if MEMO_ROWS in self.derived:

@@ -70,7 +70,7 @@ def overlay(index: Index, texts: dict[str, str], removed: list[str] = ()) -> Ind
             other.policy = _load_text(other, rel, text, "policy", "policy")
         elif len(parts) == 3 and parts[1] in folders:
             _load_text(other, rel, text, folders[parts[1]], parts[2].rsplit(".", 1)[0])
-    index.carry_prints(other, {folders.get(rel.split("/")[1], "") for rel in changed if rel.count("/") == 2})
+    index.carry_over(other, {folders.get(rel.split("/")[1], "") for rel in changed if rel.count("/") == 2})
     return other
 
 
