@@ -1,28 +1,30 @@
 """Benchmark: what the first query on the search page costs in a browser (Debian's Chromium), for a built site or
-for a search index alone made here over N documents. Not a test.
+for a search index alone made here over N documents; and, for the latter, the time and peak memory of making the
+index whole and of a build after one changed customer. Not a test.
 
     python bench/search.py --site bench/out/site-10000-public [--query 张志强]
-    python bench/search.py --documents 100000 [--part-size 2048]
+    python bench/search.py --documents 100000
 
---site serves a built site and types the query into its search page. --documents makes N documents from the
-search documents a site build kept (`.dangan-cache/search-public/` of bench/out/site-10000, copied with new urls
-and numbers until there are N), indexes them as the site does (`dangan.site.search`: in parts, at most two Pagefind
-processes at a time; --part-size 1000000 gives one part) into bench/out/search-N/ with the site's search page,
-and prints Pagefind's time and peak memory (its largest process). Either way: the bytes and requests of the first
-query (everything under pagefind/ from the page's load to the results shown), and of the whole index.
+--documents makes N documents from the pages a site build indexed (the search cache of bench/out/site-10000,
+`.dangan-cache/search-public.sqlite`: copied with new numbers until there are N), indexes them as the site does
+(`dangan.site.search.Index`, with a cache) into bench/out/search-N/site/ with the site's search page, each step in a
+process of its own: the whole index, then one customer's name changed on every page showing it. Either way: the
+bytes and requests of the first query (everything under search-index/ from the page's load to the results shown),
+and the size of the whole index.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import gzip
+import hashlib
 import html
 import http.server
 import json
 import re
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -41,7 +43,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def first_query(site: Path, query: str) -> tuple[int, int, list[str]]:
-    """The bytes and requests under pagefind/ from opening search.html to the results of `query` shown, and the
+    """The bytes and requests under search-index/ from opening search.html to the results of `query` shown, and the
     results' links."""
     from playwright import sync_api as playwright
 
@@ -54,19 +56,17 @@ def first_query(site: Path, query: str) -> tuple[int, int, list[str]]:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
             page.on("response", lambda r: loaded.__setitem__(r.url, int(r.headers.get("content-length") or 0))
-                    if "/pagefind/" in r.url else None)
+                    if "/search-index/" in r.url else None)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html")
-            box = page.locator("input.pagefind-ui__search-input")
+            box = page.locator("input.dangan-search__input")
             box.click()
             box.fill(query)
             box.dispatch_event("input")
             page.wait_for_function("""(query) => {
-                const shown = document.querySelector('.pagefind-ui__message');
-                return shown && shown.innerText.includes(query) && !shown.innerText.includes('正在搜索')
-                    && [...document.querySelectorAll('.pagefind-ui__result')]
-                        .every(r => r.querySelector('.pagefind-ui__result-link')); }""", arg=query, timeout=120000)
-            page.wait_for_timeout(500)
-            links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+                const shown = document.querySelector('.dangan-search__message');
+                return shown.dataset.query === query && shown.dataset.state === 'done'; }""", arg=query,
+                                   timeout=120000)
+            links = [a.get_attribute("href") for a in page.locator(".dangan-search__result a").all()]
             browser.close()
     finally:
         server.shutdown()
@@ -74,92 +74,119 @@ def first_query(site: Path, query: str) -> tuple[int, int, list[str]]:
     return sum(loaded.values()), len(loaded), links
 
 
-def make_documents(count: int, folder: Path) -> int:
-    """`count` documents in `folder` from the 10,000-record site's kept documents; how many were written."""
-    source = OUT / "site-10000" / ".dangan-cache" / "search-public"
-    found = sorted(p for p in source.rglob("*.html"))
-    if not found:
-        raise SystemExit(f"no documents in {source}: run python bench/site.py --records 10000 first")
-    shutil.rmtree(folder, ignore_errors=True)
-    written = 0
-    copy = 0
-    while written < count:
-        for path in found:
-            if written == count:
-                break
-            relative = path.relative_to(source).as_posix()
-            target = folder / (relative if copy == 0 else relative.replace(".html", f"-{copy}.html"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            text = path.read_text(encoding="utf-8")
-            if copy:
-                text = _ID.sub(rf"\g<1>{copy}\g<2>", text)
-            target.write_text(text, encoding="utf-8")
-            written += 1
-        copy += 1
+def make_documents(count: int, target: Path) -> int:
+    """`count` documents (url, title, text, group) as JSON lines in `target`, from the 10,000-record site's search
+    cache, copied with new numbers; how many were written."""
+    source = OUT / "site-10000" / ".dangan-cache" / "search-public.sqlite"
+    if not source.is_file():
+        raise SystemExit(f"no {source}: run python bench/site.py --records 10000 first")
+    with sqlite3.connect(source) as db:
+        rows = list(db.execute("SELECT url, title, text, grp FROM docs ORDER BY id"))
+    written = copy = 0
+    with target.open("w", encoding="utf-8") as out:
+        while written < count:
+            for url, title, text, group in rows:
+                if written == count:
+                    break
+                if copy:
+                    url, title, text, group = (_ID.sub(rf"\g<1>{copy}\g<2>", v) for v in (url, title, text, group))
+                    url, group = url.replace(".html", f"-{copy}.html"), f"{group}-{copy}"
+                out.write(json.dumps([url, title, text, group], ensure_ascii=False) + "\n")
+                written += 1
+            copy += 1
     return written
 
 
-def index(folder: Path, site: Path, part_size: int) -> tuple[float, int]:
-    """The documents in `folder` indexed into site/pagefind/ as a site build does; the search page beside it."""
+def index(documents: Path, site: Path, changed: str = "") -> None:
+    """(In a process of its own.) The documents indexed into site/search-index/ with the cache beside them: whole,
+    or with `changed` (a customer id) renamed on its pages and those of its records (its group); prints the time
+    and peak memory."""
+    from dangan.site import search
+
+    state = site.parent / "search.sqlite"
+    if not changed:
+        state.unlink(missing_ok=True)
+    name = group = None
+    if changed:  # the customer's name, as its page's title ends, and its group (the pages showing it)
+        with documents.open(encoding="utf-8") as lines:
+            name, group = next((json.loads(line)[1].split()[-1], json.loads(line)[3]) for line in lines
+                               if json.loads(line)[0].endswith(f"/{changed}.html"))
+    start = time.perf_counter()
+    made = search.Index(state)
+    with documents.open(encoding="utf-8") as lines:
+        for line in lines:
+            url, title, text, grp = json.loads(line)
+            if name and grp == group:  # the pages of its group, renamed (as the site renders them again)
+                title, text = title.replace(name, name + "新"), text.replace(name, name + "新")
+            key = hashlib.sha1(f"{title}\0{text}".encode()).hexdigest()  # as the page store keys a page
+            if not made.keep(url, key):  # as the site's plugin: a page with the key of the last build is kept
+                made.add(url, html.escape(title), f"<div data-search-body><p>{html.escape(text)}</p></div>", key,
+                         grp)
+    again = made.finish(site / search.FOLDER)
+    made.close()
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'one customer renamed' if changed else 'whole'}: {made.count:,} documents, {again:,} indexed again, "
+          f"{seconds:.1f} s, peak {peak:.0f} MB")
+
+
+def search_page(site: Path) -> None:
     import jinja2
 
     from dangan.site import search
 
-    documents = search.Documents(folder.with_name("kept"), None, part_size)  # its own folder: written again
-    for path in sorted(folder.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        body = text[text.index("<div data-pagefind-body"):text.rindex("</body>")]
-        title = html.unescape(re.search(r'data-pagefind-meta="title:([^"]*)"', body).group(1))
-        body = re.sub(r'<div data-pagefind-body data-pagefind-meta="[^"]*">', "<div data-pagefind-body>", body, count=1)
-        documents.add(path.relative_to(folder).as_posix(), html.escape(title), body)
-    shutil.rmtree(site, ignore_errors=True)
-    site.mkdir(parents=True)
-    parts = documents.settle()
-    start = time.perf_counter()
-    documents.start(site / search.FOLDER, list(parts)).wait()
-    seconds = time.perf_counter() - start
-    documents.close()
     template = (REPO / "tools" / "dangan" / "site" / "templates" / "search.html").read_text(encoding="utf-8")
-    page = jinja2.Template(template).render(bundle=f"{search.FOLDER}/", parts=search.PARTS)
+    page = jinja2.Template(template).render(index=f"{search.FOLDER}/", root="./")
     (site / "search.html").write_text(f'<!doctype html><html lang="zh"><head><meta charset="utf-8"></head><body>'
                                       f"{page}</body></html>", encoding="utf-8")
-    return seconds, len(parts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--site", type=Path)
     parser.add_argument("--documents", type=int)
-    parser.add_argument("--part-size", type=int, default=2048)
     parser.add_argument("--query", default="")
+    parser.add_argument("--index", nargs=3, metavar=("DOCUMENTS", "SITE", "CHANGED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.index:
+        index(Path(args.index[0]), Path(args.index[1]), args.index[2].strip())
+        return
     print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     site = args.site
     if args.documents:
         base = OUT / f"search-{args.documents}"
-        written = make_documents(args.documents, base / "documents")
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        written = make_documents(args.documents, base / "documents.jsonl")
         site = base / "site"
-        seconds, parts = index(base / "documents", site, args.part_size)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{written:,} documents → {parts} parts in {seconds:.1f} s; Pagefind's peak {peak:.0f} MB")
+        site.mkdir()
+        print(f"{written:,} documents")
+        for changed in ("", "KH0001"):
+            subprocess.run([sys.executable, __file__, "--index", str(base / "documents.jsonl"), str(site),
+                            changed or " "], check=True)
+        search_page(site)
     query = args.query or _a_name(site)
-    total = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
-    files = sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
+    folder = site / "search-index"
+    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    meta = (folder / "meta.json").stat().st_size
     loaded, requests, links = first_query(site, query)
-    print(f"first query {query}: {loaded:,} bytes in {requests} requests of a {total:,} byte index ({files:,} files);"
-          f" results: {', '.join(links[:3])}")
+    print(f"first query {query}: {loaded:,} bytes in {requests} requests (meta.json {meta:,}) of a {total:,} byte "
+          f"index ({files:,} files); results: {', '.join(links[:3])}")
     print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
 def _a_name(site: Path) -> str:
-    """A person's name from a customer page in the index's last part (not the first: the parts are merged)."""
-    parts = sorted({p.parent.parent for p in (site / "pagefind").rglob("fragment/*.pf_fragment")})
-    for path in sorted((parts[-1] / "fragment").iterdir()):
-        fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
-        title = fragment["meta"].get("title", "")
-        found = re.search(r"^客户档案 KH\d+ (\S{2,3})$", title)
-        if found:
-            return found.group(1)
+    """A person's name from a customer page of the index (its last document piece: numbered last)."""
+    folder = site / "search-index"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    for n in reversed(range(meta["pieces"])):
+        if not (folder / "d" / f"{n}.json").is_file():
+            continue
+        for entry in json.loads((folder / "d" / f"{n}.json").read_text(encoding="utf-8")):
+            found = entry and re.search(r"^客户档案 KH\d+ (\S{2,3})$", entry[1])
+            if found:
+                return found.group(1)
     return "张志强"
 
 

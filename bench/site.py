@@ -7,9 +7,9 @@ trivial pages with the same theme and Material's search, in the same run. Not a 
 The archive is `dangan demo DIR --size N` (the demo company copied with new ids; no git history)
 plus the repository's mkdocs.yml and site/. Each figure is the median of `--runs` fresh processes;
 peak memory is the process's maximum resident set size (os.wait4). Three site builds: full (the page
-store emptied before each run; the record store warm, as in CI with a cached .dangan-cache), nothing
-changed, and one record changed (a customer's name, which its dossiers, visits … show too). The size of
-the search index and what a first query loads are measured by tests/test_site.py in a browser.
+store and the search index's cache emptied before each run; the record store warm, as in CI with a cached
+.dangan-cache), nothing changed, and one record changed (a customer's name, which its dossiers, visits … show
+too). What a first query loads is measured by bench/search.py in a browser.
 """
 
 from __future__ import annotations
@@ -92,12 +92,14 @@ def main() -> None:
     os.environ["DANGAN_ROOT"] = str(root)
     store = root / ".dangan-cache" / "pages.sqlite"
     subprocess.run(site, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the record store warm
-    full = timed(site, runs=args.runs, before=lambda: store.unlink(missing_ok=True))
+    searched = root / ".dangan-cache" / "search-public.sqlite"  # the search index's cache: made whole too
+    full = timed(site, runs=args.runs, before=lambda: [store.unlink(missing_ok=True),
+                                                       searched.unlink(missing_ok=True)])
     unchanged = timed(site, runs=args.runs)
     changed = timed(site, runs=args.runs, before=lambda: change_one(root))
     pages = sum(1 for _ in built.rglob("*.html")) - 1  # without 404.html
     records = sum(1 for _ in (root / "records").rglob("*.yaml"))
-    index = sum(p.stat().st_size for p in (built / "pagefind").rglob("*") if p.is_file())
+    index = sum(p.stat().st_size for p in (built / "search-index").rglob("*") if p.is_file())
     rows = [(f"dangan site, {records:,} records → {pages:,} pages, full build", *full),
             ("— nothing changed (page store warm)", *unchanged),
             ("— one record changed (a customer's name)", *changed)]
@@ -111,7 +113,8 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, seconds, memory in rows:
         print(f"| {name} | {seconds:.1f} s | {pages / seconds:.0f} | {memory:.0f} MB |")
-    print(f"search index (pagefind/): {index / 1e6:.1f} MB in {sum(1 for _ in (built / 'pagefind').rglob('*'))} files")
+    print(f"search index (search-index/): {index / 1e6:.1f} MB in "
+          f"{sum(1 for _ in (built / 'search-index').rglob('*'))} files")
     if not args.no_baseline:
         plain_time, plain_mem = rows[0][1], rows[0][2]
         print(f"site / baseline: {full[0] / plain_time:.2f}× time, {full[1] / plain_mem:.2f}× memory (full build); "

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gzip
 import html.parser
 import http.server
 import json
@@ -31,6 +30,7 @@ from dangan.cli import cli
 from dangan.identifiers import make_id_number
 from dangan.index import Index
 from dangan.reader import build
+from dangan.site import search
 from gitarchive import GitArchive
 
 XSS = "<script>alert(1)</script>"
@@ -45,18 +45,11 @@ def site_build(root: Path, out: Path, *options: str) -> Path:
     return out
 
 
-def search_piece(path: Path) -> str:
-    """A piece of Pagefind's index (gzip) as text, without the zero-width spaces between its Chinese words."""
-    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace").replace("\u200b", "")
-
-
 def texts(site: Path) -> dict[str, str]:
-    """Every text file of a build; JSON also as decoded text; the search index's pieces decompressed."""
+    """Every text file of a build; JSON (the search index) also as decoded text."""
     out = {}
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix.startswith(".pf_"):
-            out[path.relative_to(site).as_posix()] = search_piece(path)
-        elif path.is_file() and path.suffix in TEXT_SUFFIXES:
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
             if path.suffix == ".json":
                 text += json.dumps(json.loads(text), ensure_ascii=False)
@@ -208,8 +201,8 @@ def test_demo_pages_exist(demo_public, demo_index):
                and "folder" in demo_index.schemas.annotations(k)}
     expected = ["index.html", "dashboard.html", "rules.html", "forms/index.html", "ledgers/blacklist.html",
                 "analysis/complaints.html", "analysis/satisfaction.html", "analysis/customers.html",
-                "analysis/payments.html", "search.html", "pagefind/parts.json", "pagefind/0/pagefind-entry.json",
-                "pagefind/0/pagefind-ui.js", "assets/dangan.css", "assets/tables.js"]
+                "analysis/payments.html", "search.html", "search-index/meta.json", "assets/dangan.css",
+                "assets/tables.js"]
     expected += [f"ledgers/{folder}.html" for folder in folders.values()]
     expected += [f"records/{folders[r.kind]}/{r.id}.html" for r in demo_index]
     dossier_id = sorted(demo_index.of("dossier"))[0]
@@ -311,7 +304,7 @@ def leaked(site: Path, needles: set[str]) -> dict[str, list[str]]:
 
 def test_public_build_masks_personal_data(demo_public, demo_texts, demo_index):
     secrets = personal_values(demo_index)
-    assert len(secrets) > 100 and any(name.startswith("pagefind/0/fragment/") for name in demo_texts)
+    assert len(secrets) > 100 and any(name.startswith("search-index/d/") for name in demo_texts)
     assert leaked(demo_public, secrets) == {}
     page = demo_texts["records/customers/KH0001.html"]
     assert re.search(r"1\d\d\*\*\*\*\d{4}", page)  # 138****5678
@@ -358,12 +351,12 @@ def test_verify_fails_on_a_leak(demo_public, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("</", "周建平</", 1), encoding="utf-8")  # a sealed name
     assert [(p.code, p.file) for p in verify.site_leaks(index)] == [("site.unmasked",
                                                                       "public/records/customers/KH0001.html")]
-    # in the search index: compressed, and segmented (zero-width spaces between the words)
-    fragment = min((public / "pagefind" / "0" / "fragment").iterdir())
-    leak = "\u200b".join(sorted(personal_values(index))[0])
-    text = gzip.decompress(fragment.read_bytes()).decode("utf-8").replace('"content":"', f'"content":"{leak} ', 1)
-    fragment.write_bytes(gzip.compress(text.encode("utf-8")))
-    assert f"public/pagefind/0/fragment/{fragment.name}" in [p.file for p in verify.site_leaks(index)]
+    # in the search index, as JSON escapes (\uXXXX)
+    piece = min((public / "search-index" / "d").iterdir())
+    entries = json.loads(piece.read_text(encoding="utf-8"))
+    entries[0][2] = sorted(personal_values(index))[0] + " " + entries[0][2]
+    piece.write_text(json.dumps(entries), encoding="utf-8")
+    assert f"public/search-index/d/{piece.name}" in [p.file for p in verify.site_leaks(index)]
 
 
 def demo_raw_values() -> set[str]:
@@ -412,40 +405,31 @@ def test_no_raw_id_number_or_mobile_in_the_repository_or_its_public_site(demo_pu
     assert found == {}
 
 
-def search_fragments(site: Path, index: str = "pagefind/*/") -> dict[str, dict]:
-    """Pagefind's fragments of a build, every part (or of the index in `index`): the indexed page's URL -> its
-    fragment (url, content, meta …)."""
-    out = {}
-    for path in site.glob(f"{index}fragment/*"):
-        fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
-        out[fragment["url"]] = fragment
-    return out
+def search_documents(site: Path) -> dict[str, dict]:
+    """A build's search index as the search page reads it: "/" + url -> {title, shown, terms, titled}."""
+    return {"/" + url: doc for url, doc in search.read(site / "search-index").items()}
 
 
 def test_search_index_is_chinese_masked_and_only_record_text(demo_public, demo_index):
-    entry = json.loads((demo_public / "pagefind" / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh"]
-    fragments = search_fragments(demo_public)
+    documents = search_documents(demo_public)
     customer = demo_index.get("customer", "KH0001")
-    page = fragments["/records/customers/KH0001.html"]
-    assert page["meta"]["title"].startswith("客户档案 KH0001")
-    content = page["content"]
-    assert "\u200b" in content  # segmented: Chinese words apart
-    assert customer.get("name") in content.replace("\u200b", "")
+    page = documents["/records/customers/KH0001.html"]
+    assert page["title"].startswith("客户档案 KH0001") and customer.get("name") in page["shown"]
+    assert search.terms(customer.get("name")) <= page["terms"] and "kh0001" in page["titled"]
     mobile = next(c["mobile"] for c in customer.get("contacts") if c.get("mobile"))
-    plain = content.replace("\u200b", "")
-    assert mobile not in plain and "已加密" in plain  # made from the public page: its values shown encrypted
-    # the page's own text, not the theme around it, its field labels, related records or history
-    assert "历史与签名" not in content and "相关记录" not in content and "切换到深色模式" not in content
-    assert not any(url.startswith(("/forms/", "/ledgers/")) for url in fragments)  # forms and ledgers repeat records
-    assert sum(1 for url in fragments if url.startswith("/records/")) == sum(1 for _ in demo_index)
+    assert mobile not in page["terms"] and {"已加", "加密"} <= page["terms"]  # the public page: values encrypted
+    # the page's own text, not the theme around it (深色模式), its field labels (信用代码), related records or
+    # history (相关记录, 历史与签名)
+    assert not {"深色", "用代", "关记", "与签"} & page["terms"], {"深色", "用代", "关记", "与签"} & page["terms"]
+    assert not any(url.startswith(("/forms/", "/ledgers/")) for url in documents)  # forms and ledgers repeat records
+    assert sum(1 for url in documents if url.startswith("/records/")) == sum(1 for _ in demo_index)
 
 
 def test_internal_build_has_its_own_search_index(demo_public, demo_internal, demo_index):
-    public, internal = search_fragments(demo_public), search_fragments(demo_internal)
+    public, internal = search_documents(demo_public), search_documents(demo_internal)
     mobile = next(c["mobile"] for c in demo_index.get("customer", "KH0001").get("contacts") if c.get("mobile"))
-    assert mobile in internal["/records/customers/KH0001.html"]["content"].replace("\u200b", "")
-    assert mobile not in public["/records/customers/KH0001.html"]["content"].replace("\u200b", "")
+    assert mobile in internal["/records/customers/KH0001.html"]["terms"]
+    assert mobile not in public["/records/customers/KH0001.html"]["terms"]
 
 
 # --- a small archive made here --------------------------------------------------------------------
@@ -474,8 +458,6 @@ def small(tmp_path_factory) -> dict:
     archive.commit("S004", "A 代 B 写了接收", date="2024-03-13")  # B's receipt written by A: forged
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - dangan\n" in config
-    # its search index in parts (one document a part, on average): the browser merges them
-    config = config.replace("  - dangan\n", "  - dangan:\n      search_part_size: 1\n")
     (archive.root / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(REPO / "site", archive.root / "site")
     archive.commit("S002", "网站配置", date="2024-03-14")
@@ -489,7 +471,7 @@ def test_small_archive_escapes_values(small):
         page = (build_dir / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         for name, text in texts(build_dir).items():  # the search index holds text as data (test_browser_search_…)
-            assert XSS not in text or re.match(r"pagefind/\w+/fragment/", name), name
+            assert XSS not in text or name.startswith("search-index/d/"), name
     ledger = (small["public"] / "ledgers" / "customers.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in ledger and XSS not in ledger
 
@@ -713,116 +695,90 @@ def test_browser_dashboard_ledger_record_search_and_print(browser, served, demo_
 
 
 def _search(page, query: str) -> list[str]:
-    """Type a query into Pagefind's search box as an input method delivers it (the whole text at once, then the
-    input event) and wait for the results: the links of the results."""
-    box = page.locator("input.pagefind-ui__search-input")
+    """Type a query into the search box as an input method delivers it (composition, the whole text at once, the
+    input event, composition ended) and wait for the results: the links of the results shown."""
+    box = page.locator("input.dangan-search__input")
     box.click()
+    page.evaluate("document.querySelector('.dangan-search__message').dataset.state = ''")
+    box.dispatch_event("compositionstart")
     box.fill(query)
     box.dispatch_event("input")
+    box.dispatch_event("compositionend")
     page.wait_for_function("""(query) => {
-        const shown = document.querySelector('.pagefind-ui__message');
-        return shown && shown.innerText.includes(query) && !shown.innerText.includes('正在搜索')
-            && (document.querySelectorAll('.pagefind-ui__result').length > 0
-                && [...document.querySelectorAll('.pagefind-ui__result')]
-                    .every(r => r.querySelector('.pagefind-ui__result-link'))
-                || /未找到|No results/i.test(shown.innerText)); }""", arg=query, timeout=20000)
-
-    def shown() -> list[str]:
-        links = page.locator(".pagefind-ui__result > * .pagefind-ui__result-link").all()
-        return [unquote(a.get_attribute("href")) for a in links if "#" not in a.get_attribute("href")]
-
-    # the parts of the index answer one after another: the results are those once every part has answered
-    found, steady, deadline = shown(), 0, time.monotonic() + 10
-    while steady < 2 and time.monotonic() < deadline:
-        page.wait_for_timeout(400)
-        again = shown()
-        steady = steady + 1 if again == found else 0
-        found = again
-    return found
+        const shown = document.querySelector('.dangan-search__message');
+        return shown.dataset.query === query && shown.dataset.state === 'done'; }""", arg=query, timeout=20000)
+    return [unquote(a.get_attribute("href")) for a in page.locator(".dangan-search__result a").all()]
 
 
 def test_browser_search_in_chinese(browser, served, demo_public, demo_index):
-    """The search page finds a person's name, a dossier number, a customer id and a Chinese word; the first query
-    loads only pieces of the index."""
+    """The search page finds a person's name, a dossier number, a customer id, a contract number and a Chinese
+    word; the first query loads only pieces of the index."""
     person = next(c for c in demo_index.of("customer").values() if c.get("type") == "individual"
                   and c.get("confidentiality") != "sealed")
     page = browser.new_page()
     errors: list[str] = []
     loaded: dict[str, int] = {}
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     page.on("response", lambda r: loaded.__setitem__(r.url, int(r.headers.get("content-length") or 0))
-            if "/pagefind/" in r.url else None)
+            if "/search-index/" in r.url else None)
     page.goto(f"{served}/search.html")
     assert page.locator("h1").first.inner_text() == "搜索"
 
     found = _search(page, person.get("name"))
     assert f"/records/customers/{person.id}.html" in found[:3]
     first = sum(loaded.values())
-    index = sum(p.stat().st_size for p in (demo_public / "pagefind").rglob("*") if p.is_file())
-    assert 0 < first < 500_000 and first < index  # pieces, never the whole index
+    index = sum(p.stat().st_size for p in (demo_public / "search-index").rglob("*") if p.is_file())
+    assert 0 < first < 250_000 and first < index / 2  # pieces, never the whole index
     print(f"first query loaded {first:,} bytes of a {index:,} byte index")
 
     dossier_id = "2024鸿借字第001号"
     assert f"/records/dossiers/{dossier_id}.html" in _search(page, dossier_id)[:3]
     assert "/records/customers/KH0001.html" in _search(page, "KH0001")[:3]
-    contract = sorted(demo_index.of("contract"))[0] if "contract" in demo_index.schemas.kinds else None
-    if contract:
-        assert any(contract in link for link in _search(page, contract)[:5])
-    word = "乳业"  # a word inside company names (内蒙古草原牧歌乳业有限公司): segmented, then found
+    assert "/records/customers/KH0001.html" in _search(page, "ｋｈ０００１")[:3]  # full-width, as typed
+    contract = sorted(demo_index.of("contract"))[0]
+    assert any(contract in link for link in _search(page, contract)[:5])
+    word = "乳业"  # a word inside company names (内蒙古草原牧歌乳业有限公司)
     assert any(link.startswith("/records/customers/") for link in _search(page, word))
+    assert _search(page, "查无此人乙丙丁") == []
+    assert "没有找到" in page.locator(".dangan-search__message").inner_text()
     page.close()
     assert errors == []
 
 
 def test_browser_search_shows_markup_in_a_record_as_text(browser, small):
-    """The search index holds a record's text as data; Pagefind's interface shows `<script>` as text, never runs it."""
+    """The search index holds a record's text as data; the search page shows `<script>` as text, never runs it."""
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with _serving(small["public"]) as address:
         page.goto(f"{address}/search.html")
         assert "/records/customers/KH0002.html" in _search(page, "alert")
-        assert "<script>" in page.locator(".pagefind-ui__results").inner_text()
-        assert page.locator(".pagefind-ui__results script").count() == 0 and dialogs == []
+        assert "<script>" in page.locator(".dangan-search__results").inner_text()
+        assert page.locator(".dangan-search__results script").count() == 0 and dialogs == []
     page.close()
 
 
-def search_parts(site: Path) -> dict[str, list[str]]:
-    """The parts of a build's search index, as the search page lists them: part -> the urls of its pages."""
-    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
-    return {part: sorted(search_fragments(site / "pagefind" / part.rstrip("/"), "")) for part in parts}
-
-
-def test_browser_search_merges_the_parts_of_the_index(browser, small):
-    """The small archive's index is in parts (search_part_size: 1): the search page merges them, and a Chinese
-    query (typed as an input method delivers it) finds a record whose page is in a part other than the first,
-    its number too; each of its parts holds only its own pages."""
-    parts = search_parts(small["public"])
-    assert len(parts) > 2 and all(parts.values())
-    assert sorted(url for urls in parts.values() for url in urls) == sorted(search_fragments(small["public"]))
-    elsewhere = [url for urls in list(parts.values())[1:] for url in urls
-                 if url.startswith(("/records/customers/", "/records/dossiers/"))]
-    assert elsewhere, parts
+def test_browser_search_finds_whole_numbers_starts_of_numbers_and_names(browser, small):
+    """A whole number finds its record; the start of one (the query's last word) finds every number it starts;
+    a name and a Chinese phrase typed as an input method delivers them find their records; a page's link opens."""
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     with _serving(small["public"]) as address:
         page.goto(f"{address}/search.html")
-        queries = {"/records/customers/KH0001.html": "王小明", "/records/customers/KH0002.html": "赵青城",
-                   "/records/dossiers/2024鸿借字第001号.html": "门店装修"}
-        for url in elsewhere:
-            if url in queries:
-                assert url in _search(page, queries[url]), (url, parts)
-            number = url.rsplit("/", 1)[1].removesuffix(".html")
-            assert url in _search(page, number)[:3], (url, parts)
-        assert any(url in queries for url in elsewhere), elsewhere
-        # a whole number finds that record, not the nearest words of the parts that do not hold it; the start of
-        # one finds every number it starts
         for number in ("KH0001", "KH0002"):
             found = _search(page, number)
             assert [url for url in found if url.startswith("/records/customers/")] == \
                 [f"/records/customers/{number}.html"], found
         assert {"/records/customers/KH0001.html", "/records/customers/KH0002.html"} <= set(_search(page, "KH00"))
+        assert _search(page, "王小明")[0] == "/records/customers/KH0001.html"
+        assert "/records/dossiers/2024鸿借字第001号.html" in _search(page, "门店装修")
+        assert not any("KH0003" in url for url in _search(page, "欧阳秘藏"))  # sealed: not in the public index
+        page.goto(f"{address}/search.html?q=王小明")  # a link to a query
+        page.wait_for_function("document.querySelector('.dangan-search__message').dataset.state === 'done'")
+        page.locator(".dangan-search__result a").first.click()
+        page.wait_for_url("**/records/customers/KH0001.html")
     page.close()
     assert errors == []
 

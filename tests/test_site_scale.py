@@ -4,9 +4,6 @@ pages a full build gives, byte for byte; a page store that is damaged is set asi
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -17,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, customer, dossier, enterprise
+from dangan.site import search
 from gitarchive import GitArchive
 
 
@@ -107,18 +105,18 @@ def test_one_changed_record_rebuilds_only_what_shows_it(archive, tmp_path):
 def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
     """Built again into the same folder (as CI with a cached site, or `dangan site serve` while one edits), the
     pages that did not change are the previous build's files, left where they were, and the search index is
-    reused while no searched page changed; the result is byte for byte a full build's, pages gone included, and
-    what MkDocs never cleans (a deployment's .git) stays."""
+    the same while no searched page changed; the pages are byte for byte a full build's, pages gone included, the
+    search index answers as a full build's, and what MkDocs never cleans (a deployment's .git) stays."""
     root = archive.root
     out = mkdocs_build(root, tmp_path / "site")
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
     kept = out / "records" / "customers" / "KH0001.html"
-    entry = out / "pagefind" / "0" / "pagefind-entry.json"
-    before = (kept.stat().st_ino, entry.stat().st_ino)
+    entry = out / "search-index" / search.META
+    before = (kept.stat().st_ino, entry.read_bytes())
 
     mkdocs_build(root, out)  # nothing changed: the same files, the same index
-    assert (kept.stat().st_ino, entry.stat().st_ino) == before
+    assert (kept.stat().st_ino, entry.read_bytes()) == before
 
     record = root / "records" / "customers" / "KH0002.yaml"
     text = record.read_text(encoding="utf-8")
@@ -133,12 +131,12 @@ def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
         mkdocs_build(root, out)
         assert "新新" in (out / "records" / "customers" / "KH0002.html").read_text(encoding="utf-8")
         assert kept.stat().st_ino == before[0]  # its page does not show the changed customer
-        # a searched page changed: a new index (its hash, not its inode: a file's number is reused once freed)
-        assert entry.read_bytes() != before[1]
+        assert entry.read_bytes() != before[1]  # a searched page changed: a new index
         gone.replace(moved)  # and a record gone: its pages go
         mkdocs_build(root, out)
         full = mkdocs_build(root, tmp_path / "full", DANGAN_NO_CACHE="1")
-        assert [name for name in differing(out, full) if not name.startswith(".git/")] == []
+        assert [name for name in differing(out, full) if not name.startswith((".git/", "search-index/"))] == []
+        assert search.read(out / "search-index") == search.read(full / "search-index")
         assert not (out / "records" / "dossiers").exists() or not list((out / "records" / "dossiers").iterdir())
         assert (out / ".git" / "HEAD").is_file() and not list(out.glob(".dangan-*"))
     finally:
@@ -147,61 +145,31 @@ def test_a_rebuild_in_place_keeps_what_did_not_change(archive, tmp_path):
             moved.replace(gone)
 
 
-def search_parts(site: Path) -> dict[str, dict[str, str]]:
-    """The parts of a build's search index: part -> {page url -> its fragment's content}."""
-    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
-    found = {}
-    for part in parts:
-        found[part] = {}
-        for path in (site / "pagefind" / part / "fragment").iterdir():
-            fragment = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
-            found[part][fragment["url"]] = fragment["content"]
-    return found
-
-
-def part_files(site: Path, part: str) -> dict[str, str]:
-    """A part's files by their content's hash (not their inodes: a file's number is reused once freed)."""
-    folder = site / "pagefind" / part
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_a_rebuild_indexes_again_only_the_changed_pages_parts(archive, tmp_path):
-    """With its search index in parts (here one page a part on average), a rebuild in place after one changed
-    record runs Pagefind on the parts holding a page whose text changed, and on no other: the other parts' files
-    are the previous build's; the result is byte for byte a full build's."""
+def test_a_rebuild_indexes_again_only_the_pages_whose_text_changed(archive, tmp_path):
+    """A rebuild in place after one changed record tokenises again only the pages whose searched text changed (the
+    customer's, the pages showing its name, the dashboard), not the others; the index answers as a full build's."""
     root = archive.root
-    config = root / "mkdocs-parts.yml"  # beside site/
-    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text.replace("  - dangan\n", "  - dangan:\n      search_part_size: 1\n"), encoding="utf-8")
     record = root / "records" / "customers" / "KH0002.yaml"
     saved = record.read_text(encoding="utf-8")
     name_line = next(line for line in saved.splitlines() if line.startswith("name: "))
     out = tmp_path / "site"
     try:
         record.write_text(saved.replace(name_line, name_line + "新"), encoding="utf-8")
-        mkdocs_build(root, out, config)  # the archive has changes not committed: every page's footer says so
-        before = search_parts(out)
-        files = {part: part_files(out, part) for part in before}
-        assert len(before) > 3, before
+        mkdocs_build(root, out)  # the archive has changes not committed: every page's footer says so
+        before = search.read(out / "search-index")
         record.write_text(saved.replace(name_line, name_line + "新新"), encoding="utf-8")
-        log = mkdocs_log(root, out, config)
-        after = search_parts(out)
+        log = mkdocs_log(root, out)
+        after = search.read(out / "search-index")
         assert after.keys() == before.keys()
-        then = {url: content for pages in before.values() for url, content in pages.items()}
-        pages = {url for part in after.values() for url, content in part.items() if then.get(url) != content}
-        assert "/records/customers/KH0002.html" in pages  # and the dashboard, which shows it
-        changed = {part for part in after if after[part].keys() & pages}
-        assert 0 < len(changed) < len(after) - 1, changed
-        for part in after:  # the parts without a changed page: the previous build's files, byte for byte
-            assert (part_files(out, part) == files[part]) == (part not in changed), part
-        made = f"search index parts: {len(after) - len(changed)} kept, {len(changed)} made"
-        assert made in log, re.findall("search index.*", log)
-        full = mkdocs_build(root, tmp_path / "full", config, DANGAN_NO_CACHE="1")
-        assert differing(out, full) == []
+        changed = sorted(url for url in after if after[url] != before[url])
+        assert "records/customers/KH0002.html" in changed and len(changed) < len(after) / 2, changed
+        made = re.search(r"search index: (\d+) pages, (\d+) indexed again", log)
+        assert made and int(made.group(1)) == len(after), re.findall("search index.*", log)
+        assert len(changed) <= int(made.group(2)) < len(after) / 2, (made.group(0), changed)
+        full = mkdocs_build(root, tmp_path / "full", DANGAN_NO_CACHE="1")
+        assert search.read(full / "search-index") == after
     finally:
         record.write_text(saved, encoding="utf-8")
-        config.unlink()
 
 
 def test_unchanged_pages_are_not_made_again(archive, tmp_path):

@@ -9,8 +9,8 @@
   e-mails, messaging ids, street addresses, birth dates, accounts, private details), with the style the
   public site masks it by.
 - **The scan**: every file of a public build searched at once (Aho-Corasick) for every sealed identity
-  and every personal value; a hit is a leak. The search index's pieces (Pagefind's `.pf_*` files) are read
-  decompressed, without the zero-width spaces its Chinese segmentation puts between words.
+  and every personal value; a hit is a leak. The search index's pieces (JSON) are read as written and decoded
+  (a value may be written as \\uXXXX escapes); an older build's Pagefind pieces (`.pf_*`, gzip) decompressed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .schemas import values_at
 
 SEALED = "sealed"
 TEXT_SUFFIXES = (".html", ".json", ".js", ".txt", ".xml", ".csv", ".ics", ".md", ".svg")
-SEARCH_PIECES = ".pf_"  # Pagefind's index, fragments and metadata: gzip
+SEARCH_PIECES = ".pf_"  # an older build's search index (Pagefind): gzip, words apart
 MIN_LENGTH = 2  # shorter values match everywhere (one character of a name)
 
 

@@ -138,8 +138,8 @@ def render(site: Site, page: Page) -> tuple[str, str]:
     title = " ".join(_TAG.sub("", found.group(1)).split()) if found else html.escape(page.src)
     if not found:  # as the theme would head it (and every page's chrome is the same: see plugin.Shells)
         body = f"<h1>{title}</h1>\n{body}"
-    if page.searched:  # the search (Pagefind) indexes this part of the page, nothing of the theme around it
-        body = f"<div data-pagefind-body>\n{body}</div>\n"
+    if page.searched:  # the search (`search`) indexes this part of the page, nothing of the theme around it
+        body = f"<div data-search-body>\n{body}</div>\n"
     return title, body
 
 

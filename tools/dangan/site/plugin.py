@@ -24,11 +24,9 @@ At scale (issue 22) three things keep a build cheap:
   folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
   each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
   record builds everything, as before.
-- **The search is Pagefind's** (`search`): a static index in pieces, made from our own bodies, in parts (a customer's
-  pages in one part). Each searched page's document is kept in `.dangan-cache/search-<variant>/` and
-  written again only when it changed; Pagefind starts as soon as the documents are written and runs while MkDocs
-  builds the rest, on the parts whose documents changed only (two at a time); the other parts of the previous
-  index are moved back (Pagefind has no incremental mode: one changed page means its whole part made again).
+- **The search index costs what changed** (`search`): a static index in pieces made here from our own bodies,
+  kept with every page's text in `.dangan-cache/search-<variant>.sqlite`; a build tokenises only the pages whose
+  text changed and makes again only the pieces that hold their terms.
 """
 
 from __future__ import annotations
@@ -40,7 +38,6 @@ import os
 import posixpath
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -53,7 +50,6 @@ from mkdocs.structure.files import File, Files
 from . import generate as site_build
 from . import pages as site_pages
 from . import routes, search
-from .search import PART_SIZE
 from .store import PageStore
 
 PUBLIC, INTERNAL = "public", "public-internal"
@@ -64,7 +60,7 @@ TITLE_MARK = "DANGANSHELLTITLE7Q"
 BODY_MARK = "<h1>DANGANSHELLBODY7Q</h1>"
 URL_MARK = "DANGANSHELLURL7Q"  # where the page's canonical URL goes (a site_url is set: `mkdocs serve` sets one)
 ASIDE = ".dangan-previous"  # the previous build's files during a build, inside the site folder
-SITE_PLACE, SEARCH_PLACE = "site:", "search"  # what the page store remembers having written (`PageStore.wrote`)
+SITE_PLACE = "site:"  # what the page store remembers having written (`PageStore.wrote`)
 _MARKS = re.compile(f"({TITLE_MARK}|{re.escape(BODY_MARK)}|{URL_MARK})")
 
 
@@ -73,8 +69,8 @@ class DanganConfig(Config):
     internal = c.Type(bool, default=False)
     as_of = c.Optional(c.Type(str))  # the dashboard's day (default: the build date)
     shared_chrome = c.Type(bool, default=True)  # record and form pages written into one shell per folder
-    search = c.Type(bool, default=True)  # a Pagefind index of the built site
-    search_part_size = c.Type(int, default=PART_SIZE)  # the search index's documents a part, on average
+    search = c.Type(bool, default=True)  # a search index of the built site (`search`)
+    search_part_size = c.Optional(c.Type(int))  # Pagefind's, before 2026-12: accepted from an older mkdocs.yml, unused
 
 
 class DanganPlugin(BasePlugin[DanganConfig]):
@@ -88,9 +84,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_src: dict[str, str] = {}  # shell source path -> folder
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
-        self.documents: search.Documents | None = None
-        self.indexing: search.Indexing | None = None  # Pagefind at work
-        self.search_digests: dict[str, str] = {}  # what each part of the search index is made from
+        self.searched: search.Index | None = None  # the search index of this build
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
         self.aside: Path | None = None  # the previous build's files, set aside until what is unchanged is taken back
         self.previous: dict[str, str] = {}  # what the previous build wrote to this site folder: url -> digest
@@ -156,9 +150,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shells.clear()
         self.shell_digests.clear()
         site = self.site
-        if self.documents is not None:
-            self.documents.close()
-        self.documents = self._documents(config) if self.config.search else None
+        if self.searched is not None:
+            self.searched.close()
+        self.searched = self._search_index() if self.config.search else None
         site.shared["store"] = self.store  # the ledgers keep their rows there
         for page in site_build.generate(site, search=self.config.search):
             if self.store is None or page.src in self.in_nav:
@@ -167,9 +161,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 if found is None and self.store is not None and page.key:
                     self.store.put(page.key, title, body)
                 self._add(files, config, page.src, site_pages.markdown(page, title, body))
-                if self.documents is not None:
-                    self.documents.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
-                                       search.NAVIGATION if page.src in self.in_nav else page.group)
+                if self.searched is not None:
+                    self.searched.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
+                                      search.NAVIGATION if page.src in self.in_nav else page.group)
                 continue
             key = page.key  # made (or taken from the store) when it is written, if it has to be
             if key is None:
@@ -184,47 +178,22 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 shell = site_pages.Page(src, "", {}, hide=page.hide)
                 self._add(files, config, src, site_pages.markdown(shell, TITLE_MARK, BODY_MARK))
             self.bulk.append((page, folder, key))
-            if self.documents is not None and page.searched:
+            if self.searched is not None and page.searched:
                 url = routes.url(page.src, config.use_directory_urls)
-                if not self.documents.keep(url, key, page.group):
-                    self.documents.add(url, *self._made(page, key)[:2], key, page.group)
+                if not self.searched.keep(url, key):
+                    self.searched.add(url, *self._made(page, key)[:2], key, page.group)
         if self.store is not None:
             self.store.flush()
-        if self.documents is not None:
-            self._start_search(Path(config.site_dir))
         return files
 
-    def _start_search(self, site_dir: Path) -> None:
-        """Every searched page's document is written: Pagefind indexes the parts of the index whose documents
-        changed while MkDocs builds the rest; the other parts are the previous build's, taken back."""
-        documents = self.documents
-        self.search_digests = documents.settle()
-        output = site_dir / search.FOLDER
-        output.mkdir(parents=True, exist_ok=True)
-        previous = self.aside / search.FOLDER if self.aside is not None else None
-        changed = []
-        for name, made in self.search_digests.items():
-            if (previous is not None and self.previous.get(f"{SEARCH_PLACE}:{name}") == made
-                    and (previous / name / "pagefind-entry.json").is_file()):
-                os.replace(previous / name, output / name)
-            else:
-                changed.append(name)
-        try:
-            self.indexing = documents.start(output, changed)
-        except search.SearchError as error:
-            raise PluginError(str(error)) from None
-        log.info(f"搜索索引 {len(self.search_digests)} 部分：沿用 {len(self.search_digests) - len(changed)} 个，"
-                 f"重新生成 {len(changed)} 个 / search index parts: {len(self.search_digests) - len(changed)} kept, "
-                 f"{len(changed)} made")
-
-    def _documents(self, config) -> search.Documents:
-        """The search's documents: kept in the archive's cache between builds when the page store is usable."""
+    def _search_index(self) -> search.Index:
+        """The search index, kept in the archive's cache between builds when the page store is usable (the folder
+        of documents an older Dangan kept for Pagefind is deleted)."""
         if self.store is None or self.store.db is None:
-            return search.Documents(part_size=self.config.search_part_size)
-        folder = self.store.path.parent / f"search-{self.store.variant}"
-        previous = self.store.written(SEARCH_PLACE)
-        self.store.forget(SEARCH_PLACE)  # until this build has written it all
-        return search.Documents(folder, previous, self.config.search_part_size)
+            return search.Index()
+        cache = self.store.path.parent
+        shutil.rmtree(cache / f"search-{self.store.variant}", ignore_errors=True)
+        return search.Index(cache / f"search-{self.store.variant}.sqlite")
 
     def _add(self, files: Files, config, src: str, content: str) -> None:
         self.generated.add(src)
@@ -295,24 +264,16 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                      f"/ record pages: {kept} kept, {stored} written from the page store, {rendered} rendered")
         self.bulk.clear()
         try:
-            if self.documents is not None:
-                documents, self.documents = self.documents, None
-                indexing, self.indexing = self.indexing, None
-                written.update({f"{SEARCH_PLACE}:{name}": made for name, made in self.search_digests.items()})
-                if indexing is not None:  # the previous build's files are deleted while Pagefind works
-                    dropping = threading.Thread(target=self._drop_aside)
-                    dropping.start()
-                    try:
-                        indexing.wait()
-                    except search.SearchError as error:
-                        raise PluginError(str(error)) from None
-                    finally:
-                        dropping.join()
-                        documents.close()
-                else:
-                    documents.close()
-                if self.store is not None and documents.kept:
-                    self.store.wrote(SEARCH_PLACE, documents.now)
+            if self.searched is not None:
+                index, self.searched = self.searched, None
+                try:
+                    made = index.finish(site_dir / search.FOLDER)
+                except search.SearchError as error:
+                    raise PluginError(str(error)) from None
+                finally:
+                    index.close()
+                log.info(f"搜索索引 {index.count} 页：重新索引 {made} 页 / search index: {index.count} pages, "
+                         f"{made} indexed again" + (" (whole)" if index.whole else ""))
             if self.store is not None:
                 self.store.prune()
                 self.store.wrote(_place(site_dir), written, alone=SITE_PLACE)
@@ -332,12 +293,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         return (*found, True)
 
     def on_build_error(self, error):
-        if self.indexing is not None:
-            self.indexing.stop()
-            self.indexing = None
-        if self.documents is not None:
-            self.documents.close()
-            self.documents = None
+        if self.searched is not None:
+            self.searched.close()
+            self.searched = None
         self._drop_aside()
         if self.store is not None:
             self.store.close()

@@ -1,224 +1,113 @@
-"""The site's search: Pagefind (its extended build, which segments Chinese), run over the written site.
+"""The site's search: a static index in pieces, made here from the pages' own text, that the browser loads piece by
+piece — the pieces of the words it looks up and of the results it shows, never the whole index.
 
-Pagefind writes a static index in pieces under pagefind/: the browser loads the entry, then only the pieces of
-the words it looks up and the fragments of the results it shows, so the first query costs a few hundred KB
-however large the archive. Only what a page marks `data-pagefind-body` is indexed (`pages.render`: the page's
-own text, not the theme, not the printable forms or the ledgers); `data-pagefind-ignore` leaves out the field
-labels, related records and history. The public build indexes its own masked pages, the internal build its
-own: each index is made from the pages beside it and nothing else.
+Why not Pagefind (used until 2026-11): Pagefind's metadata lists every page and is loaded whole before the first
+answer (about 1 MB at 100,000 pages), and it has no incremental mode (one changed page re-indexes its whole index or
+part). Measured with bench/search.py: 2.85 MB for a first query at 100,000 pages with the index in 64 parts, and 6 s
+of a 13 s one-change rebuild at 10,000 records spent re-indexing one part. This index costs what the query and the
+change touch (bench/RESULTS.md, "issue 22, part 4").
 
-Pagefind reads our own bodies, not the written pages (`Documents`): no theme to parse, and each Chinese
-character is its own word (zero-width spaces between them, invisible in the results). Left to itself, the
-index's segmenter and the browser's (Intl.Segmenter) cut Chinese differently — one held 张志强 whole, the
-other read 张 志强, and the name was not found — so both sides work with characters instead: the search page's
-`processTerm` spaces a query's Chinese characters and asks for them in a row (an exact phrase), so 张志强
-finds the pages holding 张志强, and 乳业 those holding 乳业.
+**What is indexed.** Only what a page marks `data-search-body` (`pages.render`: the page's own text, not the theme,
+not the printable forms or the ledgers); `data-search-ignore` leaves out a field's label (`<th>`, `<thead>`) or
+what every record page says (the `<p>` naming its file, the `<h2>` 内容), and `data-search-ignore="all"` a whole
+block (related records, history: what changes with other records). The public build indexes its own masked pages,
+the internal build its own (`.dangan-cache/search-<variant>.sqlite`).
 
-The index is made in parts (`part_count`, `part_of`): each searched page belongs to one part by a hash of its
-group (a customer's page and the pages of the records naming it, which show its name, are one group; any other
-record page is its own), the pages of the navigation to a part of their own; each part is a Pagefind index of its
-own in pagefind/<part>/, listed in pagefind/parts.json. A build runs Pagefind only on the parts whose documents
-changed (at most two processes at a time: the memory of one is that of a part, not of the archive) and moves the
-others back from the previous build; the search page merges the parts in the browser (Pagefind's `mergeIndex`).
-The number of parts follows the number of searched pages (`PART_SIZE` a part at most on average, a power of
-two): when it changes, every part is made again.
+**Terms** (`terms`, and the same rules in the search page's script): the text is NFKC-normalised and lower-cased;
+a run of letters and digits is one term (KH0001, 2012, 001); a run of Chinese characters gives its pairs of
+neighbouring characters and its last character (张志强: 张志, 志强, 强), so a query of two characters or more is
+matched by its pairs, a query of one character by the terms it starts, and no segmenter is needed on either side.
+The last word of a query is matched as a prefix (KH00 finds KH0001).
 
-The search page (搜索) shows Pagefind's own interface, shipped with the first part listed."""
+**Pieces** (all under search-index/ in the site):
+- `meta.json`: the term pieces (the first term of each and its file) and the document pieces' names; loaded first.
+- `t/<hash>.json`: a run of terms in sorted order, each with the documents holding it (`b`) and holding it in
+  their title (`t`): ascending numbers written as the differences between them, or, for a term on most pages, as
+  a bitmap (`_pack`). A term starts a new segment when its CRC-32 is a multiple of `BOUNDARY` (about 64 terms),
+  and a segment is cut into pieces of about LARGEST bytes at most: the cut of a segment depends only on its own
+  terms, so a build after a change cuts the segments it touches the same way a whole build would.
+- `d/<n>.json`: documents n·DOC_PIECE … as [url, title, the start of its text] (or null), for the results,
+  asked with the build's `stamp` (`?v=`: a browser never mixes pieces of two builds). Documents are numbered in
+  order of their group (a customer's pages together: one piece shows them all).
+
+**Incremental.** The index and every document's text are kept in the archive's cache; a build tokenises only the
+pages whose text changed, moves their numbers in and out of the terms' lists, and makes again only the term pieces
+and document pieces that hold them (a whole build when a quarter of the documents or more changed, or without a
+usable cache). The result answers every query as a whole build does (tested); only the numbering can differ."""
 
 from __future__ import annotations
 
+import base64
+import bisect
+import contextlib
 import functools
 import hashlib
 import html
-import importlib.metadata
 import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import sqlite3
+import unicodedata
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import routes
 from .pages import Page, Site
 
-FOLDER = "pagefind"
-PARTS = "parts.json"  # the parts' folders, in pagefind/: the search page merges them
-NAVIGATION = "site"  # the group, and the part, of the pages in the navigation
-PART_SIZE = 2048  # the documents of a part, on average, before the parts double
-MOST_PARTS = 64  # beyond 131,072 documents, the parts grow instead (each part is one request per query word)
-AT_ONCE = 2  # Pagefind processes at a time
-# Pagefind's interfaces, written with every index: kept in the first part listed only (a merged index loads
-# its entry, metadata, index pieces and fragments; the interface and the search library come from the first)
-INTERFACE = ("pagefind-ui.css", "pagefind-ui.js", "pagefind-modular-ui.css", "pagefind-modular-ui.js",
-             "pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js")
-_CJK = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_BETWEEN = re.compile(f"(?<={_CJK})(?={_CJK})")
-_TEXT = re.compile(r">([^<]+)<")
-_BODY = '<div data-pagefind-body>'
-_IGNORED = '<div data-pagefind-ignore="all">'
+FOLDER = "search-index"
+META = "meta.json"
+FORMAT = 1  # of the index and of its cache: another value makes both again
+BOUNDARY = 64  # a term starts a segment of the index when its CRC-32 is a multiple of this: about 64 terms
+LARGEST = 24_000  # bytes of a piece, about, at most: a segment is cut into pieces of this size (one term may be more)
+DENSE = 64  # documents of a term at least before its list may be written as a bitmap
+DOC_PIECE = 32  # documents a piece
+SHOWN = 300  # characters of a page's text kept for the results' excerpts
+LONGEST = 40  # characters of a term at most
+WHOLE_SHARE = 4  # a quarter of the documents changed or more: the index is made again whole
+NAVIGATION = "site"  # the group of the pages in the navigation (numbered last)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(f"[{_CJK}]+|[a-z0-9]+")
+_BODY = "<div data-search-body>"
+_IGNORED = '<div data-search-ignore="all">'
 _DIV = re.compile(r"<(/)?div\b[^>]*>")
+_IGNORED_CELL = re.compile(r"<(th|thead|h2|p)\b[^>]*\bdata-search-ignore\b[^>]*>.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS docs (url TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, key TEXT NOT NULL,"
+    " made TEXT NOT NULL, grp TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS terms (first TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS pieces (n INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS format (value INTEGER NOT NULL)",
+)
 
 
-class SearchError(RuntimeError):
-    """The search index could not be made."""
+def normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
 
 
-def executable() -> Path:
-    try:
-        import pagefind_bin_extended
-    except ImportError:
-        raise SearchError("没有安装 Pagefind（pagefind-bin-extended），无法生成搜索索引；"
-                          "请运行 python -m pip install 'pagefind[extended]' "
-                          "(Pagefind's extended build is missing)") from None
-    return pagefind_bin_extended.get_executable()
+def terms(text: str) -> set[str]:
+    """The terms of a text (the module's docstring)."""
+    found: set[str] = set()
+    for run in _RUN.findall(normal(text)):
+        if run.isascii():
+            found.add(run[:LONGEST])
+        else:
+            found.update(run[i:i + 2] for i in range(len(run) - 1))
+            found.add(run[-1])
+    return found
 
 
-class Documents:
-    """What Pagefind indexes: one small HTML file per searched page, at the page's own path, in a folder of its
-    own: the archive's `.dangan-cache/search-<variant>/`, kept between builds with what each document was made
-    from (`previous`, `now`: url -> digest), so that a build writes only the documents that changed and reuses
-    the previous index of each part none of whose documents changed; or, without a usable cache, a temporary
-    folder removed by `close`."""
-
-    def __init__(self, folder: Path | None = None, previous: dict[str, str] | None = None,
-                 part_size: int = PART_SIZE) -> None:
-        self.kept = folder is not None
-        self.part_size = part_size
-        self.previous = dict(previous or {}) if self.kept else {}
-        self.dropping: threading.Thread | None = None
-        if folder is None:
-            folder = Path(tempfile.mkdtemp(prefix="dangan-search-"))
-        elif not self.previous and folder.exists():  # what the folder holds is unknown: it starts empty
-            stale = folder.with_name(f"{folder.name}.stale-{os.getpid()}")
-            os.replace(folder, stale)  # and the stale documents are deleted while the build goes on
-            self.dropping = threading.Thread(target=shutil.rmtree, args=(stale,), kwargs={"ignore_errors": True})
-            self.dropping.start()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        self.now: dict[str, str] = {}
-        self.count = 0
-        self.chosen: dict[str, list[str]] = {}  # the parts (`settle`)
-        self.groups: dict[str, str] = {}  # url -> its group (`add`)
-
-    def add(self, url: str, title: str, body: str, digest: str | None = None, group: str | None = None) -> None:
-        """The page at `url` (relative to the site) with its title and body (`pages.render`), if it is searched;
-        `digest` names what the page is made from (its key in the page store), else its text does; `group` the
-        pages kept in one part with it (`part_of`). What is kept of it: that digest and the digest of its
-        document (what Pagefind reads: a page made from new inputs whose searched text is the same leaves its
-        part of the index as it was)."""
-        if _BODY not in body:
-            return
-        self.groups[url] = group or url
-        digest = digest or hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()
-        text = _TEXT.sub(lambda m: ">" + _BETWEEN.sub("\u200b", m.group(1)) + "<", _searched(body))
-        meta = html.escape(f"title:{html.unescape(title)}")
-        text = text.replace(_BODY, f'<div data-pagefind-body data-pagefind-meta="{meta}">', 1)
-        document = (f'<!doctype html>\n<html lang="zh"><head><meta charset="utf-8"></head><body>\n{text}'
-                    "</body></html>\n").encode()
-        made = hashlib.sha256(document).hexdigest()
-        self.now[url] = f"{digest} {made}"
-        self.count += 1
-        if self.previous.get(url, "").endswith(f" {made}"):
-            return
-        target = self._path(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(document)
-
-    def keep(self, url: str, digest: str, group: str | None = None) -> bool:
-        """The page at `url` is the one indexed last time under `digest`: its document stays. False if not."""
-        before = self.previous.get(url, "")
-        if before.partition(" ")[0] != digest or " " not in before:
-            return False
-        self.groups[url] = group or url
-        self.now[url] = before
-        self.count += 1
-        return True
-
-    def _path(self, url: str) -> Path:
-        return self.folder / (url + "index.html" if url.endswith("/") or url == "" else url)
-
-    def parts(self) -> dict[str, list[str]]:
-        """The parts of the index, in order: a part's folder name -> the urls of its documents (a part without
-        documents is left out: Pagefind makes no index of nothing; without any document, one part, empty). The
-        pages of the navigation (the dashboard, the analyses …: they change with every record) have a part of
-        their own, last."""
-        navigation = sorted(url for url in self.now if self.groups[url] == NAVIGATION)
-        count = part_count(len(self.now) - len(navigation), self.part_size)
-        found: dict[int, list[str]] = {}
-        for url in sorted(self.now):
-            if self.groups[url] != NAVIGATION:
-                found.setdefault(part_of(self.groups[url], count), []).append(url)
-        parts = {str(n): found[n] for n in sorted(found)}
-        if navigation:
-            parts[NAVIGATION] = navigation
-        return parts or {"0": []}
-
-    def settle(self) -> dict[str, str]:
-        """The documents of pages gone since the last build removed; what each part of the index is made from
-        (its folder's name -> a digest of its documents, their number of parts and Pagefind's version)."""
-        for url in self.previous.keys() - self.now.keys():  # not searched any more
-            self._path(url).unlink(missing_ok=True)
-        self.chosen = self.parts()
-        made = {}
-        for name, urls in self.chosen.items():
-            digest = hashlib.sha256(f"{_version()}\0{len(self.chosen)}\0{name}\0".encode())
-            for url in urls:  # what Pagefind reads
-                digest.update(f"{url}\0{self.now[url].partition(' ')[2]}\0".encode())
-            made[name] = digest.hexdigest()
-        return made
-
-    def start(self, output: Path, names: list[str]) -> Indexing:
-        """Pagefind set to index the named parts (`settle`), each into output/<part>/ (`Indexing.wait`, then
-        `close`); and output/parts.json written, which lists every part."""
-        output.mkdir(parents=True, exist_ok=True)
-        write_parts(output, list(self.chosen))
-        first = next(iter(self.chosen))
-        return Indexing([(functools.partial(self._gather, name), output / name, name == first) for name in names])
-
-    def _gather(self, name: str) -> Path:
-        """A folder holding the part's documents only, as Pagefind indexes a folder (hard links, made at once),
-        beside the documents' folder (removed once indexed, or by `close`)."""
-        folder = self.folder.with_name(f"{self.folder.name}.part-{name}")
-        shutil.rmtree(folder, ignore_errors=True)
-        made: set[Path] = set()
-        for url in self.chosen[name]:
-            source = self._path(url)
-            target = folder / source.relative_to(self.folder)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            try:
-                os.link(source, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(source, target)
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def close(self) -> None:
-        if self.dropping is not None:
-            self.dropping.join()
-            self.dropping = None
-        for part in self.folder.parent.glob(f"{self.folder.name}.part-*"):  # left by a build that was stopped
-            shutil.rmtree(part, ignore_errors=True)
-        if not self.kept:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("pagefind-bin-extended")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+def page_text(body: str) -> str:
+    """What is searched of a page's body: its text without what `data-search-ignore` leaves out, one space apart."""
+    body = _IGNORED_CELL.sub(" ", _searched(body))
+    return " ".join(html.unescape(_TAG.sub(" ", body)).split())
 
 
 def _searched(body: str) -> str:
-    """A page's body without what `data-pagefind-ignore="all"` leaves out of the index (related records, history:
-    what changes with other records), so that its document changes only when its searched text does. The values
-    in a body are escaped: every `<div` and `</div>` in it is markup."""
+    """A page's body without the blocks marked `data-search-ignore="all"`. The values in a body are escaped: every
+    `<div` and `</div>` in it is markup."""
     while (start := body.find(_IGNORED)) >= 0:
         depth, at = 0, start
         for tag in _DIV.finditer(body, start):
@@ -227,95 +116,449 @@ def _searched(body: str) -> str:
                 at = tag.end()
                 break
         else:
-            return body  # not closed: left as it is (Pagefind leaves it out)
+            return body[:start]  # not closed: the rest is left out
         body = body[:start] + body[at:]
     return body
 
 
-def part_count(documents: int, size: int = PART_SIZE) -> int:
-    """How many parts an index of so many documents has: a power of two, `size` documents a part at most on
-    average (by default one part up to 2,048 documents, 8 at 10,000, 64 at 100,000), MOST_PARTS at most."""
-    count = 1
-    while count < MOST_PARTS and documents > count * max(size, 1):
-        count *= 2
-    return count
+def is_boundary(term: str) -> bool:
+    return zlib.crc32(term.encode("utf-8")) % BOUNDARY == 0
 
 
-def part_of(group: str, count: int) -> int:
-    """The part a page's document belongs to: a hash of its group (`Page.group`: a customer's pages together),
-    else of its url (the same in every build)."""
-    return int.from_bytes(hashlib.sha256(group.encode("utf-8")).digest()[:8], "big") % count
+class SearchError(RuntimeError):
+    """The search index could not be made."""
 
 
-def write_parts(output: Path, names: list[str]) -> None:
-    (output / PARTS).write_text(json.dumps([f"{name}/" for name in names]) + "\n", encoding="utf-8")
+@dataclass
+class Doc:
+    url: str
+    key: str
+    made: str  # a digest of its title and text
+    group: str
+    title: str
+    text: str
+    id: int = -1
 
 
-class Indexing:
-    """Pagefind at work on parts of the index (`jobs`: what gathers a part's documents into a folder, the folder
-    of its index, whether the interface is kept there), AT_ONCE processes at a time, in threads of their own
-    while the build goes on (Chinese segmentation). A part's documents folder is removed once it is indexed."""
+Postings = dict[str, tuple[list[int], list[int]]]  # term -> (documents, documents with it in their title)
 
-    def __init__(self, jobs: list[tuple[Callable[[], Path], Path, bool]]) -> None:
-        self.command = str(executable()) if jobs else ""  # nothing to index: Pagefind is not needed
-        self.lock = threading.Lock()
-        self.running: list[subprocess.Popen] = []
-        self.stopped = False
-        self.pool = ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="pagefind")
-        self.jobs = [self.pool.submit(self._index, *job) for job in jobs]
 
-    def _index(self, gather: Callable[[], Path], output: Path, interface: bool) -> None:
-        with self.lock:
-            if self.stopped:
-                return
-        documents = gather()
-        command = [self.command, "--site", str(documents), "--output-path", str(output), "--force-language", "zh",
-                   "--silent"]
+class Index:
+    """The search index of one build: `keep` or `add` every searched page, then `finish`. With a cache (`state`: a
+    SQLite file) only what changed since the cached build is made again; without one, or with one that cannot be
+    read, everything is."""
+
+    def __init__(self, state: Path | None = None) -> None:
+        self.state = state
+        self.db: sqlite3.Connection | None = None
+        self.previous: dict[str, tuple[int, str, str]] = {}  # url -> (number, key, made) of the cached build
+        self.kept: dict[str, str] = {}  # url -> its key now (its text as cached)
+        self.fresh: dict[str, Doc] = {}
+        self.whole = False  # made whole (`finish`)
+        if state is not None:
+            self.db = self._open(state)
+
+    def _open(self, state: Path) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                state.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(state, timeout=30, isolation_level=None)
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                found = db.execute("SELECT value FROM format").fetchone()
+                if found is not None and found[0] == FORMAT:
+                    self.previous = {url: (n, key, made) for url, n, key, made
+                                     in db.execute("SELECT url, id, key, made FROM docs")}
+                else:  # new, or of another format: emptied
+                    db.executescript("BEGIN; DELETE FROM docs; DELETE FROM terms; DELETE FROM pieces;"
+                                     f" DELETE FROM format; INSERT INTO format VALUES ({FORMAT}); COMMIT;")
+                return db
+            except sqlite3.DatabaseError:  # damaged: set aside (deleted), made again
+                with contextlib.suppress(NameError, sqlite3.Error):
+                    db.close()
+                self.previous = {}
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{state}{suffix}")
+                if attempt:
+                    return None
+        return None
+
+    def keep(self, url: str, key: str) -> bool:
+        """The page at `url` has the key it had in the cached build: its text is the same. False if not known."""
+        before = self.previous.get(url)
+        if before is None or before[1] != key or url in self.fresh:
+            return False
+        self.kept[url] = key
+        return True
+
+    def add(self, url: str, title: str, body: str, key: str | None = None, group: str | None = None) -> None:
+        """The page at `url` (relative to the site) with its title (escaped) and body (`pages.render`), if it is
+        searched; `key` names what it is made from, `group` the pages numbered beside it."""
+        if _BODY not in body:
+            return
+        title = html.unescape(title)
+        text = page_text(body)
+        made = hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()
+        key = key or made
+        before = self.previous.get(url)
+        if before is not None and before[2] == made:
+            self.kept[url] = key
+            return
+        self.fresh[url] = Doc(url, key, made, group or url, title, text)
+
+    @property
+    def count(self) -> int:
+        return len(self.kept) + len(self.fresh)
+
+    def finish(self, output: Path) -> int:
+        """The index made (from the cache and what changed) and written into `output`, which is emptied first;
+        the number of documents made again. The cache is updated in one transaction."""
+        gone = self.previous.keys() - self.kept.keys() - self.fresh.keys()
+        changed = len(self.fresh) + len(gone)
         try:
-            with tempfile.TemporaryFile() as log:
-                with self.lock:
-                    if self.stopped:
-                        return
-                    try:
-                        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-                    except OSError as error:
-                        raise SearchError(f"Pagefind 无法运行 (Pagefind could not run): {error}") from None
-                    self.running.append(process)
-                code = process.wait()
-                with self.lock:
-                    self.running.remove(process)
-                    if self.stopped:
-                        return
-                log.seek(0)
-                detail = log.read().decode("utf-8", errors="replace").strip().splitlines()[-5:]
-            if code != 0 or not (output / "pagefind-entry.json").is_file():
-                raise SearchError("Pagefind 未能生成搜索索引 (Pagefind made no index): " + " / ".join(detail))
-            if not interface:
-                for name in INTERFACE:
-                    (output / name).unlink(missing_ok=True)
-        finally:
-            shutil.rmtree(documents, ignore_errors=True)
+            if self.db is None or not self.previous or changed * WHOLE_SHARE >= max(self.count, 64):
+                self.whole = True
+                meta = self._whole()
+            else:
+                meta = self._patch(gone)
+        except sqlite3.Error as error:  # the cache broke under us: removed, and the next build makes it again
+            self.close()
+            if self.state is not None:
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{self.state}{suffix}")
+            raise SearchError(f"搜索索引的缓存无法读写，已删除，请重新生成网站 (the search index's cache failed and "
+                              f"was removed: build again): {error}") from None
+        self._write(output, meta)
+        return self.count if self.whole else changed
 
-    def wait(self) -> None:
-        """Every part indexed; else SearchError (the first part's)."""
+    # -- a whole build ---------------------------------------------------------------------------------------
+
+    def _every_doc(self) -> list[Doc]:
+        docs = list(self.fresh.values())
+        if self.kept and self.db is not None:
+            wanted = set(self.kept)
+            for url, made, group, title, text in self.db.execute("SELECT url, made, grp, title, text FROM docs"):
+                if url in wanted:
+                    docs.append(Doc(url, self.kept[url], made, group, title, text))
+        return docs
+
+    def _whole(self) -> dict:
+        docs = self._every_doc()
+        docs.sort(key=lambda d: (d.group == NAVIGATION, d.group, d.url))
+        postings: Postings = {}
+        for number, doc in enumerate(docs):
+            doc.id = number
+            titled = terms(doc.title)
+            for term in terms(doc.text) | titled:
+                found = postings.get(term)
+                if found is None:
+                    found = postings[term] = ([], [])
+                found[0].append(number)
+                if term in titled:
+                    found[1].append(number)
+        pieces = _cut(postings, sorted(postings))
+        del postings
+        doc_pieces = {n: _doc_piece(docs[n * DOC_PIECE:(n + 1) * DOC_PIECE]) for n in
+                      range((len(docs) + DOC_PIECE - 1) // DOC_PIECE)}
+        if self.db is not None:
+            db = self.db
+            db.execute("BEGIN")
+            db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM terms")
+            db.execute("DELETE FROM pieces")
+            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           ((d.url, d.id, d.key, d.made, d.group, d.title, d.text) for d in docs))
+            db.executemany("INSERT INTO terms VALUES (?, ?, ?)", pieces)
+            db.executemany("INSERT INTO pieces VALUES (?, ?, ?)", ((n, *made) for n, made in doc_pieces.items()))
+            db.execute("COMMIT")
+        self._made = (pieces, doc_pieces)
+        return _meta([(first, name) for first, name, _ in pieces], [doc_pieces[n][0] for n in sorted(doc_pieces)],
+                     len(docs))
+
+    # -- a patch ---------------------------------------------------------------------------------------------
+
+    def _patch(self, gone: set[str]) -> dict:
+        db = self.db
+        db.execute("BEGIN")
         try:
-            for job in self.jobs:
-                job.result()
-        finally:
-            self.stop()
+            meta = self._patched(db, gone)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        self._made = None
+        return meta
 
-    def stop(self) -> None:
-        with self.lock:
-            self.stopped = True
-            for process in self.running:
-                if process.poll() is None:
-                    process.kill()
-        for job in self.jobs:
-            job.cancel()
-        self.pool.shutdown(wait=True)
+    def _patched(self, db: sqlite3.Connection, gone: set[str]) -> dict:
+        changes: dict[str, list[set[int]]] = {}  # term -> [added, removed, added to titles, removed from titles]
+
+        def change(before: set[str], after: set[str], number: int, at: int) -> None:
+            for term in after - before:
+                changes.setdefault(term, [set(), set(), set(), set()])[at].add(number)
+            for term in before - after:
+                changes.setdefault(term, [set(), set(), set(), set()])[at + 1].add(number)
+
+        old_urls = [url for url in self.fresh if url in self.previous] + sorted(gone)
+        old: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(old_urls), 500):
+            batch = old_urls[start:start + 500]
+            old.update((url, (title, text)) for url, title, text in db.execute(
+                f"SELECT url, title, text FROM docs WHERE url IN ({','.join('?' * len(batch))})", batch))
+        used = {n for n, _, _ in self.previous.values()}
+        free = sorted(self.previous[url][0] for url in gone)
+        touched: set[int] = set()
+        for url in sorted(gone):
+            number = self.previous[url][0]
+            title, text = old[url]
+            change(terms(text) | terms(title), set(), number, 0)
+            change(terms(title), set(), number, 2)
+            touched.add(number)
+            db.execute("DELETE FROM docs WHERE url = ?", (url,))
+        holes = iter(n for n in range(max(used, default=-1) + 2 + len(self.fresh)) if n not in used)
+        for url in sorted(self.fresh, key=lambda u: (self.fresh[u].group, u)):
+            doc = self.fresh[url]
+            if url in self.previous:
+                doc.id = self.previous[url][0]
+                title, text = old[url]
+                before, before_title = terms(text) | terms(title), terms(title)
+            else:
+                doc.id = free.pop(0) if free else next(holes)
+                before, before_title = set(), set()
+            titled = terms(doc.title)
+            change(before, terms(doc.text) | titled, doc.id, 0)
+            change(before_title, titled, doc.id, 2)
+            touched.add(doc.id)
+            db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (doc.url, doc.id, doc.key, doc.made, doc.group, doc.title, doc.text))
+        for url, key in self.kept.items():  # a page made from new inputs with the same text
+            if self.previous[url][1] != key:
+                db.execute("UPDATE docs SET key = ? WHERE url = ?", (key, url))
+        self._patch_terms(db, changes)
+        count = db.execute("SELECT max(id) + 1 FROM docs").fetchone()[0] or 0
+        for n in sorted({number // DOC_PIECE for number in touched}):
+            rows = {number: (url, title, text) for number, url, title, text in db.execute(
+                "SELECT id, url, title, text FROM docs WHERE id >= ? AND id < ?", (n * DOC_PIECE, (n + 1) * DOC_PIECE))}
+            docs = [Doc(*rows[i][:1], "", "", "", *rows[i][1:], id=i) if i in rows else None
+                    for i in range(n * DOC_PIECE, (n + 1) * DOC_PIECE)]
+            while docs and docs[-1] is None:
+                docs.pop()
+            if docs:
+                db.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (n, *_doc_piece(docs)))
+            else:
+                db.execute("DELETE FROM pieces WHERE n = ?", (n,))
+        db.execute("DELETE FROM pieces WHERE n >= ?", ((count + DOC_PIECE - 1) // DOC_PIECE,))
+        first_names = list(db.execute("SELECT first, name FROM terms ORDER BY first"))
+        names = dict(db.execute("SELECT n, name FROM pieces"))
+        piece_names = [names.get(n, "") for n in range((count + DOC_PIECE - 1) // DOC_PIECE)]
+        documents = db.execute("SELECT count(*) FROM docs").fetchone()[0]
+        return _meta(first_names, piece_names, documents)
+
+    def _patch_terms(self, db: sqlite3.Connection, changes: dict[str, list[set[int]]]) -> None:
+        """The term pieces holding a changed term made again, cut as a whole build cuts them (`is_boundary`)."""
+        if not changes:
+            return
+        firsts = [first for (first,) in db.execute("SELECT first FROM terms ORDER BY first")]
+        if not firsts:
+            firsts = [""]
+        touched = {max(bisect.bisect_right(firsts, term) - 1, 0) for term in changes}
+        loaded: dict[int, Postings] = {}
+
+        def load(at: int) -> Postings:
+            if at not in loaded:
+                found = db.execute("SELECT body FROM terms WHERE first = ?", (firsts[at],)).fetchone()
+                loaded[at] = _decode(found[0]) if found is not None else {}
+            return loaded[at]
+
+        for at in touched:
+            load(at)
+        for term, (added, removed, titled, untitled) in changes.items():
+            at = max(bisect.bisect_right(firsts, term) - 1, 0)
+            postings = loaded[at]
+            body, title = postings.get(term, ([], []))
+            body = sorted((set(body) - removed) | added)
+            title = sorted((set(title) - untitled) | titled)
+            if body:
+                postings[term] = (body, title)
+            else:
+                postings.pop(term, None)
+        # every piece of a touched segment taken in (a segment runs from a term `is_boundary` names to the next;
+        # a piece whose first term is gone belongs to the segment before it now), so that each is cut again whole
+        growing = True
+        while growing:
+            growing = False
+            for at in sorted(loaded):
+                if at > 0 and at - 1 not in loaded and (not is_boundary(firsts[at]) or firsts[at] not in loaded[at]):
+                    load(at - 1)
+                    growing = True
+                if at + 1 < len(firsts) and at + 1 not in loaded and not is_boundary(firsts[at + 1]):
+                    load(at + 1)
+                    growing = True
+        runs: list[list[int]] = []
+        for at in sorted(loaded):
+            if runs and runs[-1][-1] == at - 1:
+                runs[-1].append(at)
+            else:
+                runs.append([at])
+        for run in runs:
+            merged: Postings = {}
+            for at in run:
+                merged.update(loaded[at])
+                db.execute("DELETE FROM terms WHERE first = ?", (firsts[at],))
+            db.executemany("INSERT INTO terms VALUES (?, ?, ?)", _cut(merged, sorted(merged)))
+
+    def _write(self, output: Path, meta: dict) -> None:
+        """The index's files in output/ (emptied first), from what was just made or from the cache."""
+        import shutil
+
+        shutil.rmtree(output, ignore_errors=True)
+        (output / "t").mkdir(parents=True)
+        (output / "d").mkdir()
+        if self._made is not None:
+            pieces, doc_pieces = self._made
+            term_rows: Iterator = ((name, body) for _, name, body in pieces)
+            doc_rows: Iterator = ((n, body) for n, (_, body) in doc_pieces.items())
+        else:
+            term_rows = self.db.execute("SELECT name, body FROM terms")
+            doc_rows = self.db.execute("SELECT n, body FROM pieces")
+        for name, body in term_rows:
+            (output / "t" / f"{name}.json").write_text(body, encoding="utf-8")
+        for n, body in doc_rows:
+            (output / "d" / f"{n}.json").write_text(body, encoding="utf-8")
+        self._made = None
+        (output / META).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n",
+                                   encoding="utf-8")
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+
+    _made: tuple | None = None
+
+
+def _meta(firsts: list[tuple[str, str]], doc_pieces: list[str], documents: int) -> dict:
+    stamp = hashlib.sha256("".join(doc_pieces).encode()).hexdigest()[:12]  # asked with the document pieces
+    return {"format": FORMAT, "documents": documents, "piece": DOC_PIECE, "pieces": len(doc_pieces), "stamp": stamp,
+            "terms": [[first, name] for first, name in firsts]}
+
+
+def _name(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:10]
+
+
+def _deltas(numbers: list[int]) -> list[int]:
+    return [n - p for n, p in zip(numbers, [0, *numbers[:-1]], strict=True)]
+
+
+def _pack(numbers: list[int]) -> list[int] | str:
+    """Ascending numbers as the differences between them, or, where shorter (a term on most pages), as
+    "<first>:<base64 bitmap from the first>"."""
+    deltas = _deltas(numbers)
+    if len(numbers) >= DENSE:
+        low = numbers[0]
+        bits = bytearray((numbers[-1] - low) // 8 + 1)
+        for n in numbers:
+            bits[(n - low) >> 3] |= 1 << ((n - low) & 7)
+        packed = f"{low}:{base64.b64encode(bits).decode('ascii')}"
+        if len(packed) < sum(len(str(d)) + 1 for d in deltas):
+            return packed
+    return deltas
+
+
+def _unpack(value: list[int] | str) -> list[int]:
+    if isinstance(value, str):
+        low, _, packed = value.partition(":")
+        start = int(low)
+        return [start + i * 8 + j for i, byte in enumerate(base64.b64decode(packed)) if byte
+                for j in range(8) if byte >> j & 1]
+    out, total = [], 0
+    for d in value:
+        total += d
+        out.append(total)
+    return out
+
+
+def _encoded(term: str, numbers: tuple[list[int], list[int]]) -> tuple[str, str]:
+    """A term's two lists, as they are written into its piece."""
+    dumped = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    return dumped(_pack(numbers[0])), dumped(_pack(numbers[1])) if numbers[1] else ""
+
+
+def _piece(entries: list[tuple[str, str, str]]) -> str:
+    """A piece's JSON from its terms' encoded lists (`_encoded`): {"b": {term: documents}, "t": {term: titled}}."""
+    quoted = [json.dumps(term, ensure_ascii=False) for term, _, _ in entries]
+    body = ",".join(f"{q}:{b}" for q, (_, b, _) in zip(quoted, entries, strict=True))
+    title = ",".join(f"{q}:{t}" for q, (_, _, t) in zip(quoted, entries, strict=True) if t)
+    return f'{{"b":{{{body}}},"t":{{{title}}}}}'
+
+
+def _decode(body: str) -> Postings:
+    data = json.loads(body)
+    titles = data.get("t", {})
+    return {term: (_unpack(numbers), _unpack(titles.get(term, []))) for term, numbers in data["b"].items()}
+
+
+def _cut(postings: Postings, ordered: list[str]) -> list[tuple[str, str, str]]:
+    """The pieces of these terms (sorted, from the start of a segment): (first term, name, body). A segment starts
+    at each boundary term; a piece ends with its segment or before it would pass about LARGEST bytes, so the cut of
+    a segment depends on that segment's terms and how many documents hold each, nothing else."""
+    pieces: list[tuple[str, str, str]] = []
+    entries: list[tuple[str, str, str]] = []
+    size = 0
+
+    def close() -> None:
+        body = _piece(entries)
+        pieces.append((entries[0][0], _name(body), body))
+
+    for term in ordered:
+        numbers = postings[term]
+        entry = (term, *_encoded(term, numbers))
+        # its size in a piece as the number of its documents tells it, not their numbers (which a patch may choose
+        # otherwise than a whole build): about 2 bytes a document in a list
+        weight = len(term.encode("utf-8")) + 2 * len(numbers[0]) + 2 * len(numbers[1]) + 8
+        if entries and (is_boundary(term) or size + weight > LARGEST):
+            close()
+            entries, size = [], 0
+        entries.append(entry)
+        size += weight
+    if entries:
+        close()
+    return pieces
+
+
+def _doc_piece(docs: list[Doc | None]) -> tuple[str, str]:
+    body = json.dumps([[d.url, d.title, d.text[:SHOWN]] if d is not None else None for d in docs],
+                      ensure_ascii=False, separators=(",", ":"))
+    return _name(body), body
+
+
+def read(folder: Path) -> dict[str, dict]:
+    """A written index as the search page reads it: url -> {"title", "shown", "terms": the terms that find it,
+    "titled": those in its title}. For tests and `dangan verify`."""
+    meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    urls: dict[int, str] = {}
+    out: dict[str, dict] = {}
+    for n in range(meta["pieces"]):
+        if not (folder / "d" / f"{n}.json").is_file():  # numbers no document has
+            continue
+        for i, entry in enumerate(json.loads((folder / "d" / f"{n}.json").read_text(encoding="utf-8"))):
+            if entry is not None:
+                urls[n * meta["piece"] + i] = entry[0]
+                out[entry[0]] = {"title": entry[1], "shown": entry[2], "terms": set(), "titled": set()}
+    for _, name in meta["terms"]:
+        for term, (body, title) in _decode((folder / "t" / f"{name}.json").read_text(encoding="utf-8")).items():
+            for number in body:
+                out[urls[number]]["terms"].add(term)
+            for number in title:
+                out[urls[number]]["titled"].add(term)
+    return out
 
 
 def pages(site: Site) -> Iterator[Page]:
     depth = routes.url(routes.SEARCH, site.directory_urls).count("/")
-    yield Page(routes.SEARCH, "search.html", {"bundle": "../" * depth + f"{FOLDER}/", "parts": PARTS},
-               searched=False)
+    root = "../" * depth or "./"
+    yield Page(routes.SEARCH, "search.html", {"index": f"{root}{FOLDER}/", "root": root}, searched=False)
