@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import random
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +166,83 @@ def test_an_index_of_nothing_or_one_page(tmp_path, count):
     pages = {"a/1.html": "王小明"} if count else {}
     build(tmp_path / "s.sqlite", pages, tmp_path / "out")
     assert set(search.read(tmp_path / "out")) == set(pages)
+
+
+WORKER = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {tools!r})
+from dangan.site import search
+state, pages = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
+output, wait = Path(sys.argv[3]), sys.argv[4]
+index = search.Index(state)
+for url, text in pages.items():
+    index.add(url, text.split()[0], '<div data-search-body><p>' + text + '</p></div>', group=url.split('/')[0])
+print('read', flush=True)
+while wait and not Path(wait).exists():
+    time.sleep(0.02)
+try:
+    index.finish(output)
+except search.SearchError as error:
+    print(error, flush=True)
+    sys.exit(3)
+print('done', flush=True)
+"""
+
+
+def worker(tmp_path: Path, state: Path, pages: dict[str, str], output: Path, wait: str = "") -> subprocess.Popen:
+    listed = tmp_path / f"pages-{len(list(tmp_path.glob('pages-*')))}.json"
+    listed.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    code = WORKER.format(tools=str(Path(search.__file__).parents[2]))
+    return subprocess.Popen([sys.executable, "-c", code, str(state), str(listed), str(output), wait],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_builds_at_once_never_leave_a_wrong_index(tmp_path):
+    """Two processes read the cache, then write it one after the other: the second finds that the first wrote it
+    since it read it, says so and fails (its own changes are not lost in a wrong index); the next build makes the
+    index whole, answering as a whole build."""
+    rng = random.Random(5)
+    pages = {f"g{n % 30}/{n}.html": words(rng) for n in range(400)}
+    state = tmp_path / "search.sqlite"
+    build(state, pages, tmp_path / "out")
+    first, second = dict(pages), dict(pages)
+    first["g1/1.html"], second["g2/2.html"] = words(rng), words(rng)
+    del second["g3/3.html"]
+    go = tmp_path / "go"
+    late = worker(tmp_path, state, second, tmp_path / "late", str(go))
+    assert late.stdout.readline().strip() == "read"
+    early = worker(tmp_path, state, first, tmp_path / "early")
+    assert early.wait(timeout=60) == 0, early.stderr.read()
+    go.touch()
+    out, err = late.communicate(timeout=60)
+    assert late.returncode == 3 and "another build wrote the search index's cache" in out, (out, err)
+    index = build(state, second, tmp_path / "out")
+    assert index.whole and answers(tmp_path / "out") == answers(build(None, second, tmp_path / "whole") and
+                                                                 tmp_path / "whole")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
+def test_a_build_killed_at_any_moment_leaves_a_cache_that_answers_right(tmp_path):
+    """A build killed (SIGKILL) at moments spread over its run, whole or patched: the next build answers as a whole
+    build (the cache is written in one transaction: a kill leaves the one before)."""
+    rng = random.Random(9)
+    pages = {f"g{n % 50}/{n}.html": words(rng) * 3 for n in range(3000)}
+    state = tmp_path / "search.sqlite"
+    started = time.monotonic()
+    assert worker(tmp_path, state, pages, tmp_path / "out").wait(timeout=120) == 0
+    took = time.monotonic() - started  # a whole build, in a process of its own
+    for share, whole in [(0.3, True), (0.6, True), (0.85, True), (0.3, False), (0.6, False), (0.85, False)]:
+        if whole:  # no cache: the killed build makes it whole
+            state.unlink()
+        changed = dict(pages)
+        for url in rng.sample(sorted(changed), 40):
+            changed[url] = words(rng) * 3
+        process = worker(tmp_path, state, changed, tmp_path / "killed")
+        time.sleep(took * share)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        build(state, changed, tmp_path / "out")
+        assert answers(tmp_path / "out") == answers(build(None, changed, tmp_path / "whole") and
+                                                    tmp_path / "whole"), (share, whole)
+        pages = changed

@@ -202,3 +202,24 @@ def test_a_damaged_page_store_is_set_aside(archive, tmp_path):
     reference = mkdocs_build(root, tmp_path / "reference", DANGAN_NO_CACHE="1")
     assert differing(built, reference) == []
     assert (store.parent / "pages.sqlite.damaged").is_file()
+
+
+def test_an_archive_built_by_an_older_dangan_builds_with_the_new_search(archive, tmp_path):
+    """An archive whose cache holds the documents an older Dangan kept for Pagefind, and whose mkdocs.yml still
+    sets Pagefind's `search_part_size`: the build succeeds (--strict), deletes the old documents and makes the new
+    index, damaged search cache included."""
+    root = archive.root
+    old = root / ".dangan-cache" / "search-public" / "records" / "customers"
+    old.mkdir(parents=True, exist_ok=True)
+    (old / "KH0001.html").write_text("<div data-pagefind-body>王小明</div>", encoding="utf-8")
+    (root / ".dangan-cache" / "search-public.sqlite").write_bytes(b"not a database" * 50)
+    config = root / "mkdocs-old.yml"
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("  - dangan\n", "  - dangan:\n      search_part_size: 2048\n"), encoding="utf-8")
+    try:
+        out = mkdocs_build(root, tmp_path / "site", config)
+    finally:
+        config.unlink()
+    assert not old.parent.parent.exists()
+    found = search.read(out / "search-index")
+    assert "王小" in found["records/customers/KH0001.html"]["terms"]

@@ -49,6 +49,7 @@ import re
 import sqlite3
 import unicodedata
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS terms (first TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS pieces (n INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS format (value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS generation (value INTEGER NOT NULL)",  # one more with every build that wrote
 )
 
 
@@ -155,6 +157,7 @@ class Index:
         self.kept: dict[str, str] = {}  # url -> its key now (its text as cached)
         self.fresh: dict[str, Doc] = {}
         self.whole = False  # made whole (`finish`)
+        self.generation = 0  # of the cache when it was read
         if state is not None:
             self.db = self._open(state)
 
@@ -165,15 +168,27 @@ class Index:
                 db = sqlite3.connect(state, timeout=30, isolation_level=None)
                 for statement in _SCHEMA:
                     db.execute(statement)
+                db.execute("BEGIN")  # what the cache holds, read at one moment
                 found = db.execute("SELECT value FROM format").fetchone()
-                if found is not None and found[0] == FORMAT:
+                generation = db.execute("SELECT value FROM generation").fetchone()
+                if found is not None and found[0] == FORMAT and generation is not None:
+                    self.generation = generation[0]
                     self.previous = {url: (n, key, made) for url, n, key, made
                                      in db.execute("SELECT url, id, key, made FROM docs")}
+                    db.execute("COMMIT")
                 else:  # new, or of another format: emptied
-                    db.executescript("BEGIN; DELETE FROM docs; DELETE FROM terms; DELETE FROM pieces;"
-                                     f" DELETE FROM format; INSERT INTO format VALUES ({FORMAT}); COMMIT;")
+                    db.execute("COMMIT")
+                    db.executescript("BEGIN IMMEDIATE; DELETE FROM docs; DELETE FROM terms; DELETE FROM pieces;"
+                                     f" DELETE FROM format; INSERT INTO format VALUES ({FORMAT});"
+                                     " DELETE FROM generation; INSERT INTO generation VALUES (0); COMMIT;")
+                    self.generation = 0
                 return db
-            except sqlite3.DatabaseError:  # damaged: set aside (deleted), made again
+            except sqlite3.OperationalError:  # locked past the timeout, or not writable: a build without it
+                with contextlib.suppress(NameError, sqlite3.Error):
+                    db.close()
+                self.previous = {}
+                return None
+            except sqlite3.DatabaseError:  # damaged: deleted, made again
                 with contextlib.suppress(NameError, sqlite3.Error):
                     db.close()
                 self.previous = {}
@@ -214,14 +229,32 @@ class Index:
     def finish(self, output: Path) -> int:
         """The index made (from the cache and what changed) and written into `output`, which is emptied first;
         the number of documents made again. The cache is updated in one transaction."""
+        self._made = None
         gone = self.previous.keys() - self.kept.keys() - self.fresh.keys()
         changed = len(self.fresh) + len(gone)
+        whole = not self.previous or changed * WHOLE_SHARE >= max(self.count, 64)
         try:
-            if self.db is None or not self.previous or changed * WHOLE_SHARE >= max(self.count, 64):
+            if self.db is None:
                 self.whole = True
                 meta = self._whole()
             else:
-                meta = self._patch(gone)
+                db = self.db
+                db.execute("BEGIN IMMEDIATE")  # one build at a time writes the cache; a second waits
+                try:
+                    if db.execute("SELECT value FROM generation").fetchone() != (self.generation,):
+                        self._lost()  # another build wrote the cache since this one read it
+                    self.whole = whole
+                    meta = self._whole() if whole else self._patched(db, gone)
+                    db.execute("UPDATE generation SET value = value + 1")
+                    db.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                    raise
+        except sqlite3.OperationalError as error:  # locked past the timeout by another build, or not writable
+            self.close()
+            raise SearchError(f"搜索索引的缓存无法写入（可能另一个网站生成过程正在使用），请稍后重新生成网站 "
+                              f"(the search index's cache could not be written: build again): {error}") from None
         except sqlite3.Error as error:  # the cache broke under us: removed, and the next build makes it again
             self.close()
             if self.state is not None:
@@ -254,7 +287,7 @@ class Index:
             for term in terms(doc.text) | titled:
                 found = postings.get(term)
                 if found is None:
-                    found = postings[term] = ([], [])
+                    found = postings[term] = (array("I"), array("I"))  # 4 bytes a document, not 8
                 found[0].append(number)
                 if term in titled:
                     found[1].append(number)
@@ -262,9 +295,8 @@ class Index:
         del postings
         doc_pieces = {n: _doc_piece(docs[n * DOC_PIECE:(n + 1) * DOC_PIECE]) for n in
                       range((len(docs) + DOC_PIECE - 1) // DOC_PIECE)}
-        if self.db is not None:
+        if self.db is not None:  # in `finish`'s transaction
             db = self.db
-            db.execute("BEGIN")
             db.execute("DELETE FROM docs")
             db.execute("DELETE FROM terms")
             db.execute("DELETE FROM pieces")
@@ -272,27 +304,26 @@ class Index:
                            ((d.url, d.id, d.key, d.made, d.group, d.title, d.text) for d in docs))
             db.executemany("INSERT INTO terms VALUES (?, ?, ?)", pieces)
             db.executemany("INSERT INTO pieces VALUES (?, ?, ?)", ((n, *made) for n, made in doc_pieces.items()))
-            db.execute("COMMIT")
         self._made = (pieces, doc_pieces)
+        for doc in docs:  # in the cache now, and in the pieces: not held through the rest of the build
+            doc.text = doc.title = ""
         return _meta([(first, name) for first, name, _ in pieces], [doc_pieces[n][0] for n in sorted(doc_pieces)],
                      len(docs))
 
     # -- a patch ---------------------------------------------------------------------------------------------
 
-    def _patch(self, gone: set[str]) -> dict:
-        db = self.db
-        db.execute("BEGIN")
-        try:
-            meta = self._patched(db, gone)
-            db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise
-        self._made = None
-        return meta
+    def _lost(self) -> None:
+        """Another build wrote the cache while this one ran (two builds of one archive at once): what this build
+        took as unchanged may not be there any more. The cache is emptied (the next build makes it whole)."""
+        for table in ("docs", "terms", "pieces"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("UPDATE generation SET value = value + 1")
+        self.db.execute("COMMIT")
+        raise SearchError("另一个网站生成过程同时改写了搜索索引的缓存，请重新生成网站 "
+                          "(another build wrote the search index's cache at the same time: build again)")
 
     def _patched(self, db: sqlite3.Connection, gone: set[str]) -> dict:
+        """The cache patched (in `finish`'s transaction) with the pages changed, added and gone; the meta."""
         changes: dict[str, list[set[int]]] = {}  # term -> [added, removed, added to titles, removed from titles]
 
         def change(before: set[str], after: set[str], number: int, at: int) -> None:
