@@ -10,7 +10,6 @@ sealed). A page whose key is stored is not made again (`store`, `plugin`)."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import cached_property
@@ -63,7 +62,7 @@ class RecordPages:
         """The records a record's page shows beside it: those naming it (`View.related`) and those it names."""
         related = self.view.related(record) if related is None else related
         shown = {r.key: r for _, items in related for r in items}
-        for value in _strings(record.data):
+        for value in record.strings():
             for other in self.by_id.get(value, ()):
                 shown.setdefault(other.key, other)
         return shown
@@ -149,15 +148,16 @@ class RecordPages:
         (which those pages show) makes again one part of it."""
         if record.kind == "customer":
             return f"customer:{record.id}"
-        named = sorted(other.id for value in _strings(record.data) for other in self.by_id.get(value, ())
+        named = sorted(other.id for value in record.strings() for other in self.by_id.get(value, ())
                        if other.kind == "customer")
         return f"customer:{named[0]}" if named else f"{record.kind}:{record.id}"
 
     def _digest(self, record: Record) -> str:
         found = self._digests.get(record.key)
         if found is None:
-            text = json.dumps([record.kind, record.id, record.data], ensure_ascii=False, default=str)
-            found = self._digests[record.key] = hashlib.sha1(text.encode("utf-8")).hexdigest()
+            # the store's JSON, not the data decoded: a page whose record is unchanged decodes nothing
+            text = f"{record.kind}\0{record.id}\0".encode() + record.stored()
+            found = self._digests[record.key] = hashlib.sha1(text).hexdigest()
         return found
 
     def _key(self, *parts: str) -> str:
@@ -174,17 +174,6 @@ class RecordPages:
 def whole(site: Site, src: str) -> str:
     """The key of a page made from the whole archive (the dashboard, the analyses): any change makes it again."""
     return site.key(src, site.as_of.isoformat(), RecordPages.of(site).archive_digest)
-
-
-def _strings(node) -> Iterator[str]:
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-    elif isinstance(node, str):
-        yield node
 
 
 def pages(site: Site) -> Iterator[Page]:
