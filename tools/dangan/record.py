@@ -89,6 +89,16 @@ class Record:
         and the text is not in it (so that a scan for a marker decodes only the records that have it)."""
         return type(self._data) is not bytes or _as_stored(text) in self._data
 
+    def peek(self) -> dict[str, Any]:
+        """The data, decoded for the caller only: a record still held as the store's JSON stays so (a pass over
+        every record, as the site's backlinks make, then holds none of them decoded)."""
+        if type(self._data) is bytes:
+            try:
+                return json.loads(self._data)
+            except ValueError:
+                pass
+        return self.data
+
     def stored(self) -> bytes:
         """The data as the record store's JSON: held as such, or made as the store makes it."""
         if type(self._data) is bytes:

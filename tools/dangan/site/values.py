@@ -196,8 +196,9 @@ class View:
         for kind, refs in self.index.schemas.references.items():
             targets = [f for f in refs if f.ref and not f.ref.startswith("policy:")]
             for other in self.index.of(kind).values() if targets else ():
+                data = other.peek()  # every record of these kinds is read: none kept decoded
                 for info in targets:
-                    for _, value in values_at(other.data, info.path):
+                    for _, value in values_at(data, info.path):
                         if isinstance(value, str) and value != other.id:
                             out[(info.ref, value)][other.key] = other
         return {key: list(found.values()) for key, found in out.items()}
