@@ -60,6 +60,8 @@ class View:
         self.mask = Masker(index, enabled=not internal, sealed_names=privacy.identities(index, self.sealed))
         self.facts = facts(index)
         self._schemas: dict[tuple, dict] = {}
+        self._names: dict[str, str] = {}  # record key -> `name` (read once, the record not kept decoded)
+        self._summaries: dict[str, str] = {}
 
     # --- records ------------------------------------------------------------------------------
     def is_sealed(self, record: Record | None) -> bool:
@@ -70,8 +72,11 @@ class View:
         """How a record is named in a link: a person's or customer's name, else its id."""
         if self.is_sealed(record):
             return record.id
-        name = record.get("name")
-        return self.mask.text(name) if isinstance(name, str) and record.kind in ledger.NAMED_KINDS else record.id
+        found = self._names.get(record.key)
+        if found is None:
+            name = record.peek().get("name") if record.kind in ledger.NAMED_KINDS else None
+            found = self._names[record.key] = self.mask.text(name) if isinstance(name, str) else record.id
+        return found
 
     def link(self, kind: str, record_id: Any) -> Cell:
         record = self.index.get(kind, record_id)
@@ -83,15 +88,21 @@ class View:
         """A line saying what the record is about (its name, project, purpose …) and when."""
         if self.is_sealed(record):
             return ""
+        found = self._summaries.get(record.key)
+        if found is None:  # read once, the record not kept decoded (every customer's and dossier's is listed)
+            found = self._summaries[record.key] = self._summary(record.peek())
+        return found
+
+    def _summary(self, data: dict) -> str:
         parts = []
         for key in SUMMARY_FIELDS:
-            value = record.get(key)
+            value = data.get(key)
             if isinstance(value, str) and value:
                 text = self.mask.text(value)
                 parts.append(text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…")
                 break
         for path in DATE_FIELDS:
-            value = record.get(*path)
+            value = _at(data, path)
             if isinstance(value, str):
                 parts.insert(0, value)
                 break
@@ -227,3 +238,15 @@ def _leaves(item: dict, prefix: tuple = ()):
             yield from _leaves(value, (*prefix, key))
         else:
             yield (*prefix, key), value
+
+
+def _at(node: Any, path: tuple) -> Any:
+    """The value at a path of a record's data, or None (`Record.get`)."""
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
