@@ -7,6 +7,7 @@ the cache, or parsed in bulk, is `detach`ed: it fetches both on first use (`reco
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -33,6 +34,9 @@ class Record:
     first time either is used, from where the run's sources have them (the store, or the file parsed again)."""
 
     __slots__ = ("_data", "_positions", "_raw", "_source", "file", "id", "kind", "valid")
+    # while a list (`decoded_for_a_while`): each record decoded from the store's JSON, with that JSON, so that
+    # `let_go` can hold it as such again (a site build renders 100,000 pages: their records are not all kept decoded)
+    _listed: list[tuple[Record, bytes]] | None = None
 
     def __init__(self, kind: str, id: str, file: str, data: dict[str, Any] | bytes,
                  positions: Mapping[tuple, Position], raw: Mapping[tuple, str], valid: bool = True):
@@ -127,7 +131,10 @@ class Record:
     def data(self) -> dict[str, Any]:
         if type(self._data) is bytes:
             try:
-                self._data = json.loads(self._data)
+                stored = self._data
+                self._data = json.loads(stored)
+                if Record._listed is not None:
+                    Record._listed.append((self, stored))
             except ValueError:  # a damaged row of the store: the file itself, read again
                 parsed = self._source[0].parse(self.file, self._source[1]) if self._source else None
                 self._data = parsed.data if parsed is not None else {}
@@ -181,6 +188,31 @@ class Record:
             if node is None:
                 return default
         return node
+
+
+@contextlib.contextmanager
+def decoded_for_a_while() -> Iterator[None]:
+    """While the block runs, the records decoded from the store's JSON are listed, and `let_go` holds them as that
+    JSON again (decoded again if read again). For a pass over many records that reads each a few times."""
+    Record._listed = []
+    try:
+        yield
+    finally:
+        let_go()
+        Record._listed = None
+
+
+def let_go() -> int:
+    """The records decoded since the last call (inside `decoded_for_a_while`) held as the store's JSON again."""
+    listed = Record._listed
+    if not listed:
+        return 0
+    for record, stored in listed:
+        if type(record._data) is not bytes:
+            record._data = stored
+    count = len(listed)
+    listed.clear()
+    return count
 
 
 _STRING = re.compile(rb'"((?:[^"\\]|\\.)*)"(:?)')  # every string of the store's JSON, in order; a key's colon

@@ -31,6 +31,7 @@ At scale (issue 22) three things keep a build cheap:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -47,6 +48,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .. import record as records_held
 from . import generate as site_build
 from . import pages as site_pages
 from . import routes, search
@@ -56,6 +58,7 @@ PUBLIC, INTERNAL = "public", "public-internal"
 THEME = Path(__file__).parent / "theme"
 log = get_plugin_logger("dangan")
 SHELL = "dangan-shell"  # the source name of a folder's shell page (never written)
+LET_GO = 2000  # pages made between two `record.let_go`: the records they decoded held as the store's JSON again
 TITLE_MARK = "DANGANSHELLTITLE7Q"
 BODY_MARK = "<h1>DANGANSHELLBODY7Q</h1>"
 URL_MARK = "DANGANSHELLURL7Q"  # where the page's canonical URL goes (a site_url is set: `mkdocs serve` sets one)
@@ -85,6 +88,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
         self.searched: search.Index | None = None  # the search index of this build
+        self.decoding = contextlib.ExitStack()  # records decoded for a while only (`record.decoded_for_a_while`)
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
         self.aside: Path | None = None  # the previous build's files, set aside until what is unchanged is taken back
         self.previous: dict[str, str] = {}  # what the previous build wrote to this site folder: url -> digest
@@ -154,7 +158,11 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             self.searched.close()
         self.searched = self._search_index() if self.config.search else None
         site.shared["store"] = self.store  # the ledgers keep their rows there
-        for page in site_build.generate(site, search=self.config.search):
+        self.decoding.close()
+        self.decoding.enter_context(records_held.decoded_for_a_while())  # until the build ends
+        for number, page in enumerate(site_build.generate(site, search=self.config.search)):
+            if number % LET_GO == LET_GO - 1:
+                records_held.let_go()
             if self.store is None or page.src in self.in_nav:
                 found = self.store.get(page.key) if self.store is not None and page.key else None
                 title, body = found if found is not None else site_pages.render(site, page)
@@ -239,7 +247,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         written: dict[str, str] = {}
         made: set[Path] = set()
         kept = rendered = 0
-        for page, folder, key in self.bulk:
+        for number, (page, folder, key) in enumerate(self.bulk):
+            if number % LET_GO == LET_GO - 1:
+                records_held.let_go()
             url = routes.url(page.src, config.use_directory_urls)
             canonical = _canonical(config, url)
             digest = hashlib.sha256(f"{self.shell_digests[folder]}\0{key}\0{canonical}".encode()).hexdigest()
@@ -278,6 +288,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 self.store.prune()
                 self.store.wrote(_place(site_dir), written, alone=SITE_PLACE)
         finally:
+            self.decoding.close()
             self._drop_aside()
             if self.store is not None:
                 self.store.close()
@@ -293,6 +304,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         return (*found, True)
 
     def on_build_error(self, error):
+        self.decoding.close()
         if self.searched is not None:
             self.searched.close()
             self.searched = None
