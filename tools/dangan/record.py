@@ -178,16 +178,21 @@ class Record:
         node: Any = self._data
         if type(node) is bytes:
             node = self.data
-        for part in path:
-            if isinstance(node, dict):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
-                node = node[part]
-            else:
-                return default
-            if node is None:
-                return default
-        return node
+        return value_at(node, path, default)
+
+
+def value_at(node: Any, path: tuple, default: Any = None) -> Any:
+    """The value at a path of a record's data (`Record.get`, or data read with `Record.peek`), or `default`."""
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            node = node[part]
+        else:
+            return default
+        if node is None:
+            return default
+    return node
 
 
 @contextlib.contextmanager

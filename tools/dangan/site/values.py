@@ -12,7 +12,7 @@ from .. import ledger, privacy
 from ..crypto import is_token
 from ..facts import facts
 from ..index import Index
-from ..record import Record
+from ..record import Record, value_at
 from ..schemas import values_at
 from . import routes
 from .mask import Masker
@@ -102,7 +102,7 @@ class View:
                 parts.append(text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…")
                 break
         for path in DATE_FIELDS:
-            value = _at(data, path)
+            value = value_at(data, path)
             if isinstance(value, str):
                 parts.insert(0, value)
                 break
@@ -239,14 +239,3 @@ def _leaves(item: dict, prefix: tuple = ()):
         else:
             yield (*prefix, key), value
 
-
-def _at(node: Any, path: tuple) -> Any:
-    """The value at a path of a record's data, or None (`Record.get`)."""
-    for part in path:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
-            node = node[part]
-        else:
-            return None
-    return node
