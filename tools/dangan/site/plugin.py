@@ -24,6 +24,10 @@ At scale (issue 22) three things keep a build cheap:
   folder, the previous files are set aside inside it (`.dangan-previous`, hidden, which MkDocs does not clean), and
   each page made from the same inputs into the same shell is moved back, not written. A build that finds no such
   record builds everything, as before.
+- **A page of the navigation is not held by MkDocs**: MkDocs reads every page before it writes the first, and holds
+  each page's content to the end of the build (the ledgers and the dashboard of 100,000 records are 5 to 35 MB of
+  HTML each). It is given a mark instead, and the body, kept in the page store, takes the mark's place when the page
+  is written (`_filled`). The records a ledger decodes are held as the store's JSON again after it (`record.let_go`).
 - **The search index costs what changed** (`search`): a static index in pieces made here from our own bodies,
   kept with every page's text in `.dangan-cache/search-<variant>.sqlite`; a build tokenises only the pages whose
   text changed and makes again only the pieces that hold their terms.
@@ -87,6 +91,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_src: dict[str, str] = {}  # shell source path -> folder
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
+        self.later: dict[str, tuple[site_pages.Page, str]] = {}  # source of a page of the navigation -> its key
         self.searched: search.Index | None = None  # the search index of this build
         self.decoding = contextlib.ExitStack()  # records decoded for a while only (`record.decoded_for_a_while`)
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
@@ -150,6 +155,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
     def on_files(self, files: Files, config) -> Files:
         self.generated.clear()
         self.bulk.clear()
+        self.later.clear()
         self.shell_src.clear()
         self.shells.clear()
         self.shell_digests.clear()
@@ -168,10 +174,14 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 title, body = found if found is not None else site_pages.render(site, page)
                 if found is None and self.store is not None and page.key:
                     self.store.put(page.key, title, body)
-                self._add(files, config, page.src, site_pages.markdown(page, title, body))
                 if self.searched is not None:
                     self.searched.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
                                       search.NAVIGATION if page.src in self.in_nav else page.group)
+                if self.store is not None and page.key:  # its body taken from the store when it is written
+                    self.later[page.src] = (page, page.key)
+                    body = BODY_MARK
+                self._add(files, config, page.src, site_pages.markdown(page, title, body))
+                records_held.let_go()  # a ledger or the dashboard decodes every record of a kind
                 continue
             key = page.key  # made (or taken from the store) when it is written, if it has to be
             if key is None:
@@ -190,6 +200,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                 url = routes.url(page.src, config.use_directory_urls)
                 if not self.searched.keep(url, key):
                     self.searched.add(url, *self._made(page, key)[:2], key, page.group)
+        records_held.let_go()
         if self.store is not None:
             self.store.flush()
         return files
@@ -223,6 +234,9 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         return body
 
     def on_post_page(self, output, page, config):
+        later = self.later.pop(page.file.src_uri, None)
+        if later is not None:
+            return self._filled(output, page, *later)
         folder = self.shell_src.get(page.file.src_uri)
         if folder is None:
             return output
@@ -236,6 +250,16 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_digests[folder] = hashlib.sha256(output.encode("utf-8")).hexdigest()
         self.shell_files.append(Path(page.file.abs_dest_path))  # not a page of the site: removed after the build
         return output
+
+    def _filled(self, output: str, page, made: site_pages.Page, key: str) -> str:
+        """A page of the navigation with its body in place of the mark it was built with (MkDocs holds every page's
+        content from the first page it reads to the end of the build: the ledgers and the dashboard of a large
+        archive are tens of MB each)."""
+        if output.count(BODY_MARK) != 1:
+            raise PluginError(f"{page.file.src_uri}: 页面内容无法填入主题生成的页面；"
+                              "请在 mkdocs.yml 中为 dangan 插件设置 shared_chrome: false "
+                              "(the page's body could not be put into the theme's page: set shared_chrome: false)")
+        return output.replace(BODY_MARK, self._made(made, key)[1])
 
     def on_post_build(self, config):
         site_dir = Path(config.site_dir)

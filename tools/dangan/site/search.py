@@ -33,7 +33,11 @@ The last word of a query is matched as a prefix (KH00 finds KH0001).
 **Incremental.** The index and every document's text are kept in the archive's cache; a build tokenises only the
 pages whose text changed, moves their numbers in and out of the terms' lists, and makes again only the term pieces
 and document pieces that hold them (a whole build when a quarter of the documents or more changed, or without a
-usable cache). The result answers every query as a whole build does (tested); only the numbering can differ."""
+usable cache). The result answers every query as a whole build does (tested); only the numbering can differ.
+
+**Memory.** Nothing is held per page but its url and key: the text of the pages a build adds goes into a temporary
+table as it comes, and a whole build reads the documents back one at a time, in order, and holds only the terms'
+lists of numbers (bench/search.py --documents 100000: 138 MB at most, where holding the texts took 369 MB)."""
 
 from __future__ import annotations
 
@@ -134,32 +138,46 @@ class SearchError(RuntimeError):
 @dataclass
 class Doc:
     url: str
-    key: str
-    made: str  # a digest of its title and text
-    group: str
     title: str
     text: str
     id: int = -1
 
 
 Postings = dict[str, tuple[list[int], list[int]]]  # term -> (documents, documents with it in their title)
+STAGE = 256  # documents added before they are written into the build's table of documents (`Index.add`)
+_FRESH = ("CREATE TEMP TABLE fresh (url TEXT PRIMARY KEY, key TEXT NOT NULL, made TEXT NOT NULL, grp TEXT NOT NULL,"
+          " title TEXT NOT NULL, text TEXT NOT NULL) WITHOUT ROWID")
 
 
 class Index:
     """The search index of one build: `keep` or `add` every searched page, then `finish`. With a cache (`state`: a
     SQLite file) only what changed since the cached build is made again; without one, or with one that cannot be
-    read, everything is."""
+    read, everything is (in a private database, deleted when it is closed).
+
+    What a build adds is written as it comes into a temporary table of the cache's connection (`fresh`: private to
+    the build, gone if it is killed), never held: at 100,000 pages their text is some 170 MB."""
 
     def __init__(self, state: Path | None = None) -> None:
         self.state = state
-        self.db: sqlite3.Connection | None = None
         self.previous: dict[str, tuple[int, str, str]] = {}  # url -> (number, key, made) of the cached build
         self.kept: dict[str, str] = {}  # url -> its key now (its text as cached)
-        self.fresh: dict[str, Doc] = {}
+        self.fresh: set[str] = set()  # the urls added (their documents in the table `fresh`)
+        self.staged: list[tuple[str, str, str, str, str, str]] = []  # added, not yet in `fresh`
         self.whole = False  # made whole (`finish`)
         self.generation = 0  # of the cache when it was read
-        if state is not None:
-            self.db = self._open(state)
+        self.cached = False  # `db` is the archive's cache (else a private database)
+        self.failure: sqlite3.Error | None = None  # adding failed
+        self.db: sqlite3.Connection | None = self._open(state) if state is not None else None
+        if self.db is None:
+            self.db = sqlite3.connect("", isolation_level=None)  # "": private, on disk, deleted when closed
+            for statement in _SCHEMA:
+                self.db.execute(statement)
+            self.db.executescript(f"INSERT INTO format VALUES ({FORMAT}); INSERT INTO generation VALUES (0);")
+            self.previous, self.generation = {}, 0
+        else:
+            self.cached = True
+        self.db.execute("PRAGMA temp_store = FILE")
+        self.db.execute(_FRESH)
 
     def _open(self, state: Path) -> sqlite3.Connection | None:
         for attempt in range(2):
@@ -220,7 +238,24 @@ class Index:
         if before is not None and before[2] == made:
             self.kept[url] = key
             return
-        self.fresh[url] = Doc(url, key, made, group or url, title, text)
+        self.fresh.add(url)  # added twice: the last one counts (INSERT OR REPLACE)
+        self.staged.append((url, key, made, group or url, title, text))
+        if len(self.staged) >= STAGE:
+            try:
+                self._stage()
+            except sqlite3.Error as error:  # the temporary table cannot be written (a full disk): told by `finish`
+                self.failure = error
+                self.staged.clear()
+
+    def _stage(self) -> None:
+        """The documents added so far written into the table `fresh` (a temporary table: no lock on the cache)."""
+        if self.failure is not None:
+            raise self.failure
+        if self.staged:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO temp.fresh VALUES (?, ?, ?, ?, ?, ?)", self.staged)
+            self.db.execute("COMMIT")
+            self.staged.clear()
 
     @property
     def count(self) -> int:
@@ -229,86 +264,89 @@ class Index:
     def finish(self, output: Path) -> int:
         """The index made (from the cache and what changed) and written into `output`, which is emptied first;
         the number of documents made again. The cache is updated in one transaction."""
-        self._made = None
-        gone = self.previous.keys() - self.kept.keys() - self.fresh.keys()
+        gone = self.previous.keys() - self.kept.keys() - self.fresh
         changed = len(self.fresh) + len(gone)
         whole = not self.previous or changed * WHOLE_SHARE >= max(self.count, 64)
+        db = self.db
         try:
-            if self.db is None:
-                self.whole = True
-                meta = self._whole()
-            else:
-                db = self.db
-                db.execute("BEGIN IMMEDIATE")  # one build at a time writes the cache; a second waits
-                try:
-                    if db.execute("SELECT value FROM generation").fetchone() != (self.generation,):
-                        self._lost()  # another build wrote the cache since this one read it
-                    self.whole = whole
-                    meta = self._whole() if whole else self._patched(db, gone)
-                    db.execute("UPDATE generation SET value = value + 1")
-                    db.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        db.execute("ROLLBACK")
-                    raise
+            self._stage()
+            db.execute("BEGIN IMMEDIATE")  # one build at a time writes the cache; a second waits
+            try:
+                if db.execute("SELECT value FROM generation").fetchone() != (self.generation,):
+                    self._lost()  # another build wrote the cache since this one read it
+                self.whole = whole
+                meta = self._whole() if whole else self._patched(gone)
+                db.execute("UPDATE generation SET value = value + 1")
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            self._write(output, meta)
         except sqlite3.OperationalError as error:  # locked past the timeout by another build, or not writable
             self.close()
             raise SearchError(f"搜索索引的缓存无法写入（可能另一个网站生成过程正在使用），请稍后重新生成网站 "
                               f"(the search index's cache could not be written: build again): {error}") from None
         except sqlite3.Error as error:  # the cache broke under us: removed, and the next build makes it again
             self.close()
-            if self.state is not None:
+            if self.cached:
                 for suffix in ("", "-journal", "-wal", "-shm"):
                     with contextlib.suppress(OSError):
                         os.unlink(f"{self.state}{suffix}")
             raise SearchError(f"搜索索引的缓存无法读写，已删除，请重新生成网站 (the search index's cache failed and "
                               f"was removed: build again): {error}") from None
-        self._write(output, meta)
         return self.count if self.whole else changed
 
     # -- a whole build ---------------------------------------------------------------------------------------
 
-    def _every_doc(self) -> list[Doc]:
-        docs = list(self.fresh.values())
-        if self.kept and self.db is not None:
-            wanted = set(self.kept)
-            for url, made, group, title, text in self.db.execute("SELECT url, made, grp, title, text FROM docs"):
-                if url in wanted:
-                    docs.append(Doc(url, self.kept[url], made, group, title, text))
-        return docs
-
     def _whole(self) -> dict:
-        docs = self._every_doc()
-        docs.sort(key=lambda d: (d.group == NAVIGATION, d.group, d.url))
-        postings: Postings = {}
-        for number, doc in enumerate(docs):
-            doc.id = number
-            titled = terms(doc.title)
-            for term in terms(doc.text) | titled:
+        """Every document numbered again in order of its group, read from the table `fresh` (what this build added
+        and, copied there, what it kept) and tokenised one at a time; the terms' lists are the only thing held."""
+        db = self.db
+        if self.kept:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (url TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID")
+            db.execute("DELETE FROM temp.kept")
+            db.executemany("INSERT INTO temp.kept VALUES (?, ?)", self.kept.items())
+            db.execute("INSERT OR IGNORE INTO temp.fresh SELECT d.url, k.key, d.made, d.grp, d.title, d.text"
+                       " FROM docs d JOIN temp.kept k ON k.url = d.url")
+        for table in ("docs", "terms", "pieces"):
+            db.execute(f"DELETE FROM {table}")
+        postings: dict[str, tuple[array, array | None]] = {}
+        rows: list[tuple] = []
+        shown: list[Doc] = []
+        number = -1
+        ordered = db.execute("SELECT url, key, made, grp, title, text FROM temp.fresh"
+                             " ORDER BY grp = ?, grp, url", (NAVIGATION,))
+        for number, (url, key, made, group, title, text) in enumerate(ordered):
+            titled = terms(title)
+            for term in terms(text) | titled:
                 found = postings.get(term)
                 if found is None:
-                    found = postings[term] = (array("I"), array("I"))  # 4 bytes a document, not 8
+                    found = postings[term] = (array("I"), None)  # 4 bytes a document, not 8
                 found[0].append(number)
                 if term in titled:
+                    if found[1] is None:
+                        found = postings[term] = (found[0], array("I"))
                     found[1].append(number)
-        pieces = _cut(postings, sorted(postings))
-        del postings
-        doc_pieces = {n: _doc_piece(docs[n * DOC_PIECE:(n + 1) * DOC_PIECE]) for n in
-                      range((len(docs) + DOC_PIECE - 1) // DOC_PIECE)}
-        if self.db is not None:  # in `finish`'s transaction
-            db = self.db
-            db.execute("DELETE FROM docs")
-            db.execute("DELETE FROM terms")
-            db.execute("DELETE FROM pieces")
-            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           ((d.url, d.id, d.key, d.made, d.group, d.title, d.text) for d in docs))
-            db.executemany("INSERT INTO terms VALUES (?, ?, ?)", pieces)
-            db.executemany("INSERT INTO pieces VALUES (?, ?, ?)", ((n, *made) for n, made in doc_pieces.items()))
-        self._made = (pieces, doc_pieces)
-        for doc in docs:  # in the cache now, and in the pieces: not held through the rest of the build
-            doc.text = doc.title = ""
-        return _meta([(first, name) for first, name, _ in pieces], [doc_pieces[n][0] for n in sorted(doc_pieces)],
-                     len(docs))
+            rows.append((url, number, key, made, group, title, text))
+            shown.append(Doc(url, title, text[:SHOWN], number))
+            if len(shown) == DOC_PIECE:
+                db.execute("INSERT INTO pieces VALUES (?, ?, ?)", (number // DOC_PIECE, *_doc_piece(shown)))
+                shown.clear()
+            if len(rows) >= STAGE:
+                db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                rows.clear()
+        if shown:
+            db.execute("INSERT INTO pieces VALUES (?, ?, ?)", (number // DOC_PIECE, *_doc_piece(shown)))
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM temp.fresh")
+        firsts: list[tuple[str, str]] = []
+        for piece in _cut(postings, sorted(postings), take=True):
+            db.execute("INSERT INTO terms VALUES (?, ?, ?)", piece)
+            firsts.append(piece[:2])
+        count = number + 1
+        names = dict(db.execute("SELECT n, name FROM pieces"))
+        return _meta(firsts, [names[n] for n in range((count + DOC_PIECE - 1) // DOC_PIECE)], count)
 
     # -- a patch ---------------------------------------------------------------------------------------------
 
@@ -322,8 +360,9 @@ class Index:
         raise SearchError("另一个网站生成过程同时改写了搜索索引的缓存，请重新生成网站 "
                           "(another build wrote the search index's cache at the same time: build again)")
 
-    def _patched(self, db: sqlite3.Connection, gone: set[str]) -> dict:
+    def _patched(self, gone: set[str]) -> dict:
         """The cache patched (in `finish`'s transaction) with the pages changed, added and gone; the meta."""
+        db = self.db
         changes: dict[str, list[set[int]]] = {}  # term -> [added, removed, added to titles, removed from titles]
 
         def change(before: set[str], after: set[str], number: int, at: int) -> None:
@@ -332,38 +371,37 @@ class Index:
             for term in before - after:
                 changes.setdefault(term, [set(), set(), set(), set()])[at + 1].add(number)
 
-        old_urls = [url for url in self.fresh if url in self.previous] + sorted(gone)
-        old: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(old_urls), 500):
-            batch = old_urls[start:start + 500]
-            old.update((url, (title, text)) for url, title, text in db.execute(
-                f"SELECT url, title, text FROM docs WHERE url IN ({','.join('?' * len(batch))})", batch))
+        def old(url: str) -> tuple[str, str]:
+            return db.execute("SELECT title, text FROM docs WHERE url = ?", (url,)).fetchone()
+
         used = {n for n, _, _ in self.previous.values()}
         free = sorted(self.previous[url][0] for url in gone)
         touched: set[int] = set()
         for url in sorted(gone):
             number = self.previous[url][0]
-            title, text = old[url]
+            title, text = old(url)
             change(terms(text) | terms(title), set(), number, 0)
             change(terms(title), set(), number, 2)
             touched.add(number)
             db.execute("DELETE FROM docs WHERE url = ?", (url,))
         holes = iter(n for n in range(max(used, default=-1) + 2 + len(self.fresh)) if n not in used)
-        for url in sorted(self.fresh, key=lambda u: (self.fresh[u].group, u)):
-            doc = self.fresh[url]
+        added = db.execute("SELECT url, key, made, grp, title, text FROM temp.fresh ORDER BY grp, url").fetchall()
+        for url, key, made, group, title, text in added:  # fewer than a quarter of the documents (`finish`)
             if url in self.previous:
-                doc.id = self.previous[url][0]
-                title, text = old[url]
-                before, before_title = terms(text) | terms(title), terms(title)
+                number = self.previous[url][0]
+                before_title, before_text = old(url)
+                before_title = terms(before_title)
+                before = terms(before_text) | before_title
             else:
-                doc.id = free.pop(0) if free else next(holes)
+                number = free.pop(0) if free else next(holes)
                 before, before_title = set(), set()
-            titled = terms(doc.title)
-            change(before, terms(doc.text) | titled, doc.id, 0)
-            change(before_title, titled, doc.id, 2)
-            touched.add(doc.id)
+            titled = terms(title)
+            change(before, terms(text) | titled, number, 0)
+            change(before_title, titled, number, 2)
+            touched.add(number)
             db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (doc.url, doc.id, doc.key, doc.made, doc.group, doc.title, doc.text))
+                       (url, number, key, made, group, title, text))
+        del added
         for url, key in self.kept.items():  # a page made from new inputs with the same text
             if self.previous[url][1] != key:
                 db.execute("UPDATE docs SET key = ? WHERE url = ?", (key, url))
@@ -372,8 +410,7 @@ class Index:
         for n in sorted({number // DOC_PIECE for number in touched}):
             rows = {number: (url, title, text) for number, url, title, text in db.execute(
                 "SELECT id, url, title, text FROM docs WHERE id >= ? AND id < ?", (n * DOC_PIECE, (n + 1) * DOC_PIECE))}
-            docs = [Doc(*rows[i][:1], "", "", "", *rows[i][1:], id=i) if i in rows else None
-                    for i in range(n * DOC_PIECE, (n + 1) * DOC_PIECE)]
+            docs = [Doc(*rows[i], id=i) if i in rows else None for i in range(n * DOC_PIECE, (n + 1) * DOC_PIECE)]
             while docs and docs[-1] is None:
                 docs.pop()
             if docs:
@@ -381,6 +418,7 @@ class Index:
             else:
                 db.execute("DELETE FROM pieces WHERE n = ?", (n,))
         db.execute("DELETE FROM pieces WHERE n >= ?", ((count + DOC_PIECE - 1) // DOC_PIECE,))
+        db.execute("DELETE FROM temp.fresh")
         first_names = list(db.execute("SELECT first, name FROM terms ORDER BY first"))
         names = dict(db.execute("SELECT n, name FROM pieces"))
         piece_names = [names.get(n, "") for n in range((count + DOC_PIECE - 1) // DOC_PIECE)]
@@ -441,24 +479,16 @@ class Index:
             db.executemany("INSERT INTO terms VALUES (?, ?, ?)", _cut(merged, sorted(merged)))
 
     def _write(self, output: Path, meta: dict) -> None:
-        """The index's files in output/ (emptied first), from what was just made or from the cache."""
+        """The index's files in output/ (emptied first), from the cache just written."""
         import shutil
 
         shutil.rmtree(output, ignore_errors=True)
         (output / "t").mkdir(parents=True)
         (output / "d").mkdir()
-        if self._made is not None:
-            pieces, doc_pieces = self._made
-            term_rows: Iterator = ((name, body) for _, name, body in pieces)
-            doc_rows: Iterator = ((n, body) for n, (_, body) in doc_pieces.items())
-        else:
-            term_rows = self.db.execute("SELECT name, body FROM terms")
-            doc_rows = self.db.execute("SELECT n, body FROM pieces")
-        for name, body in term_rows:
+        for name, body in self.db.execute("SELECT name, body FROM terms"):
             (output / "t" / f"{name}.json").write_text(body, encoding="utf-8")
-        for n, body in doc_rows:
+        for n, body in self.db.execute("SELECT n, body FROM pieces"):
             (output / "d" / f"{n}.json").write_text(body, encoding="utf-8")
-        self._made = None
         (output / META).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n",
                                    encoding="utf-8")
 
@@ -467,8 +497,6 @@ class Index:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
             self.db = None
-
-    _made: tuple | None = None
 
 
 def _meta(firsts: list[tuple[str, str]], doc_pieces: list[str], documents: int) -> dict:
@@ -533,32 +561,29 @@ def _decode(body: str) -> Postings:
     return {term: (_unpack(numbers), _unpack(titles.get(term, []))) for term, numbers in data["b"].items()}
 
 
-def _cut(postings: Postings, ordered: list[str]) -> list[tuple[str, str, str]]:
+def _cut(postings: Postings, ordered: list[str], *, take: bool = False) -> Iterator[tuple[str, str, str]]:
     """The pieces of these terms (sorted, from the start of a segment): (first term, name, body). A segment starts
     at each boundary term; a piece ends with its segment or before it would pass about LARGEST bytes, so the cut of
-    a segment depends on that segment's terms and how many documents hold each, nothing else."""
-    pieces: list[tuple[str, str, str]] = []
+    a segment depends on that segment's terms and how many documents hold each, nothing else. `take`: each term's
+    lists are taken out of `postings` as they are written (a whole build frees them as it goes)."""
     entries: list[tuple[str, str, str]] = []
     size = 0
-
-    def close() -> None:
-        body = _piece(entries)
-        pieces.append((entries[0][0], _name(body), body))
-
     for term in ordered:
-        numbers = postings[term]
-        entry = (term, *_encoded(term, numbers))
+        numbers = postings.pop(term) if take else postings[term]
+        titled = numbers[1] or ()
+        entry = (term, *_encoded(term, (numbers[0], titled)))
         # its size in a piece as the number of its documents tells it, not their numbers (which a patch may choose
         # otherwise than a whole build): about 2 bytes a document in a list
-        weight = len(term.encode("utf-8")) + 2 * len(numbers[0]) + 2 * len(numbers[1]) + 8
+        weight = len(term.encode("utf-8")) + 2 * len(numbers[0]) + 2 * len(titled) + 8
         if entries and (is_boundary(term) or size + weight > LARGEST):
-            close()
+            body = _piece(entries)
+            yield entries[0][0], _name(body), body
             entries, size = [], 0
         entries.append(entry)
         size += weight
     if entries:
-        close()
-    return pieces
+        body = _piece(entries)
+        yield entries[0][0], _name(body), body
 
 
 def _doc_piece(docs: list[Doc | None]) -> tuple[str, str]:
