@@ -80,14 +80,16 @@ def make_repo(root: Path, files: int, commits: int, seed: int = 7) -> None:
     subprocess.run(["git", "-C", str(root), "checkout", "-q", "main"], check=True)
 
 
-def timed(cmd: list[str], runs: int = 3, before=None) -> tuple[float, float]:
+def timed(cmd: list[str], runs: int = 3, before=None, log: Path | None = None) -> tuple[float, float]:
+    """Median wall time and the largest peak RSS (MB) of `runs` fresh processes; `log`: their stderr, appended."""
     times, peaks = [], []
     for _ in range(runs):
         if before:
             before()
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
+        with open(log or os.devnull, "ab") as err:
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
         if status != 0:

@@ -78,6 +78,14 @@ def change_one(root: Path) -> None:
     path.write_text(text.replace(line, changed, 1), encoding="utf-8")
 
 
+def emptied(*databases: Path) -> None:
+    """SQLite files deleted with their journals: a write-ahead log left beside a deleted database is read into the
+    next one of that name (a "full" build then took most pages from the store)."""
+    for database in databases:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=2000)
@@ -93,10 +101,12 @@ def main() -> None:
     store = root / ".dangan-cache" / "pages.sqlite"
     subprocess.run(site, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the record store warm
     searched = root / ".dangan-cache" / "search-public.sqlite"  # the search index's cache: made whole too
-    full = timed(site, runs=args.runs, before=lambda: [store.unlink(missing_ok=True),
-                                                       searched.unlink(missing_ok=True)])
-    unchanged = timed(site, runs=args.runs)
-    changed = timed(site, runs=args.runs, before=lambda: change_one(root))
+    logs = {name: OUT / f"site-{args.records}-{name}.log" for name in ("full", "unchanged", "changed")}
+    for log in logs.values():
+        log.unlink(missing_ok=True)
+    full = timed(site, runs=args.runs, before=lambda: emptied(store, searched), log=logs["full"])
+    unchanged = timed(site, runs=args.runs, log=logs["unchanged"])
+    changed = timed(site, runs=args.runs, before=lambda: change_one(root), log=logs["changed"])
     pages = sum(1 for _ in built.rglob("*.html")) - 1  # without 404.html
     records = sum(1 for _ in (root / "records").rglob("*.yaml"))
     index = sum(p.stat().st_size for p in (built / "search-index").rglob("*") if p.is_file())
@@ -115,6 +125,10 @@ def main() -> None:
         print(f"| {name} | {seconds:.1f} s | {pages / seconds:.0f} | {memory:.0f} MB |")
     print(f"search index (search-index/): {index / 1e6:.1f} MB in "
           f"{sum(1 for _ in (built / 'search-index').rglob('*'))} files")
+    for name, log in logs.items():  # what each build kept and made again, as the plugin says it
+        said = [line.split("dangan: ", 1)[-1] for line in log.read_text(encoding="utf-8").splitlines()
+                if "/ record pages:" in line or "/ search index:" in line]
+        print(f"{name}: {' · '.join(said)}")
     if not args.no_baseline:
         plain_time, plain_mem = rows[0][1], rows[0][2]
         print(f"site / baseline: {full[0] / plain_time:.2f}× time, {full[1] / plain_mem:.2f}× memory (full build); "

@@ -80,6 +80,38 @@ def test_shared_chrome_gives_the_pages_mkdocs_renders(archive, tmp_path):
     assert 'href="https://archive.example/site/records/customers/KH0001.html"' in page
 
 
+def test_a_theme_that_shows_a_page_twice_is_refused_with_the_way_out(archive, tmp_path):
+    """A theme override that writes the page's content twice cannot share its chrome (record pages) nor be filled
+    from the page store (the ledgers, the dashboard): the build stops with a message naming `shared_chrome: false`,
+    no traceback; with it, the pages are MkDocs' own, the content twice."""
+    root = archive.root
+    overrides = root / "overrides-twice"
+    overrides.mkdir()
+    (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block content %}{{ super() }}'
+                                         '<aside class="again">{{ page.content }}</aside>{% endblock %}\n',
+                                         encoding="utf-8")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "theme:\n  name: material\n" in text
+    twice = text.replace("theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides-twice\n")
+    config, single = root / "mkdocs-twice.yml", root / "mkdocs-twice-single.yml"
+    config.write_text(twice, encoding="utf-8")
+    single.write_text(twice.replace("  - dangan\n", "  - dangan:\n      shared_chrome: false\n"), encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d",
+                                 str(tmp_path / "refused")], capture_output=True, text=True, timeout=600,
+                                env={**os.environ, "DANGAN_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"})
+        assert result.returncode != 0
+        assert "shared_chrome: false" in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
+        built = mkdocs_build(root, tmp_path / "single", single)
+        for page in ("records/customers/KH0001.html", "ledgers/customers.html", "dashboard.html"):
+            html = (built / page).read_text(encoding="utf-8")
+            assert html.count("<h1") == 2 and '<aside class="again">' in html, page
+    finally:
+        config.unlink()
+        single.unlink()
+        shutil.rmtree(overrides)
+
+
 def test_one_changed_record_rebuilds_only_what_shows_it(archive, tmp_path):
     root = archive.root
     store = root / ".dangan-cache" / "pages.sqlite"

@@ -18,6 +18,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..record_cache import set_aside
+
 NAME = "pages.sqlite"
 VERSION = 2
 BUSY_SECONDS = 0.2
@@ -47,8 +49,8 @@ class PageStore:
         except sqlite3.OperationalError:  # busy, or not writable: this run renders every page
             self.db = None
         except sqlite3.DatabaseError:  # damaged: set aside, and a new one started
+            set_aside(self.path)  # with its write-ahead log, which a new store of that name would read
             with contextlib.suppress(OSError, sqlite3.Error):
-                self.path.replace(self.path.with_name(NAME + ".damaged"))
                 self.db = self._open()
         except OSError:
             self.db = None
