@@ -91,7 +91,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_src: dict[str, str] = {}  # shell source path -> folder
         self.shells: dict[str, list[str]] = {}  # folder -> the shell's HTML, split at the marks
         self.shell_files: list[Path] = []
-        self.later: dict[str, tuple[site_pages.Page, str]] = {}  # source of a page of the navigation -> its key
+        self.later: dict[str, site_pages.Page] = {}  # pages of the navigation whose body is in the store
         self.searched: search.Index | None = None  # the search index of this build
         self.decoding = contextlib.ExitStack()  # records decoded for a while only (`record.decoded_for_a_while`)
         self.shell_digests: dict[str, str] = {}  # folder -> a digest of its shell's HTML
@@ -178,7 +178,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
                     self.searched.add(routes.url(page.src, config.use_directory_urls), title, body, page.key,
                                       search.NAVIGATION if page.src in self.in_nav else page.group)
                 if self.store is not None and page.key:  # its body taken from the store when it is written
-                    self.later[page.src] = (page, page.key)
+                    self.later[page.src] = page
                     body = BODY_MARK
                 self._add(files, config, page.src, site_pages.markdown(page, title, body))
                 records_held.let_go()  # a ledger or the dashboard decodes every record of a kind
@@ -236,7 +236,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
     def on_post_page(self, output, page, config):
         later = self.later.pop(page.file.src_uri, None)
         if later is not None:
-            return self._filled(output, page, *later)
+            return self._filled(output, page, later)
         folder = self.shell_src.get(page.file.src_uri)
         if folder is None:
             return output
@@ -251,7 +251,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
         self.shell_files.append(Path(page.file.abs_dest_path))  # not a page of the site: removed after the build
         return output
 
-    def _filled(self, output: str, page, made: site_pages.Page, key: str) -> str:
+    def _filled(self, output: str, page, made: site_pages.Page) -> str:
         """A page of the navigation with its body in place of the mark it was built with (MkDocs holds every page's
         content from the first page it reads to the end of the build: the ledgers and the dashboard of a large
         archive are tens of MB each)."""
@@ -259,7 +259,7 @@ class DanganPlugin(BasePlugin[DanganConfig]):
             raise PluginError(f"{page.file.src_uri}: 页面内容无法填入主题生成的页面；"
                               "请在 mkdocs.yml 中为 dangan 插件设置 shared_chrome: false "
                               "(the page's body could not be put into the theme's page: set shared_chrome: false)")
-        return output.replace(BODY_MARK, self._made(made, key)[1])
+        return output.replace(BODY_MARK, self._made(made, made.key)[1])
 
     def on_post_build(self, config):
         site_dir = Path(config.site_dir)
